@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Example agent used by the built-in default config: it reads the task payload (JSON) on
+// stdin and echoes it back with the task id. A payload {"sleep_ms": N} makes it work N ms
+// first (handy to try the graceful drain); {"exit": N} makes it exit with code N.
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => { input += chunk; });
+process.stdin.on('end', () => {
+  let payload = {};
+  try { payload = input.trim() === '' ? {} : JSON.parse(input); } catch { payload = { raw: input }; }
+  const sleepMs = Number(payload?.sleep_ms ?? 0);
+  const finish = () => {
+    process.stdout.write(`${JSON.stringify({ task: process.env.HOOKS_TASK_ID ?? null, agent: process.env.HOOKS_AGENT ?? null, echo: payload })}\n`);
+    process.exitCode = Number.isInteger(payload?.exit) ? payload.exit : 0;
+  };
+  process.on('SIGTERM', () => { process.stdout.write('echo-agent: SIGTERM, stopping\n'); process.exit(143); });
+  if (sleepMs > 0) setTimeout(finish, sleepMs); else finish();
+});

@@ -1,0 +1,14 @@
+/** What every CLI command receives: the injected outside world and a way to set the exit code. */
+import type { Runtime } from '../runtime.js';
+
+/** Shared context for `makeXCommand(ctx)` factories. */
+export interface CliContext {
+  /** The outside world (env, clock, signals, stdout, stderr, exit). */
+  runtime: Runtime;
+  /** Absolute path of the node binary running the CLI. */
+  execPath: string;
+  /** Absolute path of the CLI entry (bin/hooksctl), used when writing unit files. */
+  entryPath: string;
+  /** Record the exit code the process should end with. */
+  setExitCode(code: number): void;
+}

@@ -1,0 +1,78 @@
+/**
+ * The CLI: parse argv with commander, run one verb, map errors to exit codes.
+ * Heavy modules are imported lazily inside actions so `--help` starts fast.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ExitCode, isHooksError } from '../errors.js';
+import type { CliContext } from './context.js';
+import { makeAgentsSyncCommand } from './commands/agents-sync.js';
+import { makeConfigCommand } from './commands/config.js';
+import { makeContainersDownCommand } from './commands/containers-down.js';
+import { makeInstallUnitCommand } from './commands/install-unit.js';
+import { makePhasesCommand } from './commands/phases.js';
+import { makeServeCommand } from './commands/serve.js';
+import { makeValidateUnitCommand } from './commands/validate-unit.js';
+
+const EXIT_HELP = `
+Exit codes: 0 ok, 1 check failed, 2 bad usage, 69 service unavailable, 70 internal error, 78 config error.
+Config: --config FILE, else $HOOKS_CONFIG, else ./config/agents.json, else built-in defaults.`;
+
+/** The package version, read from package.json. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Build the commander program with every verb registered. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('hooksctl')
+    .description('systemd-native toolkit and task dispatcher: unit files, sd_notify drain, journald phases, supervised workers, container fleet')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText('after', EXIT_HELP)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.runtime.stdout.write(s),
+      writeErr: (s) => ctx.runtime.stderr.write(s),
+      outputError: (s, write) => write(`hooksctl: ${s.replace(/^error: /, '')}`),
+    });
+  const makers = [makeServeCommand, makeInstallUnitCommand, makeValidateUnitCommand, makeAgentsSyncCommand, makeContainersDownCommand, makePhasesCommand, makeConfigCommand];
+  for (const make of makers) program.addCommand(make(ctx).exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError(true));
+  return program;
+}
+
+/** Run the CLI with `argv` (user args only, without node and script). Resolves to the exit code. */
+export async function main(argv: readonly string[], ctx: Omit<CliContext, 'setExitCode'>): Promise<number> {
+  let code: number = ExitCode.ok;
+  const full: CliContext = { ...ctx, setExitCode: (c) => { code = c; } };
+  const program = buildProgram(full);
+  if (argv.length === 0) {
+    ctx.runtime.stderr.write(program.helpInformation());
+    return ExitCode.usage;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    return handleError(error, full, argv.includes('--json'));
+  }
+}
+
+// Map any thrown value to an exit code, printing one clear line (or JSON).
+function handleError(error: unknown, ctx: CliContext, json: boolean): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    if (error.code === 'commander.help') return ExitCode.usage;
+    ctx.runtime.stderr.write(`Run 'hooksctl --help' for usage.\n`);
+    return ExitCode.usage;
+  }
+  if (isHooksError(error)) {
+    if (json) ctx.runtime.stderr.write(`${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } })}\n`);
+    else ctx.runtime.stderr.write(`hooksctl: ${error.message} [${error.code}]\n`);
+    return error.exitCode;
+  }
+  ctx.runtime.stderr.write(`hooksctl: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  return ExitCode.internal;
+}

@@ -1,0 +1,114 @@
+/**
+ * Config loading: `--config FILE`, else `$HOOKS_CONFIG`, else `./config/agents.json`,
+ * else the built-in defaults. Sections in the file are merged over the defaults
+ * (`types` and `pool` replace theirs), then the whole is validated.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ExitCode, HooksError } from '../errors.js';
+import type { Env } from '../runtime.js';
+import { defaultConfig } from './defaults.js';
+import { configSchema, type Config } from './schema.js';
+
+/** Where the config came from. */
+export type ConfigSource = 'flag' | 'env' | 'cwd' | 'defaults';
+
+/** A loaded config with its origin. */
+export interface LoadedConfig {
+  /** The validated config; `service.db` is made absolute. */
+  config: Config;
+  /** The absolute file path, or null for built-in defaults. */
+  path: string | null;
+  /** How the file was chosen. */
+  source: ConfigSource;
+}
+
+/** Inputs to {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** The `--config` flag, if given. */
+  flag?: string | undefined;
+  /** The environment (for `HOOKS_CONFIG`). */
+  env: Env;
+  /** Working directory for relative paths. */
+  cwd: string;
+  /** The node binary used by the default example agent. */
+  execPath: string;
+  /** Reads a file; injected for tests. */
+  readFile?: (path: string) => string;
+  /** Whether a file exists; injected for tests. */
+  exists?: (path: string) => boolean;
+}
+
+/** Find, read, merge and validate the config. Throws HooksError with exit 78 on any problem. */
+export function loadConfig(options: LoadConfigOptions): LoadedConfig {
+  const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const { path, source } = locate(options);
+  if (path === null) return { config: finish(parseConfig(defaultConfig(options.execPath), '<defaults>'), options.cwd), path, source };
+  let text: string;
+  try {
+    text = read(path);
+  } catch (error) {
+    throw new HooksError('hooks.config.unreadable', `Cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new HooksError('hooks.config.syntax', `${path}: not valid JSON: ${(error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
+  }
+  return { config: finish(parseConfig(mergeOverDefaults(raw, defaultConfig(options.execPath), path), path), dirname(path)), path, source };
+}
+
+/** Validate an already-merged config object; exported for tests and for `--config -`. */
+export function parseConfig(value: unknown, label: string): Config {
+  const result = configSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map(describeIssue);
+  const first = issues[0] ?? { path: '', message: 'invalid' };
+  throw new HooksError('hooks.config.invalid', issues.map((i) => `${label}: ${i.path || '(root)'}: ${i.message}`).join('\n'), {
+    exitCode: ExitCode.config,
+    details: { file: label, path: first.path, issues },
+  });
+}
+
+// Pick the config file by precedence.
+function locate(options: LoadConfigOptions): { path: string | null; source: ConfigSource } {
+  const exists = options.exists ?? ((p: string) => { try { readFileSync(p); return true; } catch { return false; } });
+  if (options.flag !== undefined) return { path: resolve(options.cwd, options.flag), source: 'flag' };
+  const fromEnv = options.env['HOOKS_CONFIG'];
+  if (fromEnv !== undefined && fromEnv !== '') return { path: resolve(options.cwd, fromEnv), source: 'env' };
+  const local = resolve(options.cwd, 'config/agents.json');
+  if (exists(local)) return { path: local, source: 'cwd' };
+  return { path: null, source: 'defaults' };
+}
+
+// Merge the file's sections over the defaults; unknown top-level keys pass through to be rejected.
+function mergeOverDefaults(raw: unknown, defaults: ReturnType<typeof defaultConfig>, label: string): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new HooksError('hooks.config.invalid', `${label}: (root): Expected a JSON object`, { exitCode: ExitCode.config, details: { file: label, path: '' } });
+  }
+  const file = raw as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...defaults, ...file };
+  for (const section of ['service', 'shutdown', 'unit'] as const) {
+    const value = file[section];
+    if (value !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) merged[section] = { ...defaults[section], ...value };
+  }
+  return merged;
+}
+
+// Make `service.db` absolute against the config's directory.
+function finish(config: Config, baseDir: string): Config {
+  const db = isAbsolute(config.service.db) ? config.service.db : resolve(baseDir, config.service.db);
+  return { ...config, service: { ...config.service, db } };
+}
+
+// Turn a zod issue into a JSON path and a reason.
+function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string } {
+  const base = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys;
+    return { path: [base, keys[0]].filter(Boolean).join('.'), message: `Unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}` };
+  }
+  return { path: base, message: issue.message };
+}

@@ -1,0 +1,100 @@
+/**
+ * The config schema (agents.json), checked with zod. Every object is strict (unknown keys
+ * are rejected) and every duration is validated; defaults live in ./defaults.ts.
+ */
+import { z } from 'zod';
+import { parseTimespan } from '../systemd/timespan.js';
+
+/** Instance, type and service names: no slash, newline, space, `%` or `$`. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+const name = (what: string) =>
+  z.string().regex(NAME_PATTERN, `Expected ${what} to match ${NAME_PATTERN} (letters, digits, "_", ".", "-"; no slash, space or newline)`);
+
+const durationMs = z.number().int('Expected a whole number of milliseconds').nonnegative('Expected a non-negative duration in ms');
+
+const timespan = z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+  try {
+    parseTimespan(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+const noControl = (what: string) => z.string().refine((s) => !/[\0\r\n]/.test(s), `Expected ${what} to hold no newline or NUL`);
+
+const envKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `service` section. */
+export const serviceSchema = z.strictObject({
+  name: name('service.name'),
+  host: z.string().min(1).regex(/^[A-Za-z0-9.:[\]-]+$/, 'Expected a host name or IP address'),
+  port: z.number().int().min(0).max(65535),
+  db: noControl('service.db').pipe(z.string().min(1)),
+  token_env: z.string().regex(envKey, 'Expected an environment variable name'),
+  webhook_secret_env: z.string().regex(envKey, 'Expected an environment variable name'),
+});
+
+/** `shutdown` section: the drain budget inputs (see src/shutdown/budget.ts). */
+export const shutdownSchema = z.strictObject({
+  drain_ms: durationMs,
+  abort_grace_ms: durationMs,
+  cleanup_ms: durationMs,
+  margin_ms: durationMs,
+  extend: z.boolean(),
+  max_drain_ms: durationMs,
+  requeue: z.boolean(),
+});
+
+/** `unit` section: what the generated systemd unit looks like. */
+export const unitSchema = z.strictObject({
+  timeout_stop_sec: timespan.nullable(),
+  kill_mode: z.enum(['mixed', 'control-group', 'process', 'none']),
+  watchdog_sec: timespan.nullable(),
+  restart: z.enum(['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always']),
+  hardening: z.boolean(),
+  containers_down_on_stop: z.boolean(),
+});
+
+/** One agent type. */
+export const typeSchema = z.strictObject({
+  mode: z.enum(['process', 'container']),
+  command: z.array(noControl('a command argument')).min(1, 'Expected at least the program to run'),
+  image: noControl('image').pipe(z.string().min(1)).nullable(),
+  env: z.record(z.string().regex(envKey, 'Expected an environment variable name'), z.string().refine((s) => !s.includes('\0'), 'Expected no NUL byte')),
+  /** Container mode: bind mounts as `docker run -v` values (`/host:/ctr[:ro]`). */
+  mounts: z.array(noControl('a mount')).default([]),
+  /** Container mode: the `--network` to run with (null: the engine's default). */
+  network: noControl('network').pipe(z.string().min(1)).nullable().default(null),
+});
+
+/** One extra pool instance. */
+export const poolEntrySchema = z.strictObject({ name: name('pool[].name'), type: name('pool[].type') });
+
+/** The whole file after defaults were applied. */
+export const configSchema = z
+  .strictObject({
+    service: serviceSchema,
+    shutdown: shutdownSchema,
+    unit: unitSchema,
+    types: z.record(name('a type name'), typeSchema).refine((t) => Object.keys(t).length > 0, 'Expected at least one agent type'),
+    pool: z.array(poolEntrySchema),
+  })
+  .superRefine((config, ctx) => {
+    for (const [typeName, type] of Object.entries(config.types)) {
+      if (type.mode === 'container' && type.image === null) {
+        ctx.addIssue({ code: 'custom', path: ['types', typeName, 'image'], message: 'Expected an image for a container-mode type' });
+      }
+    }
+    const seen = new Set(Object.keys(config.types).map((t) => `${t}-default`));
+    config.pool.forEach((entry, i) => {
+      if (!(entry.type in config.types)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'type'], message: `Unknown type "${entry.type}"` });
+      if (seen.has(entry.name)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'name'], message: `Duplicate instance name "${entry.name}"` });
+      seen.add(entry.name);
+    });
+  });
+
+/** A validated config. */
+export type Config = z.infer<typeof configSchema>;
+/** One agent type. */
+export type AgentType = z.infer<typeof typeSchema>;

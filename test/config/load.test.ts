@@ -1,0 +1,89 @@
+// Config loading: precedence, defaults, and clear errors (exit 78 with the JSON path) on bad files.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { listInstances } from '../../src/config/instances.js';
+import { HooksError } from '../../src/errors.js';
+
+const files = (map: Record<string, string>) => ({
+  readFile: (p: string) => { const v = map[p]; if (v === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' }); return v; },
+  exists: (p: string) => p in map,
+});
+const base = { env: {}, cwd: '/srv', execPath: '/usr/bin/node' };
+
+function loadErr(text: string): HooksError {
+  try {
+    loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': text }) });
+  } catch (error) {
+    return error as HooksError;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('loadConfig', () => {
+  it('uses built-in defaults with two dev instances and an absolute db path', () => {
+    const { config, source, path } = loadConfig({ ...base, ...files({}) });
+    expect(source).toBe('defaults');
+    expect(path).toBeNull();
+    expect(config.service.db).toBe('/srv/data/hooks.db');
+    expect(config.types['dev']?.command[0]).toBe('/usr/bin/node');
+    expect(listInstances(config).map((i) => i.name)).toEqual(['dev-default', 'dev-2']);
+  });
+
+  it('prefers --config, then $HOOKS_CONFIG, then ./config/agents.json', () => {
+    const fs = files({ '/srv/a.json': '{}', '/srv/b.json': '{}', '/srv/config/agents.json': '{}' });
+    expect(loadConfig({ ...base, ...fs, flag: 'a.json', env: { HOOKS_CONFIG: 'b.json' } }).path).toBe('/srv/a.json');
+    expect(loadConfig({ ...base, ...fs, env: { HOOKS_CONFIG: 'b.json' } }).source).toBe('env');
+    expect(loadConfig({ ...base, ...fs }).path).toBe('/srv/config/agents.json');
+  });
+
+  it('merges sections over the defaults and resolves db against the file', () => {
+    const { config } = loadConfig({ ...base, flag: '/etc/h/c.json', ...files({ '/etc/h/c.json': '{"shutdown":{"drain_ms":6000},"service":{"db":"x.db"}}' }) });
+    expect(config.shutdown).toMatchObject({ drain_ms: 6000, abort_grace_ms: 5000 });
+    expect(config.service.db).toBe('/etc/h/x.db');
+  });
+
+  it('accepts systemd time spans for unit times', () => {
+    const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': '{"unit":{"timeout_stop_sec":"1min 30s","watchdog_sec":10}}' }) });
+    expect(config.unit.timeout_stop_sec).toBe('1min 30s');
+  });
+
+  const malformed: Array<[string, string, string]> = [
+    ['not JSON', '{"service":', ''],
+    ['a top-level array', '[]', ''],
+    ['an unknown top-level key', '{"servce":{}}', 'servce'],
+    ['an unknown nested key', '{"shutdown":{"drain":5}}', 'shutdown.drain'],
+    ['a wrong type', '{"service":{"port":"8787"}}', 'service.port'],
+    ['a negative duration', '{"shutdown":{"drain_ms":-1}}', 'shutdown.drain_ms'],
+    ['a non-numeric duration', '{"shutdown":{"abort_grace_ms":"5s"}}', 'shutdown.abort_grace_ms'],
+    ['a fractional duration', '{"shutdown":{"margin_ms":1.5}}', 'shutdown.margin_ms'],
+    ['a bad time span', '{"unit":{"timeout_stop_sec":"5 parsecs"}}', 'unit.timeout_stop_sec'],
+    ['a negative time span', '{"unit":{"watchdog_sec":"-5s"}}', 'unit.watchdog_sec'],
+    ['an empty types', '{"types":{}}', 'types'],
+    ['a duplicate instance name', '{"pool":[{"name":"dev-default","type":"dev"}]}', 'pool.0.name'],
+    ['a duplicate pool entry', '{"pool":[{"name":"a","type":"dev"},{"name":"a","type":"dev"}]}', 'pool.1.name'],
+    ['a name with a newline', '{"pool":[{"name":"a\\nb","type":"dev"}]}', 'pool.0.name'],
+    ['a name with a slash', '{"pool":[{"name":"../etc","type":"dev"}]}', 'pool.0.name'],
+    ['a service name with a newline', '{"service":{"name":"x\\n[Service]"}}', 'service.name'],
+    ['a pool type that does not exist', '{"pool":[{"name":"x","type":"nope"}]}', 'pool.0.type'],
+    ['a container type with no image', '{"types":{"c":{"mode":"container","command":["sh"],"image":null,"env":{}}}}', 'types.c.image'],
+    ['an empty command', '{"types":{"d":{"mode":"process","command":[],"image":null,"env":{}}}}', 'types.d.command'],
+    ['a bad mode', '{"types":{"d":{"mode":"vm","command":["x"],"image":null,"env":{}}}}', 'types.d.mode'],
+    ['a bad env key', '{"types":{"d":{"mode":"process","command":["x"],"image":null,"env":{"A B":"1"}}}}', 'types.d.env.A B'],
+    ['a bad kill mode', '{"unit":{"kill_mode":"all"}}', 'unit.kill_mode'],
+    ['a port out of range', '{"service":{"port":70000}}', 'service.port'],
+  ];
+  it.each(malformed)('rejects %s with exit 78 and the JSON path', (_what, text, path) => {
+    const error = loadErr(text);
+    expect(error).toBeInstanceOf(HooksError);
+    expect(error.exitCode).toBe(78);
+    expect(error.code).toMatch(/^hooks\.config\./);
+    if (path !== '') expect(error.details['path']).toBe(path);
+    expect(error.message).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports an unreadable file with exit 78', () => {
+    const error = (() => { try { loadConfig({ ...base, flag: 'missing.json', ...files({}) }); } catch (e) { return e as HooksError; } throw new Error('no'); })();
+    expect(error.code).toBe('hooks.config.unreadable');
+    expect(error.exitCode).toBe(78);
+  });
+});

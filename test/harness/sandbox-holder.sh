@@ -1,0 +1,40 @@
+#!/bin/bash
+# Runs under `unshare --mount --propagation private`: gives a private journald and a private
+# `systemd --user`, writes their PIDs and env to $1/ready, then waits until SIGTERM, when it
+# stops both by PID. Test commands enter this namespace with `nsenter --mount --target <pid>`.
+set -euo pipefail
+state="$1"
+for d in /run/systemd/system /run/systemd/journal /run/log /var/log/journal; do
+  mkdir -p "$d"
+  mount -t tmpfs -o mode=755 tmpfs "$d"
+done
+/lib/systemd/systemd-journald &
+jpid=$!
+for _ in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.05; done
+[ -S /run/systemd/journal/socket ] || { echo "journald did not create its socket" >&2; exit 1; }
+export XDG_RUNTIME_DIR="$state/runtime" XDG_CONFIG_HOME="$state/config"
+mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME/systemd/user"
+chmod 700 "$XDG_RUNTIME_DIR"
+/lib/systemd/systemd --user --log-target=journal --log-level=info </dev/null >"$state/systemd.log" 2>&1 &
+spid=$!
+stop() {
+  kill -TERM "$spid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$spid" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL "$spid" 2>/dev/null || true
+  kill -TERM "$jpid" 2>/dev/null || true
+  kill $(jobs -p) 2>/dev/null || true
+  wait 2>/dev/null || true
+  exit 0
+}
+trap stop TERM INT
+ok=""
+for _ in $(seq 200); do
+  s=$(systemctl --user is-system-running 2>/dev/null || true)
+  case "$s" in running|degraded) ok=1; break;; esac
+  kill -0 "$spid" 2>/dev/null || break
+  sleep 0.05
+done
+[ -n "$ok" ] || { echo "systemd --user did not come up: $(cat "$state/systemd.log")" >&2; kill "$jpid"; exit 1; }
+printf 'JOURNALD_PID=%s\nSYSTEMD_PID=%s\nXDG_RUNTIME_DIR=%s\nXDG_CONFIG_HOME=%s\n' "$jpid" "$spid" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME" >"$state/ready.tmp"
+mv "$state/ready.tmp" "$state/ready"
+while true; do sleep 3600 & wait $! || true; done
