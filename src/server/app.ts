@@ -1,0 +1,62 @@
+/**
+ * The fastify app: JSON API, SSE, webhook, health. Bad bodies get 400 with a reason, bodies
+ * are size-limited, a bearer token is required when configured, and during the drain
+ * mutating requests get 503 with Retry-After.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { bearerMatches } from './auth.js';
+import type { ServerDeps } from './deps.js';
+import { registerTaskRoutes } from './task-routes.js';
+import { registerWebhookRoute } from './webhook-route.js';
+
+const MUTATING = new Set(['/task', '/webhook/forgejo']);
+/** Seconds a client should wait before retrying while the service drains. */
+export const RETRY_AFTER_S = 5;
+
+/** Build the server (not listening yet). */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const { default: fastify } = await import('fastify');
+  const app = fastify({
+    logger: false,
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    if (deps.refusing() && req.method === 'POST' && (MUTATING.has(path) || path.startsWith('/cancel/'))) {
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_S)).header('connection', 'close').send({ error: 'draining', message: 'The service is shutting down; retry shortly' });
+    }
+    if (deps.token !== undefined && deps.token !== '' && path !== '/healthz' && path !== '/webhook/forgejo' && !bearerMatches(req.headers.authorization, deps.token)) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Missing or wrong bearer token' });
+    }
+    return undefined;
+  });
+
+  app.setErrorHandler((error: FastifyError, _req, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) deps.log(`http error: ${error.message}`);
+    return reply.code(status).send({ error: status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : status >= 500 ? 'internal' : 'bad_request', message: status >= 500 ? 'Internal error' : error.message });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` }));
+
+  registerTaskRoutes(app, deps);
+  registerWebhookRoute(app, deps);
+
+  app.get('/healthz', async (_req, reply) => {
+    const h = deps.health();
+    return reply.code(h.ok ? 200 : 503).send(h);
+  });
+
+  app.get('/events', (req, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    reply.raw.write(': hooksctl events\n\n');
+    const remove = deps.hub.add(reply.raw);
+    req.raw.on('close', remove);
+  });
+
+  return app;
+}

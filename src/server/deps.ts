@@ -1,0 +1,34 @@
+/** What the HTTP layer needs from the service, injected. */
+import type { Dispatcher } from '../tasks/dispatcher.js';
+import type { TaskStore } from '../tasks/store.js';
+import type { SseHub } from './sse-hub.js';
+
+/** Health as /healthz reports it. */
+export interface Health {
+  ok: boolean;
+  state: string;
+  running: number;
+  queued: number;
+  checks: Record<string, boolean>;
+}
+
+/** Dependencies of {@link buildServer}. */
+export interface ServerDeps {
+  store: TaskStore;
+  dispatcher: Dispatcher;
+  hub: SseHub;
+  /** Known agent instance names (from the agents table). */
+  agents: ReadonlySet<string>;
+  /** Bearer token; when set, requests need `Authorization: Bearer <token>`. */
+  token: string | undefined;
+  /** HMAC secret for /webhook/forgejo. */
+  webhookSecret: string | undefined;
+  /** True once the drain started: mutating requests get 503. */
+  refusing(): boolean;
+  /** Current health. */
+  health(): Health;
+  /** Log a line (to the journal). */
+  log(message: string, fields?: Record<string, string | number>): void;
+  /** Max request body in bytes. */
+  bodyLimit?: number;
+}

@@ -1,0 +1,47 @@
+/** POST /task, GET /tasks/:id, GET /tasks, POST /cancel/:id. */
+import type { FastifyInstance } from 'fastify';
+import { toView, type TaskStatus } from '../tasks/types.js';
+import type { ServerDeps } from './deps.js';
+
+const taskBody = {
+  type: 'object',
+  required: ['agent'],
+  additionalProperties: false,
+  properties: { agent: { type: 'string', minLength: 1, maxLength: 128 }, payload: {} },
+} as const;
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-fA-F-]{36}$' } } } as const;
+
+const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'crashed'];
+
+/** Register the task routes. */
+export function registerTaskRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  app.post<{ Body: { agent: string; payload?: unknown } }>('/task', { schema: { body: taskBody } }, async (req, reply) => {
+    const { agent, payload } = req.body;
+    if (!deps.agents.has(agent)) return reply.code(404).send({ error: 'unknown_agent', message: `No agent instance named ${JSON.stringify(agent)}`, agents: [...deps.agents] });
+    const { row } = deps.store.enqueue({ agent, payload: payload ?? null, source: 'http' });
+    deps.dispatcher.submit(row);
+    return reply.code(202).send({ id: row.id, status: 'queued' });
+  });
+
+  app.get<{ Params: { id: string } }>('/tasks/:id', { schema: { params: idParams } }, async (req, reply) => {
+    const row = deps.store.get(req.params.id);
+    if (!row) return reply.code(404).send({ error: 'not_found', message: `No task ${req.params.id}` });
+    return toView(row);
+  });
+
+  app.get<{ Querystring: { status?: string; limit?: string } }>('/tasks', async (req, reply) => {
+    const status = req.query.status ?? 'queued';
+    if (!STATUSES.includes(status)) return reply.code(400).send({ error: 'bad_request', message: `Expected \`status\` to be one of ${STATUSES.join(', ')}` });
+    const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 1000);
+    return { tasks: deps.store.list(status as TaskStatus, limit).map(toView), counts: deps.store.counts() };
+  });
+
+  app.post<{ Params: { id: string } }>('/cancel/:id', { schema: { params: idParams } }, async (req, reply) => {
+    const result = deps.dispatcher.cancel(req.params.id, 'user');
+    if (result === 'not-found') return reply.code(404).send({ error: 'not_found', message: `No task ${req.params.id}` });
+    const row = deps.store.get(req.params.id);
+    if (result === 'already-ended') return reply.code(409).send({ error: 'already_ended', message: `Task ${req.params.id} already ended`, status: row?.status });
+    return reply.code(202).send({ id: req.params.id, status: result === 'cancelled' ? 'cancelled' : 'cancelling' });
+  });
+}

@@ -1,0 +1,51 @@
+/** POST /webhook/forgejo: verify the HMAC over the raw body, then enqueue tasks; replays are idempotent. */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ServerDeps } from './deps.js';
+import { verifySignature } from './signature.js';
+import { readWebhook } from './webhook-event.js';
+
+const DELIVERY_HEADERS = ['x-forgejo-delivery', 'x-gitea-delivery', 'x-github-delivery'];
+const EVENT_HEADERS = ['x-forgejo-event', 'x-gitea-event', 'x-github-event'];
+
+/** Register the webhook route in its own scope (raw-body JSON parser). */
+export function registerWebhookRoute(app: FastifyInstance, deps: ServerDeps): void {
+  void app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.post('/webhook/forgejo', async (req, reply) => {
+      const raw = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
+      const check = verifySignature(deps.webhookSecret, raw, req.headers);
+      if (!check.ok) {
+        deps.log(`webhook rejected: ${check.reason}`, { WEBHOOK_REJECT: check.reason });
+        return reply.code(401).send({ error: 'bad_signature', message: check.reason === 'no-secret' ? 'Webhook secret is not configured on the server' : `Signature ${check.reason}` });
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch (error) {
+        return reply.code(400).send({ error: 'bad_json', message: (error as Error).message });
+      }
+      const event = header(req.headers, EVENT_HEADERS) ?? 'issues';
+      const reading = readWebhook(event, body, deps.agents);
+      if (reading.targets.length === 0) return reply.code(200).send({ tasks: [], ignored: reading.ignored });
+      const delivery = header(req.headers, DELIVERY_HEADERS) ?? createHash('sha256').update(raw).digest('hex');
+      const tasks = reading.targets.map((t) => {
+        const { row, duplicate } = deps.store.enqueue({ agent: t.agent, payload: t.payload, source: 'webhook', dedupeKey: `webhook:${delivery}:${t.agent}` });
+        if (!duplicate) deps.dispatcher.submit(row);
+        return { id: row.id, agent: t.agent, status: row.status, duplicate };
+      });
+      return reply.code(tasks.every((t) => t.duplicate) ? 200 : 202).send({ tasks });
+    });
+  });
+}
+
+// First present header among `names`.
+function header(headers: Record<string, string | string[] | undefined>, names: string[]): string | undefined {
+  for (const n of names) {
+    const v = headers[n];
+    const s = Array.isArray(v) ? v[0] : v;
+    if (s !== undefined && s !== '') return s.slice(0, 200);
+  }
+  return undefined;
+}

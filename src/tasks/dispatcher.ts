@@ -1,0 +1,153 @@
+/**
+ * The dispatcher: one queue per agent instance, one running task per instance, every task
+ * run through an injected {@link TaskRunner}. It is event-driven: settling a task resolves
+ * `whenIdle()` waiters at once (no polling tick), which is what the drain waits on.
+ */
+import type { Clock } from '../runtime.js';
+import { AgentQueue } from './agent-queue.js';
+import type { TaskEnd, TaskStore } from './store.js';
+import type { TaskRow } from './types.js';
+
+/** What the runner gets for one task. */
+export interface RunContext {
+  /** Aborted with reason `shutdown` or `user` to cancel the task. */
+  signal: AbortSignal;
+  /** Call when the process is spawned. */
+  onSpawn(pid: number, startTime: number | null): void;
+  /** Call on every chunk of output (drives extend-mode progress). */
+  onActivity(): void;
+}
+
+/** Runs one task to its end. Must never reject. */
+export type TaskRunner = (task: TaskRow, ctx: RunContext) => Promise<TaskEnd>;
+
+/** Events the dispatcher emits (for SSE, STATUS= and the drain). */
+export type DispatchEvent =
+  | { type: 'task_queued'; id: string; agent: string }
+  | { type: 'task_started'; id: string; agent: string; attempt: number }
+  | { type: 'task_ended'; id: string; agent: string; status: string; reason: string | null; exit_code: number | null; duration_ms: number };
+
+/** A task in flight. */
+export interface BusyTask {
+  id: string;
+  agent: string;
+  startedAt: number;
+}
+
+/** The dispatcher's interface. */
+export interface Dispatcher {
+  /** Queue an already-stored task. */
+  submit(row: TaskRow): void;
+  /** Cancel: a queued task ends `cancelled`; a running one is aborted. */
+  cancel(id: string, reason: string): 'cancelled' | 'aborting' | 'not-found' | 'already-ended';
+  /** Tasks in flight. */
+  busy(): BusyTask[];
+  /** Number of queued tasks. */
+  queued(): number;
+  /** Stop starting queued tasks (they stay queued in the store for the next boot). */
+  hold(): void;
+  /** Resolves when nothing is in flight (immediately if already idle). */
+  whenIdle(): Promise<void>;
+  /** Abort every task in flight with `reason` and wait until all settled. */
+  abortAll(reason: string): Promise<void>;
+  /** A counter that grows with every output chunk and every settle (progress for extend mode). */
+  activity(): number;
+}
+
+/** Options for {@link createDispatcher}. */
+export interface DispatcherOptions {
+  store: TaskStore;
+  agents: readonly string[];
+  runner: TaskRunner;
+  clock: Clock;
+  onEvent: (event: DispatchEvent) => void;
+}
+
+/** Build a dispatcher. Call `submit` for tasks loaded at boot, in order. */
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const { store, runner, clock, onEvent } = options;
+  const queues = new Map(options.agents.map((a) => [a, new AgentQueue()]));
+  const running = new Map<string, { task: BusyTask; abort: AbortController; done: Promise<void> }>();
+  const idleWaiters: Array<() => void> = [];
+  let held = false;
+  let activity = 0;
+
+  const settleIdle = () => {
+    if (running.size > 0) return;
+    for (const w of idleWaiters.splice(0)) w();
+  };
+
+  const startNext = (agent: string) => {
+    if (held || [...running.values()].some((r) => r.task.agent === agent)) return;
+    const queue = queues.get(agent);
+    let id = queue?.shift();
+    while (id !== undefined) {
+      const row = store.get(id);
+      if (row && row.status === 'queued' && store.markRunning(id, null, null)) {
+        launch(row);
+        return;
+      }
+      id = queue?.shift();
+    }
+  };
+
+  const launch = (row: TaskRow) => {
+    const abort = new AbortController();
+    const task: BusyTask = { id: row.id, agent: row.agent, startedAt: clock.monotonic() };
+    onEvent({ type: 'task_started', id: row.id, agent: row.agent, attempt: row.attempt });
+    const done = runner(row, {
+      signal: abort.signal,
+      onSpawn: (pid, startTime) => store.setPid(row.id, pid, startTime),
+      onActivity: () => { activity += 1; },
+    }).catch((error: unknown): TaskEnd => ({ status: 'failed', reason: `internal: ${(error as Error).message}`, exitCode: null }))
+      .then((end) => {
+        store.finish(row.id, end);
+        running.delete(row.id);
+        activity += 1;
+        onEvent({ type: 'task_ended', id: row.id, agent: row.agent, status: end.status, reason: end.reason, exit_code: end.exitCode, duration_ms: Math.round(clock.monotonic() - task.startedAt) });
+        settleIdle();
+        startNext(row.agent);
+      });
+    running.set(row.id, { task, abort, done });
+  };
+
+  return {
+    submit(row) {
+      const queue = queues.get(row.agent);
+      if (!queue) {
+        store.endQueued(row.id, 'failed', 'unknown-agent');
+        return;
+      }
+      queue.push(row.id);
+      onEvent({ type: 'task_queued', id: row.id, agent: row.agent });
+      startNext(row.agent);
+    },
+    cancel(id, reason) {
+      const live = running.get(id);
+      if (live) {
+        live.abort.abort(reason);
+        return 'aborting';
+      }
+      const row = store.get(id);
+      if (!row) return 'not-found';
+      if (row.status !== 'queued') return 'already-ended';
+      queues.get(row.agent)?.remove(id);
+      store.endQueued(id, 'cancelled', reason);
+      onEvent({ type: 'task_ended', id, agent: row.agent, status: 'cancelled', reason, exit_code: null, duration_ms: 0 });
+      return 'cancelled';
+    },
+    busy: () => [...running.values()].map((r) => r.task),
+    queued: () => [...queues.values()].reduce((n, q) => n + q.size, 0),
+    hold() { held = true; },
+    whenIdle() {
+      if (running.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
+    async abortAll(reason) {
+      const all = [...running.values()];
+      for (const r of all) r.abort.abort(reason);
+      await Promise.all(all.map((r) => r.done));
+    },
+    activity: () => activity,
+  };
+}

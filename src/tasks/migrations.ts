@@ -1,0 +1,35 @@
+/** Schema migrations for the task store, applied in order and tracked with PRAGMA user_version. */
+
+/** Each entry moves the schema from version i to i+1. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE agents (
+     name TEXT PRIMARY KEY,
+     type TEXT NOT NULL,
+     mode TEXT NOT NULL CHECK (mode IN ('process', 'container')),
+     spec TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE task_history (
+     id TEXT PRIMARY KEY,
+     root_id TEXT NOT NULL,
+     agent TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'crashed')),
+     reason TEXT,
+     attempt INTEGER NOT NULL DEFAULT 1,
+     retry_of TEXT REFERENCES task_history(id),
+     retried_as TEXT,
+     exit_code INTEGER,
+     pid INTEGER,
+     pid_start INTEGER,
+     source TEXT NOT NULL DEFAULT 'http',
+     dedupe_key TEXT UNIQUE,
+     output TEXT,
+     seq INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     started_at TEXT,
+     ended_at TEXT
+   );
+   CREATE INDEX task_history_status ON task_history (status, agent, seq);
+   CREATE INDEX task_history_root ON task_history (root_id);`,
+];

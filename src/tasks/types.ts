@@ -1,0 +1,59 @@
+/** Task records as the store keeps them and as the API shows them. */
+
+/** Every status a task row can have. */
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'crashed';
+
+/** Terminal statuses: a row in one of these never changes again. */
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'cancelled', 'crashed']);
+
+/** One row of `task_history` (one attempt of a task). */
+export interface TaskRow {
+  id: string;
+  root_id: string;
+  agent: string;
+  payload: string;
+  status: TaskStatus;
+  reason: string | null;
+  attempt: number;
+  retry_of: string | null;
+  retried_as: string | null;
+  exit_code: number | null;
+  pid: number | null;
+  pid_start: number | null;
+  source: string;
+  dedupe_key: string | null;
+  output: string | null;
+  seq: number;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+/** The public JSON shape of a task (GET /tasks/:id). */
+export interface TaskView {
+  id: string;
+  agent: string;
+  status: TaskStatus;
+  reason: string | null;
+  attempt: number;
+  exit_code: number | null;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  retry_of: string | null;
+  retried_as: string | null;
+  source: string;
+  payload: unknown;
+  output: string | null;
+}
+
+/** Map a row to its public view. */
+export function toView(row: TaskRow): TaskView {
+  let payload: unknown = null;
+  try { payload = JSON.parse(row.payload); } catch { payload = row.payload; }
+  return {
+    id: row.id, agent: row.agent, status: row.status, reason: row.reason, attempt: row.attempt, exit_code: row.exit_code,
+    created_at: row.created_at, started_at: row.started_at, ended_at: row.ended_at, retry_of: row.retry_of, retried_as: row.retried_as,
+    source: row.source, payload, output: row.output,
+  };
+}
