@@ -1,0 +1,139 @@
+// The HTTP API over a real listening fastify server and a real SQLite store (runner faked: pure queueing).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../src/server/app.js';
+import { createSseHub } from '../../src/server/sse-hub.js';
+import { signBody } from '../../src/server/signature.js';
+import { openDatabase } from '../../src/tasks/db.js';
+import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
+import { createDispatcher } from '../../src/tasks/dispatcher.js';
+import { systemClock } from '../../src/runtime.js';
+
+const SECRET = 'hook-secret';
+const TOKEN = 'tok-123';
+let app: FastifyInstance;
+let base: string;
+let store: TaskStore;
+let refusing = false;
+
+beforeAll(async () => {
+  store = createTaskStore(await openDatabase(':memory:'), systemClock);
+  const dispatcher = createDispatcher({ store, agents: ['dev-default', 'dev-2'], clock: systemClock, onEvent: () => {}, runner: () => new Promise(() => {}) });
+  app = await buildServer({
+    store, dispatcher, hub: createSseHub(), agents: new Set(['dev-default', 'dev-2']), token: TOKEN, webhookSecret: SECRET,
+    refusing: () => refusing, health: () => ({ ok: true, state: 'running', running: 0, queued: 0, checks: {} }), log: () => {}, bodyLimit: 64 * 1024,
+  });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+afterAll(async () => { await app.close(); });
+
+const auth = { authorization: `Bearer ${TOKEN}` };
+const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...auth, ...headers } });
+const issue = (extra: Record<string, unknown> = {}) => JSON.stringify({ action: 'assigned', issue: { number: 7, title: 'fix', body: 'b', assignees: [{ login: 'dev-2' }] }, repository: { full_name: 'o/r' }, ...extra });
+const hook = (body: string, headers: Record<string, string> = {}) => fetch(`${base}/webhook/forgejo`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+
+describe('POST /task', () => {
+  it('queues a task: 202 with id and status', async () => {
+    const r = await post('/task', JSON.stringify({ agent: 'dev-default', payload: { x: 1 } }));
+    expect(r.status).toBe(202);
+    const body = await r.json() as { id: string; status: string };
+    expect(body.status).toBe('queued');
+    const g = await fetch(`${base}/tasks/${body.id}`, { headers: auth });
+    expect(await g.json()).toMatchObject({ id: body.id, agent: 'dev-default', attempt: 1, exit_code: null });
+  });
+
+  const bad: Array<[string, string, number, Record<string, string>?]> = [
+    ['malformed JSON', '{"agent":', 400],
+    ['an empty body', '', 400],
+    ['a JSON array', '[1,2]', 400],
+    ['a JSON string', '"dev-default"', 400],
+    ['a missing agent', '{"payload":{}}', 400],
+    ['a numeric agent', '{"agent":5}', 400],
+    ['an empty agent', '{"agent":""}', 400],
+    ['an unknown field', '{"agent":"dev-default","priority":1}', 400],
+    ['an unknown agent', '{"agent":"nope"}', 404],
+    ['an agent with a newline', '{"agent":"dev-default\\nX"}', 404],
+    ['a body over the limit', JSON.stringify({ agent: 'dev-default', payload: 'x'.repeat(70 * 1024) }), 413],
+    ['a non-JSON content type', 'agent=dev-default', 415, { 'content-type': 'application/x-www-form-urlencoded' }],
+    ['no bearer token', '{"agent":"dev-default"}', 401, { authorization: '' }],
+    ['a wrong bearer token', '{"agent":"dev-default"}', 401, { authorization: 'Bearer nope' }],
+  ];
+  it.each(bad)('rejects %s', async (_what, body, status, headers) => {
+    const r = await post('/task', body, headers ?? {});
+    expect(r.status).toBe(status);
+    const json = await r.json() as { error: string; message: string };
+    expect(typeof json.message).toBe('string');
+    expect(json.message).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('GET /tasks/:id and POST /cancel/:id', () => {
+  it('404 for an unknown id, 400 for a malformed one', async () => {
+    expect((await fetch(`${base}/tasks/00000000-0000-0000-0000-000000000000`, { headers: auth })).status).toBe(404);
+    expect((await fetch(`${base}/tasks/..%2f..%2fetc`, { headers: auth })).status).toBe(400);
+    expect((await post('/cancel/00000000-0000-0000-0000-000000000000', '{}')).status).toBe(404);
+  });
+  it('cancels a queued task, then says it already ended', async () => {
+    await post('/task', JSON.stringify({ agent: 'dev-2' }));
+    const r = await post('/task', JSON.stringify({ agent: 'dev-2' }));
+    const { id } = await r.json() as { id: string };
+    expect((await post(`/cancel/${id}`, '{}')).status).toBe(202);
+    expect(store.get(id)).toMatchObject({ status: 'cancelled', reason: 'user' });
+    expect((await post(`/cancel/${id}`, '{}')).status).toBe(409);
+  });
+});
+
+describe('POST /webhook/forgejo', () => {
+  it('turns a signed assignment into a task, and a replay into the same task', async () => {
+    const body = issue();
+    const headers = { 'x-forgejo-signature': signBody(SECRET, body), 'x-forgejo-delivery': 'd-1', 'x-forgejo-event': 'issues' };
+    const r = await hook(body, headers);
+    expect(r.status).toBe(202);
+    const first = await r.json() as { tasks: Array<{ id: string; agent: string; duplicate: boolean }> };
+    expect(first.tasks).toEqual([expect.objectContaining({ agent: 'dev-2', duplicate: false })]);
+    const again = await (await hook(body, headers)).json() as typeof first;
+    expect(again.tasks[0]).toMatchObject({ id: first.tasks[0]?.id, duplicate: true });
+  });
+  it('accepts Gitea and GitHub signature headers and agent: labels', async () => {
+    const body = issue({ action: 'labeled', issue: { number: 8, labels: [{ name: 'agent:dev-default' }] } });
+    expect((await hook(body, { 'x-gitea-signature': signBody(SECRET, body), 'x-gitea-delivery': 'g-1' })).status).toBe(202);
+    expect((await hook(body, { 'x-hub-signature-256': `sha256=${signBody(SECRET, body)}`, 'x-github-delivery': 'h-1' })).status).toBe(202);
+  });
+  const badSig: Array<[string, Record<string, string>]> = [
+    ['a missing signature', {}],
+    ['a wrong signature', { 'x-forgejo-signature': signBody('other', issue()) }],
+    ['a non-hex signature', { 'x-forgejo-signature': 'zz'.repeat(32) }],
+    ['a truncated signature', { 'x-forgejo-signature': signBody(SECRET, issue()).slice(0, 20) }],
+    ['a GitHub header without the sha256= prefix', { 'x-hub-signature-256': signBody(SECRET, issue()) }],
+    ['a signature of a different body', { 'x-forgejo-signature': signBody(SECRET, issue({ action: 'opened' })) }],
+  ];
+  it.each(badSig)('401 for %s', async (_what, headers) => {
+    const r = await hook(issue(), headers);
+    expect(r.status).toBe(401);
+  });
+  it('400 for a correctly signed body that is not JSON', async () => {
+    const body = '{not json';
+    expect((await hook(body, { 'x-forgejo-signature': signBody(SECRET, body) })).status).toBe(400);
+  });
+  it('200 and ignored for an event that assigns no agent', async () => {
+    const body = JSON.stringify({ action: 'assigned', issue: { number: 1, assignees: [{ login: 'alice' }] } });
+    const r = await hook(body, { 'x-forgejo-signature': signBody(SECRET, body) });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ tasks: [], ignored: expect.any(String) });
+  });
+});
+
+describe('refusing during the drain', () => {
+  it('503 with Retry-After for new work, reads still answered', async () => {
+    refusing = true;
+    try {
+      const r = await post('/task', JSON.stringify({ agent: 'dev-default' }));
+      expect(r.status).toBe(503);
+      expect(r.headers.get('retry-after')).toBe('5');
+      expect((await hook(issue(), {})).status).toBe(503);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      refusing = false;
+    }
+  });
+});
