@@ -1,0 +1,35 @@
+/** Shared setup for the container verbs: config → instances, engine, and printing results. */
+import type { AgentInstance } from '../config/instances.js';
+import type { ContainerEngine } from '../containers/engine.js';
+import type { FleetLine } from '../containers/format.js';
+import { ExitCode } from '../errors.js';
+import { loadCliConfig } from './config-option.js';
+import type { CliContext } from './context.js';
+import { printJson, printLines } from './output.js';
+
+/** What agents-sync and containers-down work on. */
+export interface FleetContext {
+  /** The engine (binary from HOOKS_CONTAINER_ENGINE, engine from DOCKER_HOST). */
+  engine: ContainerEngine;
+  /** The service name. */
+  serviceName: string;
+  /** Desired state: every instance from the config. */
+  instances: AgentInstance[];
+}
+
+/** Load the config and build the engine (lazily importing both). */
+export async function loadFleet(ctx: CliContext, configFlag: string | undefined): Promise<FleetContext> {
+  const [{ config }, { listInstances }, { createEngine }] = await Promise.all([
+    loadCliConfig(ctx, configFlag), import('../config/instances.js'), import('../containers/engine.js'),
+  ]);
+  return { engine: createEngine({ env: ctx.runtime.env }), serviceName: config.service.name, instances: listInstances(config) };
+}
+
+/** Print results as lines or JSON, and set exit 1 when any failed. */
+export async function printFleet(ctx: CliContext, results: readonly FleetLine[], json: boolean | undefined): Promise<void> {
+  const { anyFailed, formatFleetLines } = await import('../containers/format.js');
+  if (json) printJson(ctx.runtime.stdout, results);
+  else if (results.length === 0) ctx.runtime.stderr.write('hooksctl: no container-mode agents in the config; nothing to do\n');
+  else printLines(ctx.runtime.stdout, formatFleetLines(results));
+  if (anyFailed(results)) ctx.setExitCode(ExitCode.checkFailed);
+}
