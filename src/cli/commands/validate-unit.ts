@@ -1,13 +1,52 @@
 /** `hooksctl validate-unit`: Check a unit file: syntax, drain budget, kill mode, notify access. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { withConfigOption } from '../config-option.js';
-import { notBuilt } from '../not-built.js';
+
+/** Options of `validate-unit`. */
+export interface ValidateUnitFlags {
+  /** --config FILE: check the drain budget against this config. */
+  config?: string;
+  /** --user (default). */
+  user?: boolean;
+  /** --system. */
+  system?: boolean;
+  /** --strict: warnings fail too. */
+  strict?: boolean;
+  /** --json. */
+  json?: boolean;
+  /** --no-analyze sets this false. */
+  analyze: boolean;
+}
+
+const HELP = `
+Prints one finding per line as FILE:LINE: error|warning [rule-id] message, then a summary.
+Rules: syntax.*, exec.missing, notify.access-none, timeout.infinity, timeout.zero, budget.plain,
+budget.extend-first, budget.extend-cap, timeout.user-cap, killmode.control-group, killmode.orphans,
+watchdog.not-hooksctl, containers.asymmetric, unknown.section, unknown.key, analyze.verify.
+The budget rule (drain_ms + abort_grace_ms + cleanup_ms + margin_ms <= TimeoutStopSec, or the
+extend-mode rules) needs --config. systemd-analyze verify and security --offline=yes are folded
+in when they can run; the summary says when they cannot.
+
+Exit: 0 no errors (with --strict: no warnings either), 1 findings, 2 bad usage, 78 unreadable unit or config.
+
+Examples:
+  hooksctl validate-unit ~/.config/systemd/user/claude-hooks.service --config config/agents.json
+  hooksctl validate-unit my.service --system --strict --json`;
 
 /** Build the `validate-unit` command. */
-export function makeValidateUnitCommand(_ctx: CliContext): Command {
+export function makeValidateUnitCommand(ctx: CliContext): Command {
   return withConfigOption(new Command('validate-unit'))
     .description('Check a unit file: syntax, drain budget, kill mode, notify access')
+    .argument('<file>', 'the .service file to check')
+    .addOption(new Option('--user', 'the unit is for systemd --user (default)').conflicts('system'))
+    .addOption(new Option('--system', 'the unit is for the system manager').conflicts('user'))
+    .option('--strict', 'warnings fail the check too')
+    .option('--no-analyze', 'skip systemd-analyze verify/security')
     .option('--json', 'print machine-readable JSON')
-    .action(() => notBuilt('validate-unit'));
+    .addHelpText('after', HELP)
+    .action(async (file: string, opts: ValidateUnitFlags) => {
+      const { runValidateUnit } = await import('./validate-unit-action.js');
+      await runValidateUnit(ctx, file, opts);
+    });
 }

@@ -1,0 +1,45 @@
+/** The `validate-unit` action: read the unit (and config), check it, print findings and set the exit code. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ExitCode, HooksError } from '../../errors.js';
+import { budgetFromConfig } from '../../shutdown/budget.js';
+import { checkUnitFile, type UnitCheckReport } from '../../systemd/unit-check.js';
+import type { CliContext } from '../context.js';
+import { loadCliConfig } from '../config-option.js';
+import { printJson, printLines } from '../output.js';
+import type { ValidateUnitFlags } from './validate-unit.js';
+
+/** Read a unit file or throw `hooks.unit.unreadable` (exit 78). */
+export function readUnit(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new HooksError('hooks.unit.unreadable', `Cannot read unit ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
+  }
+}
+
+/** Run `validate-unit FILE`. */
+export async function runValidateUnit(ctx: CliContext, file: string, flags: ValidateUnitFlags): Promise<void> {
+  const path = resolve(ctx.runtime.cwd, file);
+  const text = readUnit(path);
+  const budget = flags.config === undefined ? null : budgetFromConfig((await loadCliConfig(ctx, flags.config)).config.shutdown);
+  const report = await checkUnitFile({ file: path, text, scope: flags.system ? 'system' : 'user', budget, analyze: flags.analyze, env: ctx.runtime.env });
+  const ok = passes(report, flags.strict === true);
+  if (flags.json) printJson(ctx.runtime.stdout, { file: path, ok, findings: report.findings.map(({ rule, severity, line, message }) => ({ rule, severity, line, message })), exposure: report.exposure });
+  else printReport(ctx, file, report, ok);
+  ctx.setExitCode(ok ? ExitCode.ok : ExitCode.checkFailed);
+}
+
+/** True when the report passes: no errors, and with strict no warnings either. */
+export function passes(report: UnitCheckReport, strict: boolean): boolean {
+  return !report.findings.some((f) => f.severity === 'error' || strict);
+}
+
+// One line per finding, then the summary and the notes.
+function printReport(ctx: CliContext, file: string, report: UnitCheckReport, ok: boolean): void {
+  printLines(ctx.runtime.stdout, report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${f.message}`));
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  const warnings = report.findings.length - errors;
+  const exposure = report.exposure === null ? '' : `, exposure ${report.exposure}`;
+  printLines(ctx.runtime.stdout, [`${file}: ${ok ? 'ok' : 'FAILED'}: ${errors} error(s), ${warnings} warning(s)${exposure}`, ...report.notes.map((n) => `  note: ${n}`)]);
+}

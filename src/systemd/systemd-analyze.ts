@@ -1,0 +1,47 @@
+/**
+ * Runners for `systemd-analyze verify` and `systemd-analyze security --offline=yes`
+ * (systemd-analyze(1)). Not being able to run them is a result with a reason, never an error.
+ */
+import { basename } from 'node:path';
+import { runCommand, type ManagerOptions } from './systemctl.js';
+
+/** What `verify` said: its messages (with the line when it names one), or why it could not run. */
+export type VerifyResult =
+  | { available: true; exitCode: number; messages: { line: number | null; message: string }[] }
+  | { available: false; reason: string };
+
+/** What `security --offline=yes` said: the overall exposure (0 best .. 10 worst), or why it could not run. */
+export type SecurityResult = { available: true; exposure: number } | { available: false; reason: string };
+
+const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]+\.service$/;
+const MANAGER_FAILED = /Failed to (initialize manager|setup working directory|lookup RuntimeDirectory|connect to bus)|No such device or address/;
+
+/** Run `systemd-analyze [--user] verify FILE` and parse `FILE:LINE: message` lines. */
+export async function analyzeVerify(file: string, o: ManagerOptions): Promise<VerifyResult> {
+  if (!UNIT_NAME.test(basename(file))) return { available: false, reason: `inapplicable: ${basename(file)} is not a .service unit name` };
+  const r = await runCommand('systemd-analyze', [...(o.scope === 'user' ? ['--user'] : []), 'verify', file], o);
+  if (r.exitCode === 127) return { available: false, reason: 'systemd-analyze is not installed' };
+  const text = `${r.stderr}\n${r.stdout}`;
+  if (r.exitCode !== 0 && MANAGER_FAILED.test(text)) return { available: false, reason: `unavailable: no ${o.scope} manager to verify against (${firstLine(text)})` };
+  const prefix = `${file}:`;
+  const messages = text.split('\n').filter((l) => l.trim() !== '').map((l) => {
+    const m = l.startsWith(prefix) ? /^(\d+): (.*)$/.exec(l.slice(prefix.length)) : null;
+    return m ? { line: Number(m[1]), message: m[2] ?? '' } : { line: null, message: l.trim() };
+  });
+  return { available: true, exitCode: r.exitCode, messages };
+}
+
+/** Run `systemd-analyze security --offline=yes FILE` (the offline score does not depend on the scope). */
+export async function analyzeSecurity(file: string, o: ManagerOptions): Promise<SecurityResult> {
+  if (!UNIT_NAME.test(basename(file))) return { available: false, reason: `inapplicable: ${basename(file)} is not a .service unit name` };
+  const r = await runCommand('systemd-analyze', ['security', '--offline=yes', '--no-pager', file], o);
+  if (r.exitCode === 127) return { available: false, reason: 'systemd-analyze is not installed' };
+  const m = /Overall exposure level for .*?: (\d+(?:\.\d+)?)/.exec(r.stdout);
+  if (m === null) return { available: false, reason: `security --offline=yes gave no score (${firstLine(`${r.stderr}\n${r.stdout}`)})` };
+  return { available: true, exposure: Number(m[1]) };
+}
+
+// The first non-empty line of a text.
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'no output';
+}

@@ -1,0 +1,62 @@
+/**
+ * The [Service] hardening that fits `hooksctl serve`: a network service that writes only its
+ * database directory, spawns agent processes (node, so no MemoryDenyWriteExecute: V8's JIT
+ * needs W+X pages) and, in container mode, talks to the Docker socket. See systemd.exec(5)
+ * and `systemd-analyze security`.
+ */
+import { quotePathListItem } from './unit-quote.js';
+
+/** What the hardening must leave open. */
+export interface HardeningNeeds {
+  /** user or system manager. */
+  scope: 'user' | 'system';
+  /** Container mode: the Docker socket must stay reachable. */
+  containers: boolean;
+  /** Directories the service writes (the database directory). */
+  writable: readonly string[];
+  /** DOCKER_HOST, when set (a unix:// socket path is made writable). */
+  dockerHost: string | null;
+}
+
+/** The Docker socket path to keep reachable: from a `unix://` DOCKER_HOST, else /run/docker.sock. */
+export function dockerSocketPath(dockerHost: string | null): string {
+  return dockerHost?.startsWith('unix://') ? dockerHost.slice('unix://'.length) : '/run/docker.sock';
+}
+
+/** The hardening lines for the [Service] section. */
+export function hardeningLines(needs: HardeningNeeds): string[] {
+  const writable = needs.writable.map((p, i) => quotePathListItem(`service.db directory ${i}`, p));
+  const socket = needs.containers ? [`-${quotePathListItem('DOCKER_HOST socket', dockerSocketPath(needs.dockerHost))}`] : [];
+  return [
+    'NoNewPrivileges=yes',
+    'ProtectSystem=strict',
+    'ProtectHome=read-only',
+    `ReadWritePaths=${[...writable, ...socket].join(' ')}`,
+    'PrivateTmp=yes',
+    'PrivateDevices=yes',
+    'DevicePolicy=closed',
+    'ProtectKernelTunables=yes',
+    'ProtectKernelModules=yes',
+    'ProtectKernelLogs=yes',
+    'ProtectControlGroups=yes',
+    'ProtectClock=yes',
+    'ProtectHostname=yes',
+    'ProtectProc=invisible',
+    'ProcSubset=pid',
+    'RestrictNamespaces=yes',
+    'RestrictRealtime=yes',
+    'RestrictSUIDSGID=yes',
+    'LockPersonality=yes',
+    'RemoveIPC=yes',
+    'KeyringMode=private',
+    'UMask=0077',
+    'CapabilityBoundingSet=',
+    'AmbientCapabilities=',
+    'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6',
+    'SystemCallArchitectures=native',
+    'SystemCallFilter=@system-service',
+    'SystemCallFilter=~@privileged @resources @mount @swap @reboot @raw-io @module @obsolete @debug @cpu-emulation @clock',
+    'SystemCallErrorNumber=EPERM',
+    ...(needs.scope === 'system' && !needs.containers ? ['PrivateUsers=yes'] : []),
+  ];
+}

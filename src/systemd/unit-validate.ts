@@ -1,0 +1,38 @@
+/**
+ * The unit validator: pure rules over a parsed unit (./unit-rules/), optionally against a
+ * config's drain budget. `systemd-analyze` is folded in by ./unit-analyze.ts.
+ */
+import type { BudgetInput } from '../shutdown/budget.js';
+import { parseUnit, sectionLine } from './unit-file.js';
+import { budgetRule } from './unit-rules/budget.js';
+import { containersRule } from './unit-rules/containers.js';
+import { execStartRule, killModeRule, notifyRule, watchdogRule } from './unit-rules/service.js';
+import { syntaxRule } from './unit-rules/syntax.js';
+import type { UnitFinding, UnitRule } from './unit-rules/types.js';
+import { unknownRule } from './unit-rules/unknown.js';
+
+export type { UnitFinding } from './unit-rules/types.js';
+
+/** Options for {@link validateUnitText}. */
+export interface ValidateUnitOptions {
+  /** The manager the unit is for (the user cap applies to `user`). */
+  scope: 'user' | 'system';
+  /** The drain budget from the config, or null to skip the budget rule. */
+  budget: BudgetInput | null;
+}
+
+/** Every rule, in report order. */
+export const UNIT_RULES: readonly UnitRule[] = [syntaxRule, execStartRule, notifyRule, budgetRule, killModeRule, watchdogRule, containersRule, unknownRule];
+
+/** Validate unit text with every rule; findings are sorted by line, errors first on a line. */
+export function validateUnitText(text: string, options: ValidateUnitOptions): UnitFinding[] {
+  const unit = parseUnit(text);
+  const fallbackLine = sectionLine(unit, 'Service') ?? 1;
+  const findings = UNIT_RULES.flatMap((rule) => rule({ unit, scope: options.scope, budget: options.budget, fallbackLine }));
+  return sortFindings(findings);
+}
+
+/** Sort findings by line, then errors before warnings. */
+export function sortFindings(findings: readonly UnitFinding[]): UnitFinding[] {
+  return [...findings].sort((a, b) => a.line - b.line || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+}
