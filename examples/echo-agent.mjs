@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Example agent used by the built-in default config: it reads the task payload (JSON) on
-// stdin and echoes it back with the task id. A payload {"sleep_ms": N} makes it work N ms
+// stdin and echoes it back with the task id. A payload {"sleep_ms": N} makes it work N ms (printing a progress line every second)
 // first (handy to try the graceful drain); {"exit": N} makes it exit with code N.
 let input = '';
 process.stdin.setEncoding('utf8');
@@ -14,5 +14,9 @@ process.stdin.on('end', () => {
     process.exitCode = Number.isInteger(payload?.exit) ? payload.exit : 0;
   };
   process.on('SIGTERM', () => { process.stdout.write('echo-agent: SIGTERM, stopping\n'); process.exit(143); });
-  if (sleepMs > 0) setTimeout(finish, sleepMs); else finish();
+  if (sleepMs > 0) {
+    const started = Date.now();
+    const beat = setInterval(() => process.stdout.write(`working ${Math.round((Date.now() - started) / 1000)}/${Math.round(sleepMs / 1000)} s\n`), 1000);
+    setTimeout(() => { clearInterval(beat); finish(); }, sleepMs);
+  } else finish();
 });

@@ -1,13 +1,29 @@
-/** `hooksctl serve`: Run the dispatcher service (HTTP API, task queues, graceful drain under systemd). */
+/** `hooksctl serve`: run the dispatcher service (HTTP API, task queues, graceful drain under systemd). */
 import { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { withConfigOption } from '../config-option.js';
-import { notBuilt } from '../not-built.js';
+import { loadCliConfig, withConfigOption } from '../config-option.js';
+
+const HELP = `
+Runs until SIGTERM/SIGINT, then drains: new work gets 503, in-flight tasks get
+shutdown.drain_ms to finish, the rest are aborted (SIGTERM, abort_grace_ms, SIGKILL)
+and marked cancelled/shutdown (re-queued at the next start when shutdown.requeue).
+Under systemd (Type=notify) it sends READY=1, STATUS=, STOPPING=1 and, in extend mode,
+EXTEND_TIMEOUT_USEC=. Phase lines go to the journal: journalctl SHUTDOWN_PHASE=drain.
+
+Try it:
+  hooksctl serve &
+  curl -s -XPOST localhost:8787/task -H 'content-type: application/json' \\
+       -d '{"agent":"dev-default","payload":{"hello":"world"}}'
+  curl -s localhost:8787/tasks/<id>`;
 
 /** Build the `serve` command. */
-export function makeServeCommand(_ctx: CliContext): Command {
+export function makeServeCommand(ctx: CliContext): Command {
   return withConfigOption(new Command('serve'))
     .description('Run the dispatcher service (HTTP API, task queues, graceful drain under systemd)')
-    .option('--json', 'print machine-readable JSON')
-    .action(() => notBuilt('serve'));
+    .addHelpText('after', HELP)
+    .action(async (opts: { config?: string }) => {
+      const loaded = await loadCliConfig(ctx, opts.config);
+      const { runService } = await import('../../service.js');
+      ctx.setExitCode(await runService({ config: loaded.config, runtime: ctx.runtime, pid: process.pid }));
+    });
 }

@@ -1,0 +1,23 @@
+/** Event-loop lag: how late a periodic timer fires. Feeds the watchdog's health check. */
+
+/** A running lag monitor. */
+export interface LagMonitor {
+  /** The worst lag seen in the last window, in ms. */
+  lagMs(): number;
+  /** Stop measuring. */
+  stop(): void;
+}
+
+/** Measure lag with a timer every `intervalMs`; the window keeps the last `window` samples. */
+export function monitorLag(now: () => number, intervalMs = 250, window = 8): LagMonitor {
+  const samples: number[] = [];
+  let last = now();
+  const timer = setInterval(() => {
+    const t = now();
+    samples.push(Math.max(0, t - last - intervalMs));
+    if (samples.length > window) samples.shift();
+    last = t;
+  }, intervalMs);
+  timer.unref();
+  return { lagMs: () => Math.max(0, ...samples), stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,70 @@
+/**
+ * Run a container-mode task through `docker exec` into `<service>-<instance>`. A stopped
+ * container is started first (no silent limbo); one that cannot be started fails the task
+ * (`container-unavailable`). On abort the orphan guard signals the in-container process
+ * (TERM, grace, KILL) before the exec client is stopped, so nothing of the task survives.
+ */
+import type { AgentInstance } from '../config/instances.js';
+import { containerName } from '../containers/labels.js';
+import { containerTaskCommand, ensureContainerRunning } from '../containers/dispatch.js';
+import type { ContainerEngine } from '../containers/engine.js';
+import { killTaskInContainer } from '../containers/orphan-guard.js';
+import type { Env } from '../runtime.js';
+import { processStartTime, runSupervised } from '../supervisor/index.js';
+import type { RunContext, TaskRunner } from './dispatcher.js';
+import { outcomeToEnd } from './outcome-to-end.js';
+import type { TaskRow } from './types.js';
+
+/** Options for {@link createContainerRunner}. */
+export interface ContainerRunnerOptions {
+  instances: ReadonlyMap<string, AgentInstance>;
+  serviceName: string;
+  engine: () => ContainerEngine;
+  env: Env;
+  cwd: string;
+  graceMs: number;
+  log: (message: string, fields: Record<string, string>) => void;
+}
+
+/** Build the runner for container-mode agents. */
+export function createContainerRunner(options: ContainerRunnerOptions): TaskRunner {
+  return async (task: TaskRow, ctx: RunContext) => {
+    const instance = options.instances.get(task.agent);
+    if (!instance) return { status: 'failed', reason: 'unknown-agent', exitCode: null };
+    const engine = options.engine();
+    const container = containerName(options.serviceName, task.agent);
+    try {
+      if ((await ensureContainerRunning(engine, container, ctx.signal)) === 'started') {
+        options.log(`container ${container} was stopped: started it before task ${task.id}`, { CONTAINER: container, TASK_ID: task.id, ACTION: 'started' });
+      }
+    } catch (error) {
+      if (ctx.signal.aborted) return { status: 'cancelled', reason: String(ctx.signal.reason ?? 'aborted'), exitCode: null };
+      return { status: 'failed', reason: 'container-unavailable', exitCode: null, output: (error as Error).message };
+    }
+    const client = new AbortController();
+    let guard: Promise<unknown> = Promise.resolve();
+    const onAbort = () => {
+      guard = killTaskInContainer({ engine, container, taskId: task.id, graceMs: options.graceMs })
+        .then((r) => { options.log(`orphan guard for task ${task.id}: ${r.signalled ?? 'nothing running'}${r.error ? ` (${r.error})` : ''}`, { TASK_ID: task.id, CONTAINER: container }); })
+        .finally(() => client.abort(ctx.signal.reason));
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const outcome = await runSupervised({
+        command: containerTaskCommand({ engine, container, taskId: task.id, agent: task.agent, command: instance.type.command, env: instance.type.env }),
+        cwd: options.cwd,
+        env: { ...options.env, ...engine.env },
+        input: task.payload,
+        signal: client.signal,
+        graceMs: options.graceMs,
+        onSpawn: (pid) => ctx.onSpawn(pid, processStartTime(pid)),
+        onStdout: () => ctx.onActivity(),
+        onStderr: () => ctx.onActivity(),
+      });
+      await guard;
+      return outcomeToEnd(outcome, ctx.signal.aborted ? String(ctx.signal.reason ?? 'aborted') : null);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+  };
+}

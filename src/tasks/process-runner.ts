@@ -1,0 +1,40 @@
+/** Run a process-mode task: the type's command, payload JSON on stdin, HOOKS_TASK_ID/HOOKS_AGENT in the env. */
+import type { AgentInstance } from '../config/instances.js';
+import type { Env } from '../runtime.js';
+import { processStartTime, runSupervised } from '../supervisor/index.js';
+import type { RunContext, TaskRunner } from './dispatcher.js';
+import { outcomeToEnd } from './outcome-to-end.js';
+import type { TaskRow } from './types.js';
+
+/** Options for {@link createProcessRunner}. */
+export interface ProcessRunnerOptions {
+  instances: ReadonlyMap<string, AgentInstance>;
+  env: Env;
+  cwd: string;
+  graceMs: number;
+}
+
+/** The environment a task's process gets. */
+export function taskEnv(base: Env, instance: AgentInstance, task: TaskRow): Record<string, string | undefined> {
+  return { ...base, ...instance.type.env, HOOKS_TASK_ID: task.id, HOOKS_AGENT: task.agent, HOOKS_ATTEMPT: String(task.attempt) };
+}
+
+/** Build the runner for process-mode agents. */
+export function createProcessRunner(options: ProcessRunnerOptions): TaskRunner {
+  return async (task: TaskRow, ctx: RunContext) => {
+    const instance = options.instances.get(task.agent);
+    if (!instance) return { status: 'failed', reason: 'unknown-agent', exitCode: null };
+    const outcome = await runSupervised({
+      command: instance.type.command,
+      cwd: options.cwd,
+      env: taskEnv(options.env, instance, task),
+      input: task.payload,
+      signal: ctx.signal,
+      graceMs: options.graceMs,
+      onSpawn: (pid) => ctx.onSpawn(pid, processStartTime(pid)),
+      onStdout: () => ctx.onActivity(),
+      onStderr: () => ctx.onActivity(),
+    });
+    return outcomeToEnd(outcome, ctx.signal.aborted ? String(ctx.signal.reason ?? 'aborted') : null);
+  };
+}
