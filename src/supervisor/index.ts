@@ -2,7 +2,7 @@
 export { runSupervised } from './run.js';
 export { spawnSupervised } from './spawn.js';
 export type { SupervisedProcess } from './spawn.js';
-export { DEFAULT_WAIT_DELAY_MS, WORKER_GUARD_ENV, validateRunOptions } from './options.js';
+export { DEFAULT_WAIT_DELAY_MS, validateRunOptions } from './options.js';
 export type { RunOptions } from './options.js';
 export type { Outcome, OutcomeDetails, OutcomeKind, OutcomePhases } from './outcome.js';
 export { isAlive, parseProcStat, processGroupExists, processStartTime, readProcStat } from './proc.js';

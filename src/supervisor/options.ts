@@ -1,9 +1,8 @@
 /** The options of a supervised run, and their validation (messages name the option). */
 import { HooksError, ExitCode } from '../errors.js';
 import type { Clock } from '../runtime.js';
+import { WORKER_GUARD_ENV } from '../worker/opt-in.js';
 
-/** The env var the supervisor sets for its children so a worker's exit guard turns on. */
-export const WORKER_GUARD_ENV = 'HOOKS_WORKER_GUARD';
 
 /** Default wait delay after SIGKILL (or the child's exit) before the pipes are closed, in ms. */
 export const DEFAULT_WAIT_DELAY_MS = 2000;
