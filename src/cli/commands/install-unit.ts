@@ -1,13 +1,68 @@
 /** `hooksctl install-unit`: Generate, validate and install the systemd unit for the service. */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { withConfigOption } from '../config-option.js';
-import { notBuilt } from '../not-built.js';
+
+/** Options of `install-unit`. */
+export interface InstallUnitFlags {
+  /** --config FILE (also passed to `serve --config` in the unit). */
+  config?: string;
+  /** --user (default). */
+  user?: boolean;
+  /** --system. */
+  system?: boolean;
+  /** --name NAME (default: service.name). */
+  name?: string;
+  /** --unit-dir DIR. */
+  unitDir?: string;
+  /** --dry-run: print the unit, write nothing. */
+  dryRun?: boolean;
+  /** --enable. */
+  enable?: boolean;
+  /** --now. */
+  now?: boolean;
+  /** --no-reload sets this false. */
+  reload: boolean;
+  /** --no-catalog sets this false. */
+  catalog: boolean;
+  /** --json. */
+  json?: boolean;
+}
+
+const HELP = `
+Steps: load the config, generate a Type=notify unit (ExecStart=<node> <hooksctl> serve --config <path>),
+validate it with the validate-unit rules and systemd-analyze (a unit with errors is NOT installed: exit 1),
+write <unit-dir>/<name>.service atomically (temp file + rename; a replaced unit prints a short diff),
+then systemctl [--user] daemon-reload. --enable runs "systemctl enable [--now]"; --now alone restarts it.
+Without --config (and no $HOOKS_CONFIG or ./config/agents.json), WorkingDirectory= is the current directory
+so ./data/hooks.db resolves as it does for a hand-run "hooksctl serve".
+Unit dir: --user: $XDG_CONFIG_HOME/systemd/user (else ~/.config/systemd/user); --system: /etc/systemd/system.
+Journal catalog: --system copies units/hooksctl.catalog to /etc/systemd/catalog/ and runs journalctl
+--update-catalog; --user skips it (the catalog is system-wide) and prints the command to do it.
+
+Exit: 0 installed, 1 the unit failed validation, 2 bad usage, 69 systemctl failed, 78 bad config or unsafe value.
+
+Examples:
+  hooksctl install-unit --config ~/hooks/agents.json --enable --now
+  hooksctl install-unit --system --name hooks-prod --dry-run`;
 
 /** Build the `install-unit` command. */
-export function makeInstallUnitCommand(_ctx: CliContext): Command {
+export function makeInstallUnitCommand(ctx: CliContext): Command {
   return withConfigOption(new Command('install-unit'))
     .description('Generate, validate and install the systemd unit for the service')
+    .addOption(new Option('--user', 'install for systemd --user (default)').conflicts('system'))
+    .addOption(new Option('--system', 'install for the system manager').conflicts('user'))
+    .option('--name <name>', 'unit name without .service (default: service.name from the config)')
+    .option('--unit-dir <dir>', 'where to write the unit (default: see below)')
+    .option('--dry-run', 'print the unit to stdout and write nothing')
+    .option('--enable', 'systemctl enable the unit (with --now: and start it)')
+    .option('--now', 'start (or restart) the unit after installing')
+    .option('--no-reload', 'do not run systemctl daemon-reload')
+    .option('--no-catalog', 'do not install the journal catalog')
     .option('--json', 'print machine-readable JSON')
-    .action(() => notBuilt('install-unit'));
+    .addHelpText('after', HELP)
+    .action(async (opts: InstallUnitFlags) => {
+      const { runInstallUnit } = await import('./install-unit-action.js');
+      await runInstallUnit(ctx, opts);
+    });
 }

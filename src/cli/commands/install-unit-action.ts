@@ -1,0 +1,91 @@
+/** The `install-unit` action: generate, validate, write atomically, daemon-reload, enable/start. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { NAME_PATTERN, type Config } from '../../config/schema.js';
+import { ExitCode, HooksError } from '../../errors.js';
+import type { Env } from '../../runtime.js';
+import { budgetFromConfig } from '../../shutdown/budget.js';
+import { installCatalog, packageCatalogPath, SYSTEM_CATALOG_DIR } from '../../systemd/catalog-install.js';
+import { daemonReload, enableUnit, systemctl, type CommandResult, type ManagerOptions } from '../../systemd/systemctl.js';
+import { checkUnitFile, type UnitCheckReport } from '../../systemd/unit-check.js';
+import { unitDiff } from '../../systemd/unit-diff.js';
+import { generateUnit, usesContainers } from '../../systemd/unit-generate.js';
+import { defaultUnitDir, writeUnitAtomic } from '../../systemd/unit-install.js';
+import type { CliContext } from '../context.js';
+import { loadCliConfig } from '../config-option.js';
+import { printJson, printLines } from '../output.js';
+import type { InstallUnitFlags } from './install-unit.js';
+
+/** The unit name from --name or service.name, without `.service`; rejected (exit 78) unless it matches the name pattern. */
+export function unitName(flag: string | undefined, config: Config): string {
+  const name = (flag ?? config.service.name).replace(/\.service$/, '');
+  if (!NAME_PATTERN.test(name)) throw new HooksError('hooks.unit.unsafe_value', `Expected \`--name\` to match ${NAME_PATTERN}, got ${JSON.stringify(name)}`, { exitCode: ExitCode.config, details: { option: 'name' } });
+  return name;
+}
+
+/** Container mode: the engine variables of the installing shell, so the service reaches the same engine. */
+export function serviceEnvironment(config: Config, env: Env): Record<string, string> {
+  if (!usesContainers(config)) return {};
+  const out: Record<string, string> = {};
+  for (const key of ['DOCKER_HOST', 'HOOKS_CONTAINER_ENGINE']) { const v = env[key]; if (v !== undefined && v !== '') out[key] = v; }
+  return out;
+}
+
+/** Run `install-unit`. */
+export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): Promise<void> {
+  const { runtime } = ctx;
+  const loaded = await loadCliConfig(ctx, flags.config);
+  const scope = flags.system ? 'system' : 'user';
+  const name = unitName(flags.name, loaded.config);
+  const file = `${name}.service`;
+  const text = generateUnit({ config: loaded.config, configPath: loaded.path, scope, execPath: ctx.execPath, entryPath: ctx.entryPath, workingDirectory: runtime.cwd, environment: serviceEnvironment(loaded.config, runtime.env) });
+  const report = await checkGenerated(file, text, scope, loaded.config, runtime.env);
+  const errors = report.findings.filter((f) => f.severity === 'error');
+  printLines(runtime.stderr, report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${f.message}`));
+  if (flags.dryRun) {
+    runtime.stdout.write(text);
+    ctx.setExitCode(errors.length > 0 ? ExitCode.checkFailed : ExitCode.ok);
+    return;
+  }
+  if (errors.length > 0) {
+    runtime.stderr.write(`hooksctl: refusing to install ${file}: ${errors.length} error(s)\n`);
+    ctx.setExitCode(ExitCode.checkFailed);
+    return;
+  }
+  const dir = flags.unitDir === undefined ? defaultUnitDir(scope, runtime.env) : resolve(runtime.cwd, flags.unitDir);
+  const written = writeUnitAtomic(dir, file, text, process.pid);
+  const diff = written.previous === null ? null : unitDiff(written.previous, text);
+  const manager: ManagerOptions = { scope, env: runtime.env };
+  const steps = [
+    ...(flags.reload ? [await must('daemon-reload', daemonReload(manager))] : []),
+    ...(flags.enable ? [await must('enable', enableUnit(file, flags.now === true, manager))] : []),
+    ...(flags.now && !flags.enable ? [await must('restart', systemctl(['restart', file], manager))] : []),
+  ];
+  const catalog = flags.catalog ? await installCatalog({ scope, source: packageCatalogPath(), targetDir: SYSTEM_CATALOG_DIR, env: runtime.env }) : { status: 'skipped', message: 'journal catalog: skipped (--no-catalog)' };
+  if (flags.json) {
+    printJson(runtime.stdout, { unit: written.path, replaced: written.previous !== null, diff, steps, catalog, exposure: report.exposure, findings: report.findings });
+    return;
+  }
+  const changed = diff === null ? ['(new unit)'] : diff.length === 0 ? ['(unchanged)'] : ['changes:', ...diff.map((l) => `  ${l}`)];
+  printLines(runtime.stdout, [`installed ${written.path} (${scope})`, ...changed, ...steps.map((s) => `ran systemctl ${s}`), catalog.message, ...(report.exposure === null ? [] : [`exposure (systemd-analyze security --offline=yes): ${report.exposure}`])]);
+}
+
+// Validate the generated text as a file named like the unit, in a temp directory.
+async function checkGenerated(file: string, text: string, scope: 'user' | 'system', config: Config, env: Env): Promise<UnitCheckReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'hooksctl-unit-'));
+  try {
+    writeFileSync(join(dir, file), text);
+    const report = await checkUnitFile({ file: join(dir, file), text, scope, budget: budgetFromConfig(config.shutdown), analyze: true, env });
+    return { ...report, file };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Await a systemctl step; a failure is exit 69 (the manager is unavailable or refused).
+async function must(step: string, pending: Promise<CommandResult>): Promise<string> {
+  const r = await pending;
+  if (r.exitCode !== 0) throw new HooksError('hooks.unit.systemctl_failed', `systemctl ${step} failed (exit ${r.exitCode}): ${r.stderr.trim()}`, { exitCode: ExitCode.unavailable, details: { step } });
+  return step;
+}
