@@ -75,9 +75,14 @@ export function physicalLines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
-// The line without its terminator and surrounding whitespace (what systemd looks at).
+// The line without its terminator.
+function body(raw: string): string {
+  return raw.replace(/\r?\n$/, '');
+}
+
+// The line without its terminator and surrounding whitespace (what systemd classifies).
 function content(raw: string): string {
-  return raw.replace(/\r?\n$/, '').trim();
+  return body(raw).trim();
 }
 
 // True when the line ends with an unescaped backslash (a continuation).
@@ -113,24 +118,23 @@ export function parseUnit(text: string): UnitFile {
   return { entries };
 }
 
-// Gather a logical line starting at `start`: continuations joined by a space, comment lines inside skipped.
+// Gather a logical line as systemd does: a trailing unescaped backslash becomes a space and the next
+// physical line is appended verbatim; comment lines inside the continuation are skipped.
 function takeContinued(lines: readonly string[], start: number): { raw: string; logical: string; last: number } {
   let raw = lines[start] ?? '';
-  let logical = content(raw);
+  let logical = body(raw);
   let last = start;
-  while (continues(logical) && last + 1 < lines.length) {
-    logical = `${logical.slice(0, -1)} `;
+  let pending = continues(logical);
+  if (pending) logical = `${logical.slice(0, -1)} `;
+  while (pending && last + 1 < lines.length) {
     last += 1;
     const next = lines[last] ?? '';
     raw += next;
-    const c = content(next);
-    if (COMMENT.test(c)) {
-      logical += '\\';
-      continue;
-    }
-    logical += c;
+    if (COMMENT.test(body(next).trimStart())) continue;
+    logical += body(next);
+    pending = continues(logical);
+    if (pending) logical = `${logical.slice(0, -1)} `;
   }
-  if (continues(logical)) logical = logical.slice(0, -1);
   return { raw, logical, last };
 }
 
