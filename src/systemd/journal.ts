@@ -72,15 +72,21 @@ export interface JournalLoggerOptions {
 
 const PHASE_PRIORITY: Readonly<Record<ShutdownPhase, JournalPriority>> = { signal: 5, drain: 5, abort: 4, cleanup: 5, bye: 5 };
 
-// Encode fields, dropping (not throwing on) bad names; returns the list and the dropped names.
-function encodeLenient(fields: Readonly<Record<string, JournalFieldValue>>): { list: string[]; dropped: string[] } {
-  const list: string[] = [];
-  const dropped: string[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    if (!isValidFieldName(name) || RESERVED_FIELDS.has(name)) dropped.push(name);
-    else if (value !== undefined) list.push(`${name}=${encodeFieldValue(value)}`);
+// Field names already checked, so the hot path skips the regex.
+const knownGood = new Set<string>(['MESSAGE', 'MESSAGE_ID', 'SYSLOG_IDENTIFIER', 'SHUTDOWN_PHASE', 'INVOCATION_ID', 'TASK_ID', 'AGENT', 'DRAIN_MS', 'CODE_FUNC']);
+
+// Append `fields` to `list`, dropping (not throwing on) bad names; returns the dropped names.
+function appendLenient(list: string[], fields: Readonly<Record<string, JournalFieldValue>>): string[] {
+  let dropped: string[] | undefined;
+  for (const name in fields) {
+    const value = fields[name];
+    if (!knownGood.has(name)) {
+      if (!isValidFieldName(name) || RESERVED_FIELDS.has(name)) { (dropped ??= []).push(name); continue; }
+      if (knownGood.size < 1024) knownGood.add(name);
+    }
+    if (value !== undefined) list.push(`${name}=${encodeFieldValue(value)}`);
   }
-  return { list, dropped };
+  return dropped ?? [];
 }
 
 // A plain entry (exactOptionalPropertyTypes: leave `fields` out rather than set it undefined).
@@ -105,13 +111,22 @@ export function createJournalLogger(opts: JournalLoggerOptions): JournalLogger {
   const fallback = (priority: number, e: LogEntry): void => {
     opts.stderr.write(formatFallbackLine({ priority, tag: e.phase === undefined ? identifier : 'shutdown', message: e.message, journalStream }));
   };
+  // Fixed per logger, encoded once: SYSLOG_IDENTIFIER, INVOCATION_ID and the base fields.
+  const identLine = `SYSLOG_IDENTIFIER=${encodeFieldValue(identifier)}`;
+  const invocation = opts.env['INVOCATION_ID'];
+  const invocationLine = invocation === undefined ? undefined : `INVOCATION_ID=${encodeFieldValue(invocation)}`;
+  const baseLines = Object.entries(base).map(([name, value]) => [name, `${name}=${encodeFieldValue(value)}`] as const);
   const log = (e: LogEntry): void => {
     const priority = e.priority ?? 6;
     try {
-      const { list, dropped } = encodeLenient({
-        MESSAGE: e.message, MESSAGE_ID: e.messageId, SYSLOG_IDENTIFIER: identifier, SHUTDOWN_PHASE: e.phase,
-        INVOCATION_ID: opts.env['INVOCATION_ID'], ...base, ...e.fields,
-      });
+      const list = [`MESSAGE=${encodeFieldValue(e.message)}`];
+      if (e.messageId !== undefined) list.push(`MESSAGE_ID=${encodeFieldValue(e.messageId)}`);
+      list.push(identLine);
+      if (e.phase !== undefined) list.push(`SHUTDOWN_PHASE=${e.phase}`);
+      if (invocationLine !== undefined) list.push(invocationLine);
+      // Entry fields win over base fields of the same name.
+      for (const [name, line] of baseLines) if (e.fields === undefined || !Object.hasOwn(e.fields, name)) list.push(line);
+      const dropped = e.fields === undefined ? [] : appendLenient(list, e.fields);
       if (dropped.length > 0) report(new HooksError('hooks.journal.field_name', `Dropped invalid journal field names: ${JSON.stringify(dropped)}`, { details: { fields: dropped } }));
       if (sink === 'stderr') return fallback(priority, e);
       const result = send(priority, list);
@@ -130,7 +145,11 @@ export function createJournalLogger(opts: JournalLoggerOptions): JournalLogger {
     info: (message, fields) => log(entry(message, 6, fields)),
     warn: (message, fields) => log(entry(message, 4, fields)),
     error: (message, fields) => log(entry(message, 3, fields)),
-    phase: (phase, message, fields) => log({ ...entry(message, PHASE_PRIORITY[phase], fields), phase, messageId: MESSAGE_IDS[phase] }),
+    phase: (phase, message, fields) => {
+      const e: LogEntry = { message, priority: PHASE_PRIORITY[phase], phase, messageId: MESSAGE_IDS[phase] };
+      if (fields !== undefined) e.fields = fields;
+      log(e);
+    },
     child: (fields) => createJournalLogger({ ...opts, fields: { ...base, ...fields }, journalAvailable: () => sink === 'journal' }),
   };
 }
