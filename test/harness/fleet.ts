@@ -60,3 +60,13 @@ export async function waitFor(check: () => Promise<boolean>, what: string, timeo
     await sleep(100);
   }
 }
+
+/** Run `fn` with a fresh {@link makeFleet}, always removing its directory afterwards. */
+export async function withFleet<T>(fn: (fleet: TestFleet) => Promise<T>): Promise<T> {
+  const fleet = makeFleet();
+  try {
+    return await fn(fleet);
+  } finally {
+    fleet.cleanup();
+  }
+}
