@@ -28,6 +28,15 @@ function abortReason(signal: AbortSignal): string {
   return String((signal.reason as unknown) ?? 'aborted');
 }
 
+/** Call a user callback; a throwing callback must not crash the supervisor or leave the run hanging. */
+function safely<A>(callback: ((arg: A) => void) | undefined, arg: A): void {
+  try {
+    callback?.(arg);
+  } catch {
+    // The callback's failure is the caller's; the run goes on.
+  }
+}
+
 /** A handle for a child that never started. */
 function unstarted(kind: OutcomeKind, totalMs: number): SupervisedProcess {
   return { pid: null, outcome: Promise.resolve(notStarted(kind, totalMs)), cancel: () => undefined };
@@ -161,7 +170,7 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
     stream?.on('data', (chunk: string) => {
       lastOutput = clock.monotonic();
       tail.push(chunk);
-      callback?.(chunk);
+      safely(callback, chunk);
     });
   };
   attach(child.stdout, tails.stdout, options.onStdout);
@@ -178,6 +187,6 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.timeoutMs !== undefined) later(options.timeoutMs, () => fire({ type: 'timeout' }));
   if (options.noOutputTimeoutMs !== undefined) watchOutput(options.noOutputTimeoutMs);
-  options.onSpawn?.(pid);
+  safely(options.onSpawn, pid);
   return { pid, outcome, cancel: (reason = 'cancelled') => fire({ type: 'cancelled', reason }) };
 }

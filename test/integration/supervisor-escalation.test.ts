@@ -104,6 +104,11 @@ describe('supervisor: escalation against real processes', () => {
     expect(outcome).toMatchObject({ type: 'signaled', signal: 'SIGUSR1', forced: false, stdoutTail: '1\n' });
   });
 
+  it('a throwing callback neither crashes the supervisor nor hangs the run', async () => {
+    const outcome = await runSupervised({ command: ['sh', '-c', 'echo a; echo b >&2; exit 4'], graceMs: 1000, onStdout: () => { throw new Error('x'); }, onStderr: () => { throw new Error('y'); }, onSpawn: () => { throw new Error('z'); } });
+    expect(outcome).toMatchObject({ type: 'exited', code: 4, stdoutTail: 'a\n', stderrTail: 'b\n' });
+  });
+
   it('the tail keeps only the last characters', async () => {
     const outcome = await runSupervised({ command: ['sh', '-c', 'i=0; while [ $i -lt 500 ]; do echo "line $i"; i=$((i+1)); done'], graceMs: 1000, tailChars: 20 });
     expect(outcome.stdoutTail).toHaveLength(20);
