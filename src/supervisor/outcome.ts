@@ -23,7 +23,7 @@ export interface OutcomePhases {
 
 /** Details common to every outcome. */
 export interface OutcomeDetails {
-  /** True when SIGKILL was needed: the child outlived the grace period. */
+  /** True when SIGKILL was needed: the child (or members of its group) outlived the grace period. */
   forced: boolean;
   /** The child's PID (also its process group id); null when it never started. */
   pid: number | null;

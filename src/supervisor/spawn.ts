@@ -98,6 +98,7 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
   let resolveOutcome: (o: Outcome) => void = () => undefined;
   const outcome = new Promise<Outcome>((resolve) => { resolveOutcome = resolve; });
 
+  const signalTree = (signal: NodeJS.Signals) => signalGroup(pid, startTime, signal, exit === null);
   const later = (ms: number, fn: () => void): void => {
     const t = setTimeout(() => { timers.delete(t); fn(); }, ms);
     timers.add(t);
@@ -110,7 +111,7 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
     done = true;
     for (const t of timers) clearTimeout(t);
     options.signal?.removeEventListener('abort', onAbort);
-    const stragglersKilled = signalGroup(pid, startTime, 'SIGKILL') === 'sent';
+    const stragglersKilled = signalTree('SIGKILL') === 'sent';
     const end = clock.monotonic();
     const graceEnd = Math.min(at.kill ?? end, at.exit ?? end);
     resolveOutcome({
@@ -144,7 +145,7 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
   const kill = (): void => {
     if (done) return;
     const now = clock.monotonic();
-    if (signalGroup(pid, startTime, 'SIGKILL') === 'sent') at.kill = now;
+    if (signalTree('SIGKILL') === 'sent') at.kill = now;
     startWaitDelay();
   };
 
@@ -154,7 +155,7 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
     trigger = why;
     at.trigger = at.term = clock.monotonic();
     if (options.graceMs === 0) { kill(); return; }
-    if (signalGroup(pid, startTime, 'SIGTERM') !== 'sent') { kill(); return; }
+    if (signalTree('SIGTERM') !== 'sent') { kill(); return; }
     later(options.graceMs, kill);
   };
 

@@ -43,6 +43,8 @@ describe('supervisor: liveness and the reaper', () => {
       expect(findDeadTasks(tasks, { nullPid: 'skip' }).map((t) => t.id)).toEqual(['reused', 'gone']);
       expect(groupOwnership(pid, startTime)).toBe('sent');
       expect(groupOwnership(pid, (startTime ?? 0) + 1)).toBe('not-ours');
+      expect(groupOwnership(pid, null)).toBe('not-ours');
+      expect(groupOwnership(pid, null, true)).toBe('sent');
     } finally {
       handle.cancel();
       await handle.outcome;
