@@ -39,6 +39,11 @@ function hooksctlLine(what: string, o: GenerateUnitOptions, verb: string): strin
   return formatExecLine(what, [o.execPath, o.entryPath, verb, ...config]);
 }
 
+// Absolute paths in the agent commands (the service runs them, so hardening must not hide them).
+function agentPaths(config: Config): string[] {
+  return Object.values(config.types).flatMap((t) => t.command.filter((a) => a.startsWith('/')));
+}
+
 /** Generate the unit text for `hooksctl serve`. Throws `hooks.unit.unsafe_value` (exit 78) for values that cannot be written safely. */
 export function generateUnit(opts: GenerateUnitOptions): string {
   const { config } = opts;
@@ -65,7 +70,7 @@ export function generateUnit(opts: GenerateUnitOptions): string {
     ...(config.unit.watchdog_sec === null ? [] : [`WatchdogSec=${formatTimespan(parseTimespan(config.unit.watchdog_sec))}`]),
     `Restart=${config.unit.restart}`,
     'RestartSec=2s',
-    ...(config.unit.hardening ? hardeningLines({ scope: opts.scope, containers, writable: [dirname(config.service.db)], dockerHost: opts.environment?.['DOCKER_HOST'] ?? null }) : []),
+    ...(config.unit.hardening ? hardeningLines({ scope: opts.scope, containers, writable: [dirname(config.service.db)], dockerHost: opts.environment?.['DOCKER_HOST'] ?? null, hostPaths: [opts.execPath, opts.entryPath, opts.configPath ?? opts.workingDirectory, ...agentPaths(config)] }) : []),
     '',
     '[Install]',
     `WantedBy=${opts.scope === 'user' ? 'default.target' : 'multi-user.target'}`,

@@ -16,6 +16,13 @@ export interface HardeningNeeds {
   writable: readonly string[];
   /** DOCKER_HOST, when set (a unix:// socket path is made writable). */
   dockerHost: string | null;
+  /** Every host path the service reads (config, entry, node, working directory): one under /tmp turns PrivateTmp= off. */
+  hostPaths: readonly string[];
+}
+
+/** True when a path lives in /tmp or /var/tmp, which PrivateTmp=yes would hide from the service. */
+export function inHostTmp(path: string): boolean {
+  return /^\/(var\/)?tmp(\/|$)/.test(path);
 }
 
 /** The Docker socket path to keep reachable: from a `unix://` DOCKER_HOST, else /run/docker.sock. */
@@ -23,7 +30,14 @@ export function dockerSocketPath(dockerHost: string | null): string {
   return dockerHost?.startsWith('unix://') ? dockerHost.slice('unix://'.length) : '/run/docker.sock';
 }
 
-/** The hardening lines for the [Service] section. */
+/**
+ * Kept for the system manager only: under a `systemd --user` manager (checked in the test sandbox)
+ * they fail at NAMESPACE setup (e.g. no /proc/kallsyms to mask). ProtectProc=/ProcSubset= are left
+ * out in both scopes: with them READY=1 never arrived from node in the sandbox.
+ */
+const SYSTEM_ONLY = ['ProtectKernelTunables=yes', 'ProtectKernelLogs=yes', 'ProtectControlGroups=yes'];
+
+/** The hardening lines for the [Service] section (SystemCallErrorNumber=EPERM: node probes pkey_alloc, outside @system-service in systemd 252). */
 export function hardeningLines(needs: HardeningNeeds): string[] {
   const writable = needs.writable.map((p, i) => quotePathListItem(`service.db directory ${i}`, p));
   const socket = needs.containers ? [`-${quotePathListItem('DOCKER_HOST socket', dockerSocketPath(needs.dockerHost))}`] : [];
@@ -32,17 +46,13 @@ export function hardeningLines(needs: HardeningNeeds): string[] {
     'ProtectSystem=strict',
     'ProtectHome=read-only',
     `ReadWritePaths=${[...writable, ...socket].join(' ')}`,
-    'PrivateTmp=yes',
+    ...([...needs.writable, ...needs.hostPaths].some(inHostTmp) ? [] : ['PrivateTmp=yes']),
     'PrivateDevices=yes',
     'DevicePolicy=closed',
-    'ProtectKernelTunables=yes',
+    ...(needs.scope === 'system' ? SYSTEM_ONLY : []),
     'ProtectKernelModules=yes',
-    'ProtectKernelLogs=yes',
-    'ProtectControlGroups=yes',
     'ProtectClock=yes',
     'ProtectHostname=yes',
-    'ProtectProc=invisible',
-    'ProcSubset=pid',
     'RestrictNamespaces=yes',
     'RestrictRealtime=yes',
     'RestrictSUIDSGID=yes',

@@ -106,3 +106,12 @@ describe('generateUnit', () => {
     expect(listValues(parseUnit(generateUnit(opts(container(base())))), 'Service', 'ExecStart')).toHaveLength(1);
   });
 });
+
+describe('generateUnit: PrivateTmp', () => {
+  it('keeps PrivateTmp=yes unless a path the service needs is in /tmp or /var/tmp', () => {
+    expect(get(generateUnit(opts(base())), 'PrivateTmp')).toBe('yes');
+    expect(get(generateUnit(opts(base(), { configPath: '/tmp/x/agents.json' })), 'PrivateTmp')).toBeUndefined();
+    const config = base();
+    expect(get(generateUnit(opts({ ...config, service: { ...config.service, db: '/var/tmp/h/hooks.db' } })), 'PrivateTmp')).toBeUndefined();
+  });
+});

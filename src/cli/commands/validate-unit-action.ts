@@ -25,7 +25,7 @@ export async function runValidateUnit(ctx: CliContext, file: string, flags: Vali
   const budget = flags.config === undefined ? null : budgetFromConfig((await loadCliConfig(ctx, flags.config)).config.shutdown);
   const report = await checkUnitFile({ file: path, text, scope: flags.system ? 'system' : 'user', budget, analyze: flags.analyze, env: ctx.runtime.env });
   const ok = passes(report, flags.strict === true);
-  if (flags.json) printJson(ctx.runtime.stdout, { file: path, ok, findings: report.findings.map(({ rule, severity, line, message }) => ({ rule, severity, line, message })), exposure: report.exposure });
+  if (flags.json) printJson(ctx.runtime.stdout, { file: path, ok, findings: report.findings.map(({ rule, severity, line, message }) => ({ rule, severity, line, message })), exposure: report.exposure, notes: report.notes });
   else printReport(ctx, file, report, ok);
   ctx.setExitCode(ok ? ExitCode.ok : ExitCode.checkFailed);
 }
