@@ -24,7 +24,7 @@ export interface ExtenderOptions {
   sliceMs?: number;
   /** True while the drain makes progress; only then is a slice sent. */
   progress: () => boolean;
-  /** A human countdown for STATUS=, given the ms left until the current deadline. */
+  /** A human countdown for STATUS=, given the ms the stop can still last at most (to the cap while it makes progress, else to the kill deadline). */
   describe: (remainingMs: number) => string;
   /** Stops the extender when aborted. */
   signal?: AbortSignal;
@@ -78,7 +78,7 @@ export function startExtender(opts: ExtenderOptions): ExtenderHandle {
     }
     if (moving && sliceUsec > 0 && now < deadline) {
       deadline = Math.max(deadline, now + sliceUsec / 1000);
-      opts.notifier.extendTimeout(sliceUsec, opts.describe(deadline - now));
+      opts.notifier.extendTimeout(sliceUsec, opts.describe(capAt - now));
     } else {
       opts.notifier.status(opts.describe(Math.max(0, deadline - now)));
     }

@@ -85,12 +85,16 @@ describe('journal logger against journald', () => {
   });
 });
 
-describe('stderr fallback', () => {
+// Run the logger fixture with the journal socket hidden: a nested mount namespace with an
+// empty tmpfs over /run/systemd/journal (already-open journal streams keep working).
+const withoutSocket = (argv: string[]): string[] => ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /run/systemd/journal && exec "$@"', 'sh', ...argv];
+
+describe('stderr fallback when the journal socket is absent', () => {
   it('with stderr as the journal stream, lines carry the <N> priority prefix', async () => {
     const unit = `hooks-fallback-${randomBytes(4).toString('hex')}.service`;
     const entries = join(sb.workDir, `${unit}.json`);
     writeFileSync(entries, JSON.stringify([{ phase: 'abort', message: 'aborting 1 task' }, { message: 'plain info\n<0>forged' }]));
-    await sb.installUnit(unit, `[Service]\nType=oneshot\nEnvironment=HOOKS_FORCE_FALLBACK=1\nStandardError=journal\nExecStart=${process.execPath} ${LOGGER} @${entries}\n`);
+    await sb.installUnit(unit, `[Service]\nType=oneshot\nStandardError=journal\nExecStart=${withoutSocket([process.execPath, LOGGER, `@${entries}`]).map((a) => `'${a}'`).join(' ')}\n`);
     const start = await sb.systemctl('start', unit);
     expect(start.exitCode, String(start.stderr)).toBe(0);
     const lines = (await sb.journal([`_SYSTEMD_UNIT=${unit}`])).map((e) => [text(e['MESSAGE']), e['PRIORITY']]);
@@ -98,7 +102,7 @@ describe('stderr fallback', () => {
   });
 
   it('without JOURNAL_STREAM, a plain [shutdown] line on stderr', async () => {
-    const r = await sb.run([process.execPath, LOGGER, JSON.stringify([{ phase: 'drain', message: 'draining 3 tasks' }])], { env: { HOOKS_FORCE_FALLBACK: '1', JOURNAL_STREAM: '' } });
+    const r = await sb.run(withoutSocket([process.execPath, LOGGER, JSON.stringify([{ phase: 'drain', message: 'draining 3 tasks' }])]), { env: { JOURNAL_STREAM: '' } });
     expect(r.exitCode).toBe(0);
     expect(String(r.stderr)).toBe('[shutdown] draining 3 tasks');
     expect(String(r.stdout)).toBe('stderr');

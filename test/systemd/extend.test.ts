@@ -19,17 +19,18 @@ function setup(over: Partial<ExtenderOptions> = {}) {
 }
 
 describe('startExtender', () => {
-  it('sends the first slice at once, with a countdown STATUS', () => {
+  it('sends the first slice at once, with a countdown to the cap in STATUS', () => {
     const { sent, ext, start } = setup();
-    expect(sent).toEqual([[0, 'STATUS=draining 3 tasks, 2 s left\nEXTEND_TIMEOUT_USEC=1500000']]);
+    expect(sent).toEqual([[0, 'STATUS=draining 3 tasks, 5 s left\nEXTEND_TIMEOUT_USEC=1500000']]);
     expect(ext.extendedUntilMs()).toBe(start + 2000);
   });
 
   it('renews slices while progress lasts, each before the previous ends, never past the cap', async () => {
-    const { time, extends_, ext, start } = setup();
+    const { time, extends_, ext, start, sent } = setup();
     await time.advance(8000);
     const ext_ = extends_();
     expect(ext_.length).toBeGreaterThan(5);
+    expect(sent.find(([t]) => t === 1000)?.[1]).toBe('STATUS=draining 3 tasks, 4 s left\nEXTEND_TIMEOUT_USEC=1500000');
     for (const [t, usec] of ext_) expect(t + usec / 1000).toBeLessThanOrEqual(5000);
     for (let i = 1; i < ext_.length; i++) {
       const [prevT, prevUsec] = ext_[i - 1]!;
@@ -40,7 +41,7 @@ describe('startExtender', () => {
     expect(time.pending()).toBe(0);
   });
 
-  it('sends no slice without progress, only STATUS, so the deadline stays T', async () => {
+  it('sends no slice without progress, only STATUS counting down to T, so the deadline stays T', async () => {
     const { time, sent, extends_, ext, start } = setup({ progress: () => false });
     await time.advance(3000);
     expect(extends_()).toEqual([]);
