@@ -47,6 +47,15 @@ function positive(name: string, value: number, min = 0): void {
   }
 }
 
+// The STATUS text; a throwing `describe` falls back to a plain countdown (a timer must not throw).
+function countdown(describe: (remainingMs: number) => string, remainingMs: number): string {
+  try {
+    return describe(remainingMs);
+  } catch {
+    return `stopping, ${Math.ceil(remainingMs / 1000)} s left`;
+  }
+}
+
 /** The default slice for a stop timeout T: min(T, 10 s), at least 300 ms. */
 export function defaultSliceMs(timeoutStopMs: number): number {
   return Math.max(300, Math.min(timeoutStopMs, 10_000));
@@ -78,9 +87,9 @@ export function startExtender(opts: ExtenderOptions): ExtenderHandle {
     }
     if (moving && sliceUsec > 0 && now < deadline) {
       deadline = Math.max(deadline, now + sliceUsec / 1000);
-      opts.notifier.extendTimeout(sliceUsec, opts.describe(capAt - now));
+      opts.notifier.extendTimeout(sliceUsec, countdown(opts.describe, capAt - now));
     } else {
-      opts.notifier.status(opts.describe(Math.max(0, deadline - now)));
+      opts.notifier.status(countdown(opts.describe, Math.max(0, deadline - now)));
     }
     if (now + tickMs < Math.min(deadline, capAt)) timer = timers.setTimeout(tick, tickMs);
   };

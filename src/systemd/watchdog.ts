@@ -16,7 +16,7 @@ export interface WatchdogOptions {
   pid: number;
   /** Where the pings go. */
   notifier: Notifier;
-  /** True while the service is healthy; false, a throw, or a rejection skips the ping. */
+  /** True while the service is healthy; false, a throw, or a rejection skips the ping. A check that never settles stops the keepalive, so systemd restarts the wedged service. */
   healthCheck: () => boolean | Promise<boolean>;
   /** Stops the keepalive when aborted. */
   signal?: AbortSignal;

@@ -59,6 +59,11 @@ describe('startExtender', () => {
     expect(extends_()).toEqual([[1500, 1_500_000]]);
   });
 
+  it('falls back to a plain countdown when describe throws', () => {
+    const { sent } = setup({ describe: () => { throw new Error('x'); } });
+    expect(sent).toEqual([[0, 'STATUS=stopping, 5 s left\nEXTEND_TIMEOUT_USEC=1500000']]);
+  });
+
   it('stops on stop() and on abort', async () => {
     const a = setup();
     a.ext.stop();

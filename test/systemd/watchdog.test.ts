@@ -66,6 +66,17 @@ describe('startWatchdog', () => {
     expect(sent).toEqual(['WATCHDOG=1']);
   });
 
+  it('stops pinging when a check never settles (a wedged service gets restarted)', async () => {
+    let hang = false;
+    const { sent, time } = setup(() => (hang ? new Promise<boolean>(() => undefined) : true));
+    await time.advance(1);
+    hang = true;
+    await time.advance(3000);
+    hang = false;
+    await time.advance(3000);
+    expect(sent).toEqual(['WATCHDOG=1']);
+  });
+
   it('trigger() sends WATCHDOG=trigger and stops the keepalive', async () => {
     const { wd, sent, time } = setup(() => true);
     await time.advance(1);
