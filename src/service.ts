@@ -113,6 +113,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
         describe,
       });
     },
+    whileWaiting: () => store.checkpoint('PASSIVE'),
     cleanup: async () => {
       lag.stop();
       watchdog.stop();

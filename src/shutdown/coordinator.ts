@@ -43,6 +43,8 @@ export interface DrainDeps {
   onSettled(cb: (task: { id: string; agent: string; status: string; durationMs: number }) => void): () => void;
   /** Start EXTEND_TIMEOUT_USEC slices (extend mode). */
   startExtension?(progress: () => boolean, describe: (remainingMs: number) => string): Extension;
+  /** Housekeeping done while waiting (e.g. a passive WAL checkpoint), so that little is left after the last task; called at most once per tick after settles. */
+  whileWaiting?(): void;
   /** Cleanup work: orphan guard leftovers, store checkpoint, server close. */
   cleanup(signal: AbortSignal): Promise<void>;
 }
@@ -88,8 +90,13 @@ export function createDrain(deps: DrainDeps): Drain {
 
     move('draining');
     let settled = 0;
+    let housekeeping = false;
     const unsubscribe = deps.onSettled((t) => {
       settled += 1;
+      if (deps.whileWaiting && !housekeeping && dispatcher.busy().length > 0) {
+        housekeeping = true;
+        setTimeout(() => { housekeeping = false; if (state === 'draining') deps.whileWaiting?.(); }, 5);
+      }
       log('drain', `task ${t.id} settled after ${since()} ms (${t.status})`, { TASK_ID: t.id, AGENT: t.agent, TASK_STATUS: t.status, DRAIN_MS: since() });
     });
     const finished = await waitForDrain(deps, t0, escalated);

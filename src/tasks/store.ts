@@ -48,8 +48,8 @@ export interface TaskStore {
   counts(): Record<TaskStatus, number>;
   /** A cheap query proving the store answers. */
   ping(): boolean;
-  /** Fold the WAL into the main file. */
-  checkpoint(): void;
+  /** Fold the WAL into the main file (PASSIVE: what it can without waiting; TRUNCATE: all, and empty the WAL). */
+  checkpoint(mode?: 'PASSIVE' | 'TRUNCATE'): void;
 }
 
 /** Build a {@link TaskStore} over an open database. */
@@ -102,6 +102,6 @@ export function createTaskStore(db: Database, clock: Clock): TaskStore {
       return out;
     },
     ping: () => (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1,
-    checkpoint: () => { db.pragma('wal_checkpoint(TRUNCATE)'); },
+    checkpoint: (mode = 'TRUNCATE') => { db.pragma(`wal_checkpoint(${mode})`); },
   };
 }
