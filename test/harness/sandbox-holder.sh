@@ -19,7 +19,7 @@ chmod 700 "$XDG_RUNTIME_DIR"
 spid=$!
 stop() {
   kill -TERM "$spid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$spid" 2>/dev/null || break; sleep 0.05; done
+  for _ in $(seq 600); do kill -0 "$spid" 2>/dev/null || break; sleep 0.05; done
   kill -KILL "$spid" 2>/dev/null || true
   kill -TERM "$jpid" 2>/dev/null || true
   kill $(jobs -p) 2>/dev/null || true

@@ -7,12 +7,14 @@
 import { execa, type Options, type Result } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const HOLDER = fileURLToPath(new URL('./sandbox-holder.sh', import.meta.url));
+// Not under /tmp or /run: hardened units (PrivateTmp=yes, ProtectProc=…) would see neither the
+// notify socket (in XDG_RUNTIME_DIR) nor their database directory.
+const WORK_ROOT = '/var/lib/hooksctl-test';
 
 /** A running sandbox. */
 export interface SystemdSandbox {
@@ -26,7 +28,7 @@ export interface SystemdSandbox {
   configHome: string;
   /** `$XDG_CONFIG_HOME/systemd/user`. */
   unitDir: string;
-  /** A scratch directory that lives as long as the sandbox. */
+  /** A scratch directory that lives as long as the sandbox (under .test-results/, not /tmp). */
   workDir: string;
   /** The env that commands inside the sandbox get. */
   env: Record<string, string>;
@@ -48,7 +50,8 @@ export interface SystemdSandbox {
 
 /** Start a sandbox. Prefer {@link withSystemd}; use this with beforeAll/afterAll to share one. */
 export async function startSystemd(): Promise<SystemdSandbox> {
-  const state = mkdtempSync(join(tmpdir(), 'hooks-sd-'));
+  mkdirSync(WORK_ROOT, { recursive: true });
+  const state = mkdtempSync(join(WORK_ROOT, 'sd-'));
   const holder: ChildProcess = spawn('unshare', ['--mount', '--propagation', 'private', 'bash', HOLDER, state], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   holder.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -69,6 +72,7 @@ export async function startSystemd(): Promise<SystemdSandbox> {
   const systemdPid = Number(vars['SYSTEMD_PID']);
   const env: Record<string, string> = { XDG_RUNTIME_DIR: runtimeDir, XDG_CONFIG_HOME: configHome, DBUS_SESSION_BUS_ADDRESS: `unix:path=${runtimeDir}/bus`, SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' };
   const workDir = join(state, 'work');
+  mkdirSync(workDir, { recursive: true });
   const run = (argv: string[], options: Options = {}): Promise<Result> =>
     execa('nsenter', ['--mount', `--target=${holderPid}`, '--', ...argv], { reject: false, ...options, env: { ...env, ...(options.env ?? {}) } }) as Promise<Result>;
   let stopped = false;
@@ -97,13 +101,12 @@ export async function startSystemd(): Promise<SystemdSandbox> {
       stopped = true;
       const exited = new Promise<void>((resolve) => { if (holder.exitCode !== null) resolve(); else holder.once('exit', () => resolve()); });
       holder.kill('SIGTERM');
-      const timer = setTimeout(() => holder.kill('SIGKILL'), 15_000);
+      const timer = setTimeout(() => holder.kill('SIGKILL'), 45_000);
       await exited;
       clearTimeout(timer);
       rmSync(state, { recursive: true, force: true });
     },
   };
-  mkdirSync(workDir, { recursive: true });
   return sandbox;
 }
 

@@ -1,0 +1,35 @@
+// bench/restart: `systemctl --user restart` of an idle `hooksctl serve`, from the request to
+// READY (systemctl returns when READY=1 arrives), against a bare Node HTTP service that sends
+// READY when it listens (the floor), in the same run and the same systemd --user. Target <= 1.3x.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { interleave, median, report } from './lib.mjs';
+import { startSandbox } from './sandbox.mjs';
+
+const BIN = fileURLToPath(new URL('../bin/hooksctl', import.meta.url));
+const SD_NOTIFY = fileURLToPath(new URL('../node_modules/sd-notify/index.js', import.meta.url));
+const sb = await startSandbox();
+try {
+  const floor = join(sb.workDir, 'floor.cjs');
+  writeFileSync(floor, `const n = require(${JSON.stringify(SD_NOTIFY)}); require('node:http').createServer((q, s) => s.end('ok')).listen(38791, '127.0.0.1', () => n.ready()); process.on('SIGTERM', () => process.exit(0));\n`);
+  sb.installUnit('bench-floor.service', `[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${floor}\n`);
+  const cfg = join(sb.workDir, 'agents.json');
+  writeFileSync(cfg, JSON.stringify({ service: { name: 'bench-serve', port: 38792, db: join(sb.workDir, 'data/hooks.db') } }));
+  const install = sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', cfg]);
+  if (install.status !== 0) throw new Error(`install-unit failed: ${install.stderr}`);
+  for (const u of ['bench-floor', 'bench-serve']) {
+    const r = sb.run(['systemctl', '--user', 'start', `${u}.service`]);
+    if (r.status !== 0) throw new Error(`${u} did not start: ${r.stderr}`);
+  }
+  const restart = (unit) => () => {
+    const t = performance.now();
+    const r = sb.run(['systemctl', '--user', 'restart', `${unit}.service`]);
+    if (r.status !== 0) throw new Error(`restart ${unit}: ${r.stderr}`);
+    return performance.now() - t;
+  };
+  const samples = interleave({ floor: restart('bench-floor'), serve: restart('bench-serve') }, 10, 2);
+  report('restart (systemctl --user restart to READY, median of 10)', median(samples.serve), median(samples.floor), 1.3);
+} finally {
+  await sb.stop();
+}
