@@ -67,6 +67,7 @@ export function hardeningLines(needs: HardeningNeeds): string[] {
     'SystemCallFilter=@system-service',
     'SystemCallFilter=~@privileged @resources @mount @swap @reboot @raw-io @module @obsolete @debug @cpu-emulation @clock',
     'SystemCallErrorNumber=EPERM',
-    ...(needs.scope === 'system' && !needs.containers ? ['PrivateUsers=yes'] : []),
+    'PrivateMounts=yes',
+    ...(needs.containers ? [] : ['PrivateUsers=yes']),
   ];
 }
