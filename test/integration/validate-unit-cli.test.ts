@@ -1,0 +1,82 @@
+// `hooksctl validate-unit` as a real process with the real systemd-analyze: output format, exit codes
+// 0/1/2/78, --strict, --json, verify messages folded in, and "unavailable" said rather than failed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+const BIN = fileURLToPath(new URL('../../bin/hooksctl', import.meta.url));
+const HOOKS = `${process.execPath} ${BIN}`;
+const GOOD = `[Unit]\nDescription=t\n\n[Service]\nType=notify\nNotifyAccess=main\nExecStart=${HOOKS} serve\nKillMode=mixed\nTimeoutStopSec=90s\n\n[Install]\nWantedBy=multi-user.target\n`;
+// Only PATH: no XDG_RUNTIME_DIR, so a --user verify has no manager to talk to.
+const ENV = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
+
+describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
+  let dir: string;
+  const write = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+  const run = (...args: string[]) => execa(process.execPath, [BIN, 'validate-unit', ...args], { reject: false, env: ENV, extendEnv: false, cwd: dir });
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'hooks-validate-')); });
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  it('exit 0 on a good unit, with a summary, the exposure and the verify note', async () => {
+    const file = write('good.service', GOOD);
+    const r = await run(file, '--system');
+    expect(r.exitCode, String(r.stdout)).toBe(0);
+    expect(String(r.stdout)).toMatch(new RegExp(`${file}: ok: 0 error\\(s\\), 0 warning\\(s\\), exposure \\d+(\\.\\d)?`));
+    expect(String(r.stdout)).toContain('note: systemd-analyze verify: ran, 0 message(s)');
+  });
+
+  it('exit 1 with FILE:LINE: error [rule] lines and a summary', async () => {
+    const file = write('bad.service', GOOD.replace('NotifyAccess=main', 'NotifyAccess=none').replace('TimeoutStopSec=90s', 'TimeoutStopSec=infinity'));
+    const r = await run(file, '--system', '--no-analyze');
+    expect(r.exitCode).toBe(1);
+    const lines = String(r.stdout).split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^${file}:6: error \\[notify\\.access-none\\] `));
+    expect(lines[1]).toMatch(new RegExp(`^${file}:9: error \\[timeout\\.infinity\\] `));
+    expect(lines[2]).toBe(`${file}: FAILED: 2 error(s), 0 warning(s)`);
+  });
+
+  it('checks the budget against --config, and --json has the documented shape', async () => {
+    const config = write('agents.json', JSON.stringify({ unit: { timeout_stop_sec: '30s' } }));
+    const file = write('budget.service', GOOD.replace('TimeoutStopSec=90s', 'TimeoutStopSec=30s'));
+    const r = await run(file, '--system', '--config', config, '--json');
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(String(r.stdout)) as Record<string, unknown>;
+    expect(report).toMatchObject({ file, ok: false, findings: [{ rule: 'budget.plain', severity: 'error', line: 9, message: expect.stringContaining('drain_ms') }] });
+    expect(typeof report['exposure']).toBe('number');
+  });
+
+  it('warnings pass without --strict and fail with it', async () => {
+    const file = write('warn.service', GOOD.replace('KillMode=mixed', 'KillMode=process'));
+    expect((await run(file, '--system', '--no-analyze')).exitCode).toBe(0);
+    const strict = await run(file, '--system', '--no-analyze', '--strict');
+    expect(strict.exitCode).toBe(1);
+    expect(String(strict.stdout)).toContain(`${file}:8: warning [killmode.orphans]`);
+  });
+
+  it('folds systemd-analyze verify messages in as findings with their line', async () => {
+    const file = write('verify.service', GOOD.replace(`ExecStart=${HOOKS} serve`, '#').replace('[Service]\n', `[Service]\nExecStart=/nonexistent/hooksctl serve\n`));
+    const r = await run(file, '--system', '--json');
+    const report = JSON.parse(String(r.stdout)) as { findings: { rule: string; line: number; message: string }[] };
+    expect(r.exitCode).toBe(1);
+    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'analyze.verify', message: expect.stringContaining('/nonexistent/hooksctl') }));
+  });
+
+  it('says systemd-analyze --user verify is unavailable without a user manager, instead of failing', async () => {
+    const file = write('user.service', GOOD);
+    const r = await run(file, '--user');
+    expect(r.exitCode).toBe(0);
+    expect(String(r.stdout)).toMatch(/note: systemd-analyze verify: unavailable: no user manager/);
+  });
+
+  it('exit 78 for an unreadable unit or config, exit 2 for bad usage', async () => {
+    expect((await run(join(dir, 'missing.service'))).exitCode).toBe(78);
+    const file = write('ok2.service', GOOD);
+    expect((await run(file, '--config', join(dir, 'missing.json'))).exitCode).toBe(78);
+    expect((await run(file, '--config', write('broken.json', '{"unit": {"kill_mode": "sometimes"}}'))).exitCode).toBe(78);
+    expect((await run()).exitCode).toBe(2);
+    expect((await run(file, '--user', '--system')).exitCode).toBe(2);
+  });
+});
