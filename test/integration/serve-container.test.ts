@@ -2,7 +2,7 @@
 // container, a stopped container is started first, and the drain's force-abort reaches the
 // in-container process through the orphan guard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ describe('serve in container mode', () => {
     expect(sync.exitCode, sync.stderr).toBe(0);
     expect((JSON.parse(sync.stdout) as Array<{ action: string }>).map((r) => r.action)).toEqual(['created', 'created']);
 
-    const serve: ResultPromise = execa(BIN, ['serve', '--config', cfg], { env, reject: false, all: true });
+    const serve = execa(BIN, ['serve', '--config', cfg], { env, reject: false, all: true });
     try {
       const http = client(port);
       await waitFor('serve to answer', async () => (await http.get('/healthz')).status === 200, 20_000);
