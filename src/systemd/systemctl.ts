@@ -1,9 +1,11 @@
 /**
- * execa wrappers around `systemctl [--user]`: daemon-reload, enable, start, show.
+ * Wrappers around `systemctl [--user]`: daemon-reload, enable, start, show.
  * The environment is injected (XDG_RUNTIME_DIR/DBUS address decide which user manager answers).
+ * They use node:child_process rather than execa: `validate-unit` runs these on every call and
+ * importing execa alone costs ~90 ms of its start-up (see bench/validate).
  * See systemctl(1).
  */
-import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 import type { Env } from '../runtime.js';
 
 /** Which manager to talk to. */
@@ -37,10 +39,15 @@ export function childEnv(env: Env): Record<string, string> {
 }
 
 /** Run a program, never throwing on a non-zero exit or a missing binary. */
-export async function runCommand(file: string, args: readonly string[], o: { env: Env; signal?: AbortSignal | undefined }): Promise<CommandResult> {
-  const r = await execa(file, args, { reject: false, env: childEnv(o.env), extendEnv: false, stdin: 'ignore', ...(o.signal ? { cancelSignal: o.signal } : {}) });
-  const missing = (r as { code?: string }).code === 'ENOENT';
-  return { exitCode: missing ? 127 : (r.exitCode ?? 1), stdout: String(r.stdout ?? ''), stderr: missing ? `${file}: not found` : String(r.stderr ?? '') };
+export function runCommand(file: string, args: readonly string[], o: { env: Env; signal?: AbortSignal | undefined }): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = execFile(file, [...args], { env: childEnv(o.env), maxBuffer: 16 * 1024 * 1024, ...(o.signal ? { signal: o.signal } : {}) }, (error, stdout, stderr) => {
+      const code = (error as NodeJS.ErrnoException | null)?.code;
+      if (code === 'ENOENT') resolve({ exitCode: 127, stdout: '', stderr: `${file}: not found` });
+      else resolve({ exitCode: error === null ? 0 : typeof code === 'number' ? code : (child.exitCode ?? 1), stdout, stderr });
+    });
+    child.stdin?.end();
+  });
 }
 
 /** `systemctl [--user] <args...>`. */

@@ -3,6 +3,7 @@
  * (systemd-analyze(1)). Not being able to run them is a result with a reason, never an error.
  */
 import { basename } from 'node:path';
+import type { Env } from '../runtime.js';
 import { runCommand, type ManagerOptions } from './systemctl.js';
 
 /** What `verify` said: its messages (with the line when it names one), or why it could not run. */
@@ -44,4 +45,18 @@ export async function analyzeSecurity(file: string, o: ManagerOptions): Promise<
 // The first non-empty line of a text.
 function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'no output';
+}
+
+/** The two systemd-analyze results, started early so they overlap the caller's own work. */
+export interface UnitAnalysis {
+  /** `systemd-analyze verify`. */
+  verify: VerifyResult;
+  /** `systemd-analyze security --offline=yes`. */
+  security: SecurityResult;
+}
+
+/** Start `verify` and `security --offline=yes` on a unit file at once (they run as child processes). */
+export async function startAnalysis(file: string, o: { scope: 'user' | 'system'; env: Env; signal?: AbortSignal }): Promise<UnitAnalysis> {
+  const [verify, security] = await Promise.all([analyzeVerify(file, o), analyzeSecurity(file, o)]);
+  return { verify, security };
 }

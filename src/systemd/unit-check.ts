@@ -7,7 +7,9 @@ import type { BudgetInput } from '../shutdown/budget.js';
 import type { Env } from '../runtime.js';
 import { parseUnit, sectionLine } from './unit-file.js';
 import { sortFindings, validateUnitText, type UnitFinding } from './unit-validate.js';
-import { analyzeSecurity, analyzeVerify } from './systemd-analyze.js';
+import type { UnitAnalysis } from './systemd-analyze.js';
+
+export { startAnalysis, type UnitAnalysis } from './systemd-analyze.js';
 
 /** Inputs to {@link checkUnitFile}. */
 export interface CheckUnitOptions {
@@ -19,12 +21,8 @@ export interface CheckUnitOptions {
   scope: 'user' | 'system';
   /** The config's drain budget, or null. */
   budget: BudgetInput | null;
-  /** Run systemd-analyze verify and security (false: rules only). */
-  analyze: boolean;
-  /** Environment for systemd-analyze. */
-  env: Env;
-  /** Cancels the systemd-analyze calls. */
-  signal?: AbortSignal;
+  /** The systemd-analyze results from `startAnalysis`, or null to skip them (rules only). */
+  analysis: Promise<UnitAnalysis> | null;
 }
 
 /** The whole verdict on one unit file. */
@@ -39,13 +37,12 @@ export interface UnitCheckReport {
   notes: string[];
 }
 
-/** Validate a unit file with the rules and, when asked, with systemd-analyze. */
+/** Validate a unit file with the rules and, when given, the systemd-analyze results. */
 export async function checkUnitFile(o: CheckUnitOptions): Promise<UnitCheckReport> {
   const findings = validateUnitText(o.text, { scope: o.scope, budget: o.budget });
   const notes: string[] = o.budget === null ? ['budget: not checked (no --config)'] : [];
-  if (!o.analyze) return { file: o.file, findings, exposure: null, notes: [...notes, 'systemd-analyze: skipped (--no-analyze)'] };
-  const manager = { scope: o.scope, env: o.env, ...(o.signal ? { signal: o.signal } : {}) };
-  const [verify, security] = await Promise.all([analyzeVerify(o.file, manager), analyzeSecurity(o.file, manager)]);
+  if (o.analysis === null) return { file: o.file, findings, exposure: null, notes: [...notes, 'systemd-analyze: skipped (--no-analyze)'] };
+  const { verify, security } = await o.analysis;
   if (verify.available) {
     findings.push(...verifyFindings(o.text, findings, verify.messages, verify.exitCode));
     notes.push(`systemd-analyze verify: ${verify.exitCode === 0 ? 'ran' : `exit ${verify.exitCode}`}, ${verify.messages.length} message(s)`);

@@ -8,7 +8,7 @@ import type { Env } from '../../runtime.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
 import { installCatalog, packageCatalogPath, SYSTEM_CATALOG_DIR } from '../../systemd/catalog-install.js';
 import { daemonReload, enableUnit, systemctl, type CommandResult, type ManagerOptions } from '../../systemd/systemctl.js';
-import { checkUnitFile, type UnitCheckReport } from '../../systemd/unit-check.js';
+import { checkUnitFile, startAnalysis, type UnitCheckReport } from '../../systemd/unit-check.js';
 import { unitDiff } from '../../systemd/unit-diff.js';
 import { generateUnit, usesContainers } from '../../systemd/unit-generate.js';
 import { defaultUnitDir, writeUnitAtomic } from '../../systemd/unit-install.js';
@@ -76,7 +76,8 @@ async function checkGenerated(file: string, text: string, scope: 'user' | 'syste
   const dir = mkdtempSync(join(tmpdir(), 'hooksctl-unit-'));
   try {
     writeFileSync(join(dir, file), text);
-    const report = await checkUnitFile({ file: join(dir, file), text, scope, budget: budgetFromConfig(config.shutdown), analyze: true, env });
+    const analysis = startAnalysis(join(dir, file), { scope, env });
+    const report = await checkUnitFile({ file: join(dir, file), text, scope, budget: budgetFromConfig(config.shutdown), analysis });
     return { ...report, file };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, HooksError } from '../../errors.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
+import type { UnitAnalysis } from '../../systemd/systemd-analyze.js';
 import { checkUnitFile, type UnitCheckReport } from '../../systemd/unit-check.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig } from '../config-option.js';
@@ -18,12 +19,13 @@ export function readUnit(path: string): string {
   }
 }
 
-/** Run `validate-unit FILE`. */
-export async function runValidateUnit(ctx: CliContext, file: string, flags: ValidateUnitFlags): Promise<void> {
+/** Run `validate-unit FILE`; `analysis` was started by the command as early as possible (null: --no-analyze). */
+export async function runValidateUnit(ctx: CliContext, file: string, flags: ValidateUnitFlags, analysis: Promise<UnitAnalysis> | null): Promise<void> {
   const path = resolve(ctx.runtime.cwd, file);
   const text = readUnit(path);
+  const scope = flags.system ? 'system' : 'user';
   const budget = flags.config === undefined ? null : budgetFromConfig((await loadCliConfig(ctx, flags.config)).config.shutdown);
-  const report = await checkUnitFile({ file: path, text, scope: flags.system ? 'system' : 'user', budget, analyze: flags.analyze, env: ctx.runtime.env });
+  const report = await checkUnitFile({ file: path, text, scope, budget, analysis });
   const ok = passes(report, flags.strict === true);
   if (flags.json) printJson(ctx.runtime.stdout, { file: path, ok, findings: report.findings.map(({ rule, severity, line, message }) => ({ rule, severity, line, message })), exposure: report.exposure, notes: report.notes });
   else printReport(ctx, file, report, ok);

@@ -1,4 +1,5 @@
 /** `hooksctl validate-unit`: Check a unit file: syntax, drain budget, kill mode, notify access. */
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../context.js';
 import { withConfigOption } from '../config-option.js';
@@ -46,7 +47,10 @@ export function makeValidateUnitCommand(ctx: CliContext): Command {
     .option('--json', 'print machine-readable JSON')
     .addHelpText('after', HELP)
     .action(async (file: string, opts: ValidateUnitFlags) => {
+      // Start systemd-analyze first (a light import) so its child processes overlap loading the rules.
+      const { startAnalysis } = await import('../../systemd/systemd-analyze.js');
+      const analysis = opts.analyze ? startAnalysis(resolve(ctx.runtime.cwd, file), { scope: opts.system ? 'system' : 'user', env: ctx.runtime.env }) : null;
       const { runValidateUnit } = await import('./validate-unit-action.js');
-      await runValidateUnit(ctx, file, opts);
+      await runValidateUnit(ctx, file, opts, analysis);
     });
 }

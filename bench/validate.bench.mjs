@@ -1,0 +1,44 @@
+// bench/validate: `hooksctl validate-unit` wall time on a typical (generated, default-config) unit, against
+// `node -e 0` and `systemd-analyze verify` of the same unit, in the same run.
+// Target: validate-unit <= 1.5 x node -e 0 + the verify call it folds in. Also prints the
+// `systemd-analyze security --offline=yes` exposure of the process-mode and container-mode units.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { interleave, median, report } from './lib.mjs';
+import { timeCommand } from './lib.mjs';
+import { defaultConfig } from '../dist/config/defaults.js';
+import { parseConfig } from '../dist/config/load.js';
+import { generateUnit } from '../dist/systemd/unit-generate.js';
+
+const bin = fileURLToPath(new URL('../bin/hooksctl', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'hooks-bench-validate-'));
+const base = parseConfig(defaultConfig(process.execPath), 'bench');
+const unitFor = (config) => generateUnit({ config: { ...config, service: { ...config.service, db: join(dir, 'data/hooks.db') } }, configPath: null, scope: 'system', execPath: process.execPath, entryPath: bin, workingDirectory: dir });
+const file = join(dir, 'hooks-bench.service');
+writeFileSync(file, unitFor(base));
+const containerFile = join(dir, 'hooks-bench-ctr.service');
+writeFileSync(containerFile, unitFor({ ...base, types: { claude: { mode: 'container', command: ['/bin/sh'], image: 'busybox', env: {}, mounts: [], network: null } }, pool: [] }));
+
+try {
+  const samples = interleave({
+    node: () => timeCommand([process.execPath, '-e', '0']),
+    verify: () => timeCommand(['systemd-analyze', 'verify', file]),
+    validate: () => timeCommand([process.execPath, bin, 'validate-unit', file, '--system']),
+  }, 20, 3);
+  const node = median(samples.node);
+  const verify = median(samples.verify);
+  const validate = median(samples.validate);
+  report('validate-unit vs node -e 0 (median of 20)', validate, node, 1.5 + verify / node);
+  report('validate-unit vs systemd-analyze verify (median of 20)', validate, verify, Infinity);
+  const budget = 1.5 * node + verify;
+  console.log(`target: validate-unit ${validate.toFixed(1)} ms <= 1.5 x node (${node.toFixed(1)} ms) + verify (${verify.toFixed(1)} ms) = ${budget.toFixed(1)} ms: ${validate <= budget ? 'ok' : 'OVER TARGET'}`);
+  for (const [mode, f] of [['process', file], ['container', containerFile]]) {
+    const out = spawnSync('systemd-analyze', ['security', '--offline=yes', '--no-pager', f], { encoding: 'utf8' }).stdout;
+    console.log(`exposure (security --offline=yes, system scope), ${mode} mode: ${/Overall exposure level for .*?: (\d+(?:\.\d+)?)/.exec(out)?.[1] ?? 'n/a'}`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
