@@ -4,7 +4,6 @@
  * reported as unavailable when it cannot run.
  */
 import type { BudgetInput } from '../shutdown/budget.js';
-import type { Env } from '../runtime.js';
 import { parseUnit, sectionLine } from './unit-file.js';
 import { sortFindings, validateUnitText, type UnitFinding } from './unit-validate.js';
 import type { UnitAnalysis } from './systemd-analyze.js';

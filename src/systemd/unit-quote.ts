@@ -6,12 +6,18 @@
  */
 import { ExitCode, HooksError } from '../errors.js';
 
-// C0 controls except TAB, and DEL: never allowed in a unit value.
-const CONTROL = /[\0-\x08\n-\x1f\x7f]/;
+// True when the text holds a C0 control other than TAB, or DEL: never allowed in a unit value.
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
 
 /** Throw `hooks.unit.unsafe_value` (exit 78) when `value` holds a newline or another control character. */
 export function assertSafeValue(what: string, value: string): string {
-  if (CONTROL.test(value)) {
+  if (hasControl(value)) {
     throw new HooksError('hooks.unit.unsafe_value', `Expected \`${what}\` to hold no newline or control character, got ${JSON.stringify(value)}`, { exitCode: ExitCode.config, details: { option: what } });
   }
   return value;
