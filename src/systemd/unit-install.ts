@@ -36,7 +36,7 @@ export function writeUnitAtomic(dir: string, name: string, text: string, pid: nu
     writeFileSync(temp, text, { mode: 0o644 });
     renameSync(temp, path);
   } catch (error) {
-    rmSync(temp, { force: true });
+    try { rmSync(temp, { force: true }); } catch { /* the temp file was never made */ }
     throw new HooksError('hooks.unit.write_failed', `Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
   }
   return { path, previous };
