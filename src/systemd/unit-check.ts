@@ -39,7 +39,7 @@ export interface UnitCheckReport {
 /** Validate a unit file with the rules and, when given, the systemd-analyze results. */
 export async function checkUnitFile(o: CheckUnitOptions): Promise<UnitCheckReport> {
   const findings = validateUnitText(o.text, { scope: o.scope, budget: o.budget });
-  const notes: string[] = o.budget === null ? ['budget: not checked (no --config)'] : [];
+  const notes: string[] = o.budget === null ? ['budget: not checked (no config file: pass --config)'] : [];
   if (o.analysis === null) return { file: o.file, findings, exposure: null, notes: [...notes, 'systemd-analyze: skipped (--no-analyze)'] };
   const { verify, security } = await o.analysis;
   if (verify.available) {

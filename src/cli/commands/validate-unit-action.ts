@@ -1,5 +1,5 @@
 /** The `validate-unit` action: read the unit (and config), check it, print findings and set the exit code. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, HooksError } from '../../errors.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
@@ -24,12 +24,18 @@ export async function runValidateUnit(ctx: CliContext, file: string, flags: Vali
   const path = resolve(ctx.runtime.cwd, file);
   const text = readUnit(path);
   const scope = flags.system ? 'system' : 'user';
-  const budget = flags.config === undefined ? null : budgetFromConfig((await loadCliConfig(ctx, flags.config)).config.shutdown);
+  const budget = hasConfig(ctx, flags.config) ? budgetFromConfig((await loadCliConfig(ctx, flags.config)).config.shutdown) : null;
   const report = await checkUnitFile({ file: path, text, scope, budget, analysis });
   const ok = passes(report, flags.strict === true);
   if (flags.json) printJson(ctx.runtime.stdout, { file: path, ok, findings: report.findings.map(({ rule, severity, line, message }) => ({ rule, severity, line, message })), exposure: report.exposure, notes: report.notes });
   else printReport(ctx, file, report, ok);
   ctx.setExitCode(ok ? ExitCode.ok : ExitCode.checkFailed);
+}
+
+/** True when a config file is named (--config, $HOOKS_CONFIG) or ./config/agents.json exists; built-in defaults do not count. */
+export function hasConfig(ctx: CliContext, flag: string | undefined): boolean {
+  const env = ctx.runtime.env['HOOKS_CONFIG'];
+  return flag !== undefined || (env !== undefined && env !== '') || existsSync(resolve(ctx.runtime.cwd, 'config/agents.json'));
 }
 
 /** True when the report passes: no errors, and with strict no warnings either. */
