@@ -7,14 +7,8 @@
  */
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Env } from '../runtime.js';
 import { runCommand } from './systemctl.js';
-
-/** The catalog shipped with the package. */
-export function packageCatalogPath(): string {
-  return fileURLToPath(new URL('../../units/hooksctl.catalog', import.meta.url));
-}
 
 /** The system catalog directory journalctl --update-catalog reads. */
 export const SYSTEM_CATALOG_DIR = '/etc/systemd/catalog';

@@ -10,9 +10,9 @@ import { containerTaskCommand, ensureContainerRunning } from '../containers/disp
 import type { ContainerEngine } from '../containers/engine.js';
 import { killTaskInContainer } from '../containers/orphan-guard.js';
 import type { Env } from '../runtime.js';
-import { processStartTime, runSupervised } from '../supervisor/index.js';
 import type { RunContext, TaskRunner } from './dispatcher.js';
 import { outcomeToEnd } from './outcome-to-end.js';
+import { superviseTask } from './process-runner.js';
 import type { TaskRow } from './types.js';
 
 /** Options for {@link createContainerRunner}. */
@@ -50,17 +50,8 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const outcome = await runSupervised({
-        command: containerTaskCommand({ engine, container, taskId: task.id, agent: task.agent, command: instance.type.command, env: instance.type.env }),
-        cwd: options.cwd,
-        env: { ...options.env, ...engine.env },
-        input: task.payload,
-        signal: client.signal,
-        graceMs: options.graceMs,
-        onSpawn: (pid) => ctx.onSpawn(pid, processStartTime(pid)),
-        onStdout: () => ctx.onActivity(),
-        onStderr: () => ctx.onActivity(),
-      });
+      const command = containerTaskCommand({ engine, container, taskId: task.id, agent: task.agent, command: instance.type.command, env: instance.type.env });
+      const outcome = await superviseTask(command, { ...options.env, ...engine.env }, task, ctx, client.signal, options);
       await guard;
       return outcomeToEnd(outcome, ctx.signal.aborted ? String(ctx.signal.reason ?? 'aborted') : null);
     } finally {

@@ -1,7 +1,7 @@
 /** Run a process-mode task: the type's command, payload JSON on stdin, HOOKS_TASK_ID/HOOKS_AGENT in the env. */
 import type { AgentInstance } from '../config/instances.js';
 import type { Env } from '../runtime.js';
-import { processStartTime, runSupervised } from '../supervisor/index.js';
+import { processStartTime, runSupervised, type Outcome } from '../supervisor/index.js';
 import type { RunContext, TaskRunner } from './dispatcher.js';
 import { outcomeToEnd } from './outcome-to-end.js';
 import type { TaskRow } from './types.js';
@@ -19,22 +19,27 @@ export function taskEnv(base: Env, instance: AgentInstance, task: TaskRow): Reco
   return { ...base, ...instance.type.env, HOOKS_TASK_ID: task.id, HOOKS_AGENT: task.agent, HOOKS_ATTEMPT: String(task.attempt) };
 }
 
+/** Run one task's command under the supervisor, reporting spawn and output to the dispatcher. */
+export function superviseTask(command: readonly string[], env: Record<string, string | undefined>, task: TaskRow, ctx: RunContext, signal: AbortSignal, options: { cwd: string; graceMs: number }): Promise<Outcome> {
+  return runSupervised({
+    command,
+    cwd: options.cwd,
+    env,
+    input: task.payload,
+    signal,
+    graceMs: options.graceMs,
+    onSpawn: (pid) => ctx.onSpawn(pid, processStartTime(pid)),
+    onStdout: () => ctx.onActivity(),
+    onStderr: () => ctx.onActivity(),
+  });
+}
+
 /** Build the runner for process-mode agents. */
 export function createProcessRunner(options: ProcessRunnerOptions): TaskRunner {
   return async (task: TaskRow, ctx: RunContext) => {
     const instance = options.instances.get(task.agent);
     if (!instance) return { status: 'failed', reason: 'unknown-agent', exitCode: null };
-    const outcome = await runSupervised({
-      command: instance.type.command,
-      cwd: options.cwd,
-      env: taskEnv(options.env, instance, task),
-      input: task.payload,
-      signal: ctx.signal,
-      graceMs: options.graceMs,
-      onSpawn: (pid) => ctx.onSpawn(pid, processStartTime(pid)),
-      onStdout: () => ctx.onActivity(),
-      onStderr: () => ctx.onActivity(),
-    });
+    const outcome = await superviseTask(instance.type.command, taskEnv(options.env, instance, task), task, ctx, ctx.signal, options);
     return outcomeToEnd(outcome, ctx.signal.aborted ? String(ctx.signal.reason ?? 'aborted') : null);
   };
 }

@@ -81,3 +81,29 @@ export async function installUnit(sb: SystemdSandbox, configPath: string, extra:
   if (r.exitCode !== 0) throw new Error(`install-unit failed (${r.exitCode}): ${String(r.stdout)}\n${String(r.stderr)}`);
   return String(r.stdout);
 }
+
+/** A service deployed in the sandbox by {@link deployService}. */
+export interface Deployed {
+  name: string;
+  unit: string;
+  port: number;
+  dir: string;
+  db: string;
+  http: ReturnType<typeof client>;
+}
+
+/** Write a config (name, port and db filled in), `install-unit --user` it and start it. The db directory is the only one the hardened unit may write. */
+export async function deployService(sb: SystemdSandbox, prefix: string, configFor: Record<string, unknown> | ((paths: { name: string; dataDir: string }) => Record<string, unknown>)): Promise<Deployed> {
+  const name = uniqueName(prefix);
+  const port = await freePort();
+  const dir = join(sb.workDir, name);
+  const db = join(dir, 'data/hooks.db');
+  const config = typeof configFor === 'function' ? configFor({ name, dataDir: join(dir, 'data') }) : configFor;
+  const service = { ...(config['service'] as Record<string, unknown> | undefined), name, port, db };
+  const cfg = writeServeConfig(dir, { ...config, service });
+  await installUnit(sb, cfg);
+  const unit = `${name}.service`;
+  const start = await sb.systemctl('start', unit);
+  if (start.exitCode !== 0) throw new Error(`systemctl start ${unit} failed: ${String(start.stderr)}`);
+  return { name, unit, port, dir, db, http: client(port) };
+}

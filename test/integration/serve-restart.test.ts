@@ -1,10 +1,8 @@
 // End to end under the real systemd --user: install-unit, start, restart with tasks in flight.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
-import { BIN, client, freePort, installUnit, uniqueName, waitFor, writeServeConfig } from '../harness/serve.js';
+import { BIN, deployService, waitFor } from '../harness/serve.js';
 
 let sb: SystemdSandbox;
 beforeAll(async () => { sb = await startSystemd(); });
@@ -14,20 +12,11 @@ const terminal = new Set(['succeeded', 'failed', 'cancelled', 'crashed']);
 
 describe('serve under systemd --user', () => {
   it('restart drains: finished tasks succeed, the long one is cancelled and re-runs as attempt 2', async () => {
-    const name = uniqueName('hk-restart');
-    const port = await freePort();
-    const dir = join(sb.workDir, name);
-    const cfg = writeServeConfig(dir, {
-      service: { name, port, db: join(dir, 'data/hooks.db') },
+    const { name, http } = await deployService(sb, 'hk-restart', {
       shutdown: { drain_ms: 6000, abort_grace_ms: 2000, cleanup_ms: 2000, margin_ms: 2000 },
       pool: [{ name: 'dev-2', type: 'dev' }, { name: 'dev-3', type: 'dev' }],
     });
-    mkdirSync(join(dir, 'data'), { recursive: true }); // TEMP until install-unit creates it
-    await installUnit(sb, cfg);
-    const start = await sb.systemctl('start', `${name}.service`);
-    expect(start.exitCode, String(start.stderr)).toBe(0);
     expect((await sb.show(`${name}.service`, ['ActiveState'])).ActiveState).toBe('active');
-    const http = client(port);
     const ids: string[] = [];
     for (const [agent, ms] of [['dev-default', 2000], ['dev-2', 4000], ['dev-3', 60000]] as const) {
       const r = await http.post('/task', { agent, payload: { sleep_ms: ms } });
@@ -78,19 +67,11 @@ describe('serve under systemd --user', () => {
   });
 
   it('extend mode: TimeoutStopSec=3 and an 8 s task, the stop succeeds and so does the task', async () => {
-    const name = uniqueName('hk-extend');
-    const port = await freePort();
-    const dir = join(sb.workDir, name);
-    const cfg = writeServeConfig(dir, {
-      service: { name, port, db: join(dir, 'data/hooks.db') },
+    const { name, http, db: dbPath } = await deployService(sb, 'hk-extend', {
       shutdown: { drain_ms: 1000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000, extend: true, max_drain_ms: 30000 },
       unit: { timeout_stop_sec: 3 },
       pool: [],
     });
-    mkdirSync(join(dir, 'data'), { recursive: true }); // TEMP until install-unit creates it
-    await installUnit(sb, cfg);
-    expect((await sb.systemctl('start', `${name}.service`)).exitCode).toBe(0);
-    const http = client(port);
     const { json } = await http.post('/task', { agent: 'dev-default', payload: { sleep_ms: 8000 } });
     const id = String(json['id']);
     await waitFor('task running', async () => (await http.task(id))['status'] === 'running');
@@ -101,7 +82,7 @@ describe('serve under systemd --user', () => {
     expect(took).toBeGreaterThan(3000);
     expect(await sb.show(`${name}.service`, ['Result', 'ActiveState'])).toEqual({ Result: 'success', ActiveState: 'inactive' });
     const { Database } = { Database: (await import('better-sqlite3')).default };
-    const db = new Database(join(dir, 'data/hooks.db'), { readonly: true });
+    const db = new Database(dbPath, { readonly: true });
     try {
       expect(db.prepare('SELECT status, exit_code FROM task_history WHERE id = ?').get(id)).toEqual({ status: 'succeeded', exit_code: 0 });
     } finally {
@@ -110,19 +91,11 @@ describe('serve under systemd --user', () => {
   });
 
   it('crash: kill -s KILL mid-task, then start: no row left running and the task re-runs', async () => {
-    const name = uniqueName('hk-crash');
-    const port = await freePort();
-    const dir = join(sb.workDir, name);
-    const cfg = writeServeConfig(dir, {
-      service: { name, port, db: join(dir, 'data/hooks.db') },
+    const { name, http } = await deployService(sb, 'hk-crash', {
       shutdown: { drain_ms: 2000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 },
       unit: { restart: 'no' },
       pool: [],
     });
-    mkdirSync(join(dir, 'data'), { recursive: true }); // TEMP until install-unit creates it
-    await installUnit(sb, cfg);
-    expect((await sb.systemctl('start', `${name}.service`)).exitCode).toBe(0);
-    const http = client(port);
     const { json } = await http.post('/task', { agent: 'dev-default', payload: { sleep_ms: 3000 } });
     const id = String(json['id']);
     await waitFor('task running', async () => (await http.task(id))['status'] === 'running');

@@ -1,12 +1,12 @@
 // Soak (bounded): 200 short tasks through 5 restarts at random moments under the real systemd --user.
 // Every task reaches a terminal state, none is lost, none runs twice at the same time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
-import { client, freePort, installUnit, uniqueName, waitFor, writeServeConfig } from '../harness/serve.js';
+import { deployService, waitFor } from '../harness/serve.js';
 
 const AGENT = fileURLToPath(new URL('../fixtures/soak-agent.mjs', import.meta.url));
 const TASKS = 200;
@@ -21,20 +21,15 @@ interface Run { key: string; agent: string; task: string; start: number; end: nu
 
 describe('soak', () => {
   it(`${TASKS} tasks through ${RESTARTS} restarts: all terminal, 0 lost, 0 concurrent duplicates`, async () => {
-    const name = uniqueName('hk-soak');
-    const port = await freePort();
-    const dir = join(sb.workDir, name);
-    const soakLog = join(dir, 'data/soak.log');
-    const cfg = writeServeConfig(dir, {
-      service: { name, port, db: join(dir, 'data/hooks.db') },
-      shutdown: { drain_ms: 1500, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 },
-      types: { soak: { mode: 'process', command: [process.execPath, AGENT], image: null, env: { SOAK_LOG: soakLog } } },
-      pool: [{ name: 'soak-2', type: 'soak' }, { name: 'soak-3', type: 'soak' }],
+    let soakLog = '';
+    const { name, http } = await deployService(sb, 'hk-soak', ({ dataDir }) => {
+      soakLog = join(dataDir, 'soak.log'); // the agents may only write the service's data directory
+      return {
+        shutdown: { drain_ms: 1500, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 },
+        types: { soak: { mode: 'process', command: [process.execPath, AGENT], image: null, env: { SOAK_LOG: soakLog } } },
+        pool: [{ name: 'soak-2', type: 'soak' }, { name: 'soak-3', type: 'soak' }],
+      };
     });
-    mkdirSync(join(dir, 'data'), { recursive: true }); // TEMP until install-unit creates it
-    await installUnit(sb, cfg);
-    expect((await sb.systemctl('start', `${name}.service`)).exitCode).toBe(0);
-    const http = client(port);
 
     // Restarts at random moments (one at a time, at least 2.5 s apart: systemd's default start
     // limit is 5 starts per 10 s) while tasks are posted at a steady pace. Every 10th task outlives

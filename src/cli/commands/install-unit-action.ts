@@ -1,12 +1,13 @@
 /** The `install-unit` action: generate, validate, write atomically, daemon-reload, enable/start. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { NAME_PATTERN, type Config } from '../../config/schema.js';
 import { ExitCode, HooksError } from '../../errors.js';
 import type { Env } from '../../runtime.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
-import { installCatalog, packageCatalogPath, SYSTEM_CATALOG_DIR } from '../../systemd/catalog-install.js';
+import { catalogPath } from '../../systemd/catalog.js';
+import { installCatalog, SYSTEM_CATALOG_DIR } from '../../systemd/catalog-install.js';
 import { daemonReload, enableUnit, systemctl, type CommandResult, type ManagerOptions } from '../../systemd/systemctl.js';
 import { checkUnitFile, startAnalysis, type UnitCheckReport } from '../../systemd/unit-check.js';
 import { unitDiff } from '../../systemd/unit-diff.js';
@@ -53,6 +54,10 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
     ctx.setExitCode(ExitCode.checkFailed);
     return;
   }
+  // The hardened unit may only write the database directory, and systemd refuses to start a
+  // unit whose ReadWritePaths= is missing: create it now.
+  const dataDir = dirname(loaded.config.service.db);
+  mkdirSync(dataDir, { recursive: true });
   const dir = flags.unitDir === undefined ? defaultUnitDir(scope, runtime.env) : resolve(runtime.cwd, flags.unitDir);
   const written = writeUnitAtomic(dir, file, text, process.pid);
   const diff = written.previous === null ? null : unitDiff(written.previous, text);
@@ -62,13 +67,13 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
     ...(flags.enable ? [await must('enable', enableUnit(file, flags.now === true, manager))] : []),
     ...(flags.now && !flags.enable ? [await must('restart', systemctl(['restart', file], manager))] : []),
   ];
-  const catalog = flags.catalog ? await installCatalog({ scope, source: packageCatalogPath(), targetDir: SYSTEM_CATALOG_DIR, env: runtime.env }) : { status: 'skipped', message: 'journal catalog: skipped (--no-catalog)' };
+  const catalog = flags.catalog ? await installCatalog({ scope, source: catalogPath(), targetDir: SYSTEM_CATALOG_DIR, env: runtime.env }) : { status: 'skipped', message: 'journal catalog: skipped (--no-catalog)' };
   if (flags.json) {
-    printJson(runtime.stdout, { unit: written.path, replaced: written.previous !== null, diff, steps, catalog, exposure: report.exposure, findings: report.findings });
+    printJson(runtime.stdout, { unit: written.path, dataDir, replaced: written.previous !== null, diff, steps, catalog, exposure: report.exposure, findings: report.findings });
     return;
   }
   const changed = diff === null ? ['(new unit)'] : diff.length === 0 ? ['(unchanged)'] : ['changes:', ...diff.map((l) => `  ${l}`)];
-  printLines(runtime.stdout, [`installed ${written.path} (${scope})`, ...changed, ...steps.map((s) => `ran systemctl ${s}`), catalog.message, ...(report.exposure === null ? [] : [`exposure (systemd-analyze security --offline=yes): ${report.exposure}`])]);
+  printLines(runtime.stdout, [`installed ${written.path} (${scope})`, `data directory ${dataDir}`, ...changed, ...steps.map((s) => `ran systemctl ${s}`), catalog.message, ...(report.exposure === null ? [] : [`exposure (systemd-analyze security --offline=yes): ${report.exposure}`])]);
 }
 
 // Validate the generated text as a file named like the unit, in a temp directory.
