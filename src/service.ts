@@ -21,7 +21,7 @@ import { startWatchdog } from './systemd/watchdog.js';
 import { syncAgents } from './tasks/agents.js';
 import { openDatabase } from './tasks/db.js';
 import { createDispatcher, type DispatchEvent, type TaskRunner } from './tasks/dispatcher.js';
-import { createProcessRunner } from './tasks/process-runner.js';
+import { createProcessRunner, loadSupervisor } from './tasks/process-runner.js';
 import { recoverAtBoot } from './tasks/recovery.js';
 import { createTaskStore } from './tasks/store.js';
 
@@ -141,6 +141,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
   notifier.ready(describeLoad(dispatcher.busy().length, dispatcher.queued()));
   logger.log({ message: `ready: listening on ${config.service.host}:${config.service.port}, ${byName.size} agents, ${recovery.requeued.length} requeued`, messageId: MESSAGE_IDS.ready, fields: { PORT: config.service.port, AGENTS: byName.size } });
   if (early.length > 0) onSignal(early[0] ?? 'SIGTERM');
+  void loadSupervisor(); // warm it after READY, so the first task does not wait for it
 
   const report = await finished;
   for (const u of uninstall) u();

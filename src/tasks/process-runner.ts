@@ -1,7 +1,7 @@
 /** Run a process-mode task: the type's command, payload JSON on stdin, HOOKS_TASK_ID/HOOKS_AGENT in the env. */
 import type { AgentInstance } from '../config/instances.js';
 import type { Env } from '../runtime.js';
-import { processStartTime, runSupervised, type Outcome } from '../supervisor/index.js';
+import type { Outcome } from '../supervisor/index.js';
 import type { RunContext, TaskRunner } from './dispatcher.js';
 import { outcomeToEnd } from './outcome-to-end.js';
 import type { TaskRow } from './types.js';
@@ -19,8 +19,12 @@ export function taskEnv(base: Env, instance: AgentInstance, task: TaskRow): Reco
   return { ...base, ...instance.type.env, HOOKS_TASK_ID: task.id, HOOKS_AGENT: task.agent, HOOKS_ATTEMPT: String(task.attempt) };
 }
 
+/** Load the supervisor (and execa with it) — lazily, so that start-up to READY does not pay for it. */
+export const loadSupervisor = () => import('../supervisor/index.js');
+
 /** Run one task's command under the supervisor, reporting spawn and output to the dispatcher. */
-export function superviseTask(command: readonly string[], env: Record<string, string | undefined>, task: TaskRow, ctx: RunContext, signal: AbortSignal, options: { cwd: string; graceMs: number }): Promise<Outcome> {
+export async function superviseTask(command: readonly string[], env: Record<string, string | undefined>, task: TaskRow, ctx: RunContext, signal: AbortSignal, options: { cwd: string; graceMs: number }): Promise<Outcome> {
+  const { runSupervised, processStartTime } = await loadSupervisor();
   return runSupervised({
     command,
     cwd: options.cwd,

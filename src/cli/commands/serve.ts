@@ -22,8 +22,12 @@ export function makeServeCommand(ctx: CliContext): Command {
     .description('Run the dispatcher service (HTTP API, task queues, graceful drain under systemd)')
     .addHelpText('after', HELP)
     .action(async (opts: { config?: string }) => {
+      const service = import('../../service.js'); // load it while the config is read and validated
       const loaded = await loadCliConfig(ctx, opts.config);
-      const { runService } = await import('../../service.js');
-      ctx.setExitCode(await runService({ config: loaded.config, runtime: ctx.runtime, pid: process.pid }));
+      const { runService } = await service;
+      const code = await runService({ config: loaded.config, runtime: ctx.runtime, pid: process.pid });
+      // After "bye" nothing is left to do: exit now rather than wait for stray handles
+      // (a late keep-alive socket, a module still warming) to let the event loop end.
+      ctx.runtime.exit(code);
     });
 }
