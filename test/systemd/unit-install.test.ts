@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installCatalog, packageCatalogPath } from '../../src/systemd/catalog-install.js';
+import { installCatalog } from '../../src/systemd/catalog-install.js';
+import { catalogPath } from '../../src/systemd/catalog.js';
 import { unitDiff } from '../../src/systemd/unit-diff.js';
 import { defaultUnitDir, writeUnitAtomic } from '../../src/systemd/unit-install.js';
 
@@ -48,7 +49,7 @@ describe('unitDiff', () => {
 
 describe('installCatalog', () => {
   it('skips a --user install and says how to do it as root', async () => {
-    const r = await installCatalog({ scope: 'user', source: packageCatalogPath(), targetDir: scratch(), env: {} });
+    const r = await installCatalog({ scope: 'user', source: catalogPath(), targetDir: scratch(), env: {} });
     expect(r.status).toBe('skipped');
     expect(r.message).toContain('journalctl --update-catalog');
   });
