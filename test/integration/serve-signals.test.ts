@@ -49,4 +49,28 @@ describe('serve signals', () => {
       store.close();
     }
   });
+
+  it('SSE clients get task events and service_shutdown, then their stream is closed so the exit does not hang', async () => {
+    const { proc, http } = await serveProcess({ drain_ms: 5000 });
+    await waitFor('serve to answer', async () => (await http.get('/healthz')).status === 200, 20_000);
+    const res = await fetch(`${http.base}/events`);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    let text = '';
+    const read = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return 'closed';
+        text += Buffer.from(value).toString();
+      }
+    })();
+    const { json } = await http.post('/task', { agent: 'dev-default', payload: { sleep_ms: 300 } });
+    await waitFor('task_started on the stream', async () => text.includes('event: task_started'));
+    proc.kill('SIGTERM');
+    expect(await read).toBe('closed');
+    expect(text).toContain('event: service_shutdown');
+    expect(text).toMatch(new RegExp(`"busy_workers":\\[\\{"task":"${String(json['id'])}"`));
+    const r = await proc;
+    expect(r.exitCode, String(r.all)).toBe(0);
+  });
 });
