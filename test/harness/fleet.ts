@@ -18,8 +18,8 @@ export interface TestFleet {
   serviceName: string;
   /** Path of the agents.json. */
   configPath: string;
-  /** Write the config with these types and pool; returns its instances. */
-  write(types: Record<string, unknown>, pool?: { name: string; type: string }[]): AgentInstance[];
+  /** Write the config with these types, pool and extra sections (`service` is merged); returns its instances. */
+  write(types: Record<string, unknown>, pool?: { name: string; type: string }[], extra?: { service?: Record<string, unknown>; [section: string]: unknown }): AgentInstance[];
   /** Remove the temporary directory. */
   cleanup(): void;
 }
@@ -36,8 +36,9 @@ export function makeFleet(): TestFleet {
   const configPath = join(dir, 'agents.json');
   return {
     serviceName, configPath,
-    write(types, pool = []) {
-      writeFileSync(configPath, JSON.stringify({ service: { name: serviceName, db: join(dir, 'hooks.db') }, types, pool }));
+    write(types, pool = [], extra = {}) {
+      const service = { name: serviceName, db: join(dir, 'hooks.db'), ...extra.service };
+      writeFileSync(configPath, JSON.stringify({ ...extra, service, types, pool }));
       return listInstances(loadConfig({ flag: configPath, env: {}, cwd: dir, execPath: process.execPath }).config);
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
