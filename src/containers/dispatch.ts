@@ -38,14 +38,20 @@ export function containerTaskCommand(opts: ContainerTaskCommandOptions): string[
   return [opts.engine.bin, 'exec', '-i', ...envArgs, opts.container, 'sh', '-c', `echo $$ > ${pidFile}; exec "$@"`, 'sh', ...opts.command];
 }
 
-/** Make sure `container` runs before a task is exec'd into it; `started` when it had to be started or unpaused. */
+/**
+ * Make sure `container` runs and takes an exec before a task is exec'd into it: `started` when it
+ * had to be started, unpaused, or restarted because it ran but refused exec (seen when its cgroup
+ * was removed under it; the runtime then fails every exec with "error adding pid ... to cgroups").
+ */
 export async function ensureContainerRunning(engine: ContainerEngine, container: string, signal?: AbortSignal): Promise<'running' | 'started'> {
   try {
     const state = await runState(engine, container, signal);
-    if (state === 'running') return 'running';
-    if (state === 'paused') await engine.unpause(container, signal);
+    if (state === 'running' && (await canExec(engine, container, signal))) return 'running';
+    if (state === 'running') await engine.call(['restart', '-t', '1', container], { signal });
+    else if (state === 'paused') await engine.unpause(container, signal);
     else await engine.start(container, signal);
     if ((await runState(engine, container, signal)) !== 'running') throw new Error('it stopped again right after start');
+    if (!(await canExec(engine, container, signal))) throw new Error('it runs but `exec` into it fails');
     return 'started';
   } catch (error) {
     signal?.throwIfAborted();
@@ -60,6 +66,11 @@ async function runState(engine: ContainerEngine, container: string, signal?: Abo
   if (c === undefined) throw unavailable(container, 'no such container (run `hooksctl agents-sync`)');
   if (c.paused) return 'paused';
   return c.running ? 'running' : 'stopped';
+}
+
+// True when a trivial exec succeeds (the runtime can still add processes to the container).
+async function canExec(engine: ContainerEngine, container: string, signal?: AbortSignal): Promise<boolean> {
+  return (await engine.exec(container, ['sh', '-c', 'exit 0'], { signal })).exitCode === 0;
 }
 
 // The typed error the service turns into `failed`, reason `container-unavailable`.

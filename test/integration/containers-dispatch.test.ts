@@ -1,7 +1,9 @@
 // Container-mode tasks against a real dockerd: the orphan guard (SIGTERM reaches the in-container
 // process, nothing from the task survives, SIGKILL after the grace) and "no silent limbo"
-// (a stopped container is started before the exec; a missing one fails clearly).
+// (a stopped container is started before the exec; a missing one fails clearly; one whose
+// cgroup was removed under it, so every exec fails, is restarted).
 import { execa } from 'execa';
+import { existsSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,5 +108,19 @@ describe('containers: no silent limbo at dispatch', () => {
     } finally {
       await dk.docker(['rm', '-f', broken]);
     }
+  });
+});
+
+describe('containers: a running container that refuses exec', () => {
+  it('is restarted before dispatch when its cgroup was removed under it', async () => {
+    const id = (await containerState(dk, container))?.id ?? '';
+    const cg = `/sys/fs/cgroup/devices/docker/${id}`;
+    expect(existsSync(cg), `this test needs cgroup v1 devices at ${cg}`).toBe(true);
+    for (const pid of readFileSync(`${cg}/cgroup.procs`, 'utf8').split('\n').filter(Boolean)) writeFileSync('/sys/fs/cgroup/devices/cgroup.procs', pid);
+    rmdirSync(cg);
+    expect((await dk.docker(['exec', container, 'true'])).exitCode).not.toBe(0);
+    expect(await ensureContainerRunning(engine, container)).toBe('started');
+    const r = await startTask(uniqueTask('after-restart'), ['sh', '-c', 'read p; echo "ok $p"']);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
   });
 });
