@@ -10,7 +10,11 @@ import { validateUnitText } from '../../src/systemd/unit-validate.js';
 import { budgetFromConfig } from '../../src/shutdown/budget.js';
 
 const NODE = '/usr/bin/node';
-const base = (): Config => ({ ...parseConfig(defaultConfig(NODE), 'test'), service: { ...parseConfig(defaultConfig(NODE), 'test').service, db: '/srv/hooks/data/hooks.db' } });
+// Fixed paths (not the checkout's, which may live in /tmp and change the PrivateTmp= decision).
+const base = (): Config => {
+  const config = parseConfig(defaultConfig(NODE), 'test');
+  return { ...config, service: { ...config.service, db: '/srv/hooks/data/hooks.db' }, types: { dev: { ...config.types['dev']!, command: [NODE, '/opt/hooksctl/examples/echo-agent.mjs'] } } };
+};
 const opts = (config: Config, more: Partial<GenerateUnitOptions> = {}): GenerateUnitOptions => ({ config, configPath: '/etc/hooks/agents.json', scope: 'user', execPath: NODE, entryPath: '/opt/hooksctl/bin/hooksctl', workingDirectory: '/home/op', ...more });
 const container = (config: Config): Config => ({ ...config, types: { ...config.types, claude: { mode: 'container', command: ['/bin/sh'], image: 'busybox', env: {}, mounts: [], network: null } } });
 const get = (text: string, key: string) => lastValue(parseUnit(text), 'Service', key)?.value;
