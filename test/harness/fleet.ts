@@ -10,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { listInstances, type AgentInstance } from '../../src/config/instances.js';
 import { loadConfig } from '../../src/config/load.js';
-import { BUSYBOX_IMAGE, type DockerSandbox } from './docker.js';
+import { afterAll, beforeAll } from 'vitest';
+import { BUSYBOX_IMAGE, startDocker, type DockerSandbox } from './docker.js';
 
 /** A temporary config for one uniquely named service. */
 export interface TestFleet {
@@ -70,4 +71,34 @@ export async function withFleet<T>(fn: (fleet: TestFleet) => Promise<T>): Promis
   } finally {
     fleet.cleanup();
   }
+}
+
+/** A private engine and a fleet shared by one test file (set up in beforeAll, torn down in afterAll). */
+export interface DockerFleet {
+  /** The engine (valid once beforeAll ran). */
+  readonly dk: DockerSandbox;
+  /** The fleet (valid once beforeAll ran). */
+  readonly fleet: TestFleet;
+  /** The env for running bin/hooksctl against the engine: PATH, DOCKER_HOST, HOOKS_CONTAINER_ENGINE. */
+  cliEnv(extra?: Record<string, string>): Record<string, string>;
+}
+
+/** Register beforeAll/afterAll hooks that start a private dockerd and a fleet, and always clean up. */
+export function useDockerFleet(): DockerFleet {
+  let dk: DockerSandbox | undefined;
+  let fleet: TestFleet | undefined;
+  beforeAll(async () => {
+    dk = await startDocker();
+    fleet = makeFleet();
+  });
+  afterAll(async () => {
+    fleet?.cleanup();
+    await dk?.stop();
+  });
+  const need = <T>(value: T | undefined): T => { if (value === undefined) throw new Error('useDockerFleet: used before beforeAll'); return value; };
+  return {
+    get dk() { return need(dk); },
+    get fleet() { return need(fleet); },
+    cliEnv: (extra = {}) => ({ PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...need(dk).env, HOOKS_CONTAINER_ENGINE: need(dk).bin, HOOKS_CONFIG: '', ...extra }),
+  };
 }

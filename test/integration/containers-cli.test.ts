@@ -5,34 +5,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDocker, type DockerSandbox } from '../harness/docker.js';
-import { busyboxType, containerState, makeFleet, type TestFleet } from '../harness/fleet.js';
+import { describe, expect, it } from 'vitest';
+import { busyboxType, containerState, useDockerFleet } from '../harness/fleet.js';
 
 const BIN = fileURLToPath(new URL('../../bin/hooksctl', import.meta.url));
-let dk: DockerSandbox;
-let fleet: TestFleet;
-beforeAll(async () => {
-  dk = await startDocker();
-  fleet = makeFleet();
-});
-afterAll(async () => {
-  fleet?.cleanup();
-  await dk?.stop();
-});
+const ctx = useDockerFleet();
 
 // Run the CLI with the test engine (or overrides) and the fleet's config.
 function hooksctl(args: string[], env: Record<string, string> = {}) {
-  return execa(BIN, [...args, '--config', fleet.configPath], {
+  return execa(BIN, [...args, '--config', ctx.fleet.configPath], {
     reject: false, cwd: tmpdir(),
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...dk.env, HOOKS_CONTAINER_ENGINE: dk.bin, HOOKS_CONFIG: '', ...env }, extendEnv: false,
+    env: ctx.cliEnv(env), extendEnv: false,
   });
 }
-const managed = async () => String((await dk.docker(['ps', '-aq', '--filter', `label=hooksctl.service=${fleet.serviceName}`])).stdout).split('\n').filter(Boolean);
+const managed = async () => String((await ctx.dk.docker(['ps', '-aq', '--filter', `label=hooksctl.service=${ctx.fleet.serviceName}`])).stdout).split('\n').filter(Boolean);
 
 describe('hooksctl agents-sync / containers-down', () => {
   it('the engine down or missing exits 69 naming the socket, and changes nothing', async () => {
-    fleet.write({ bb: busyboxType() }, [{ name: 'bb-2', type: 'bb' }]);
+    ctx.fleet.write({ bb: busyboxType() }, [{ name: 'bb-2', type: 'bb' }]);
     const dir = mkdtempSync(join(tmpdir(), 'hooks-nosock-'));
     try {
       const dead = `unix://${join(dir, 'docker.sock')}`;
@@ -42,7 +32,7 @@ describe('hooksctl agents-sync / containers-down', () => {
       expect(down.stderr).toContain('hooks.containers.engine_unavailable');
       const missing = await hooksctl(['agents-sync', '--json'], { HOOKS_CONTAINER_ENGINE: join(dir, 'no-docker-here') });
       expect(missing.exitCode).toBe(69);
-      expect(JSON.parse(missing.stderr).error).toMatchObject({ code: 'hooks.containers.engine_unavailable', details: { host: dk.host, spawnCode: 'ENOENT' } });
+      expect(JSON.parse(missing.stderr).error).toMatchObject({ code: 'hooks.containers.engine_unavailable', details: { host: ctx.dk.host, spawnCode: 'ENOENT' } });
       expect(missing.stdout).toBe('');
       const stop = await hooksctl(['containers-down'], { DOCKER_HOST: dead });
       expect(stop.exitCode).toBe(69);
@@ -53,8 +43,8 @@ describe('hooksctl agents-sync / containers-down', () => {
   });
 
   it('--dry-run plans without creating; then created, unchanged, and the restart scenario: down, then sync starts all', async () => {
-    fleet.write({ bb: busyboxType() }, [{ name: 'bb-2', type: 'bb' }, { name: 'bb-3', type: 'bb' }]);
-    const s = fleet.serviceName;
+    ctx.fleet.write({ bb: busyboxType() }, [{ name: 'bb-2', type: 'bb' }, { name: 'bb-3', type: 'bb' }]);
+    const s = ctx.fleet.serviceName;
     const dry = await hooksctl(['agents-sync', '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
     expect(dry.stdout.split('\n')).toEqual([`bb-default ${s}-bb-default created`, `bb-2 ${s}-bb-2 created`, `bb-3 ${s}-bb-3 created`]);
@@ -63,38 +53,38 @@ describe('hooksctl agents-sync / containers-down', () => {
     const created = await hooksctl(['agents-sync']);
     expect(created.exitCode, created.stderr).toBe(0);
     expect(created.stdout.split('\n')).toEqual([`bb-default ${s}-bb-default created`, `bb-2 ${s}-bb-2 created`, `bb-3 ${s}-bb-3 created`]);
-    const before = await containerState(dk, `${s}-bb-3`);
+    const before = await containerState(ctx.dk, `${s}-bb-3`);
 
     const again = await hooksctl(['agents-sync', '--json']);
     expect(again.exitCode).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(['bb-default', 'bb-2', 'bb-3'].map((i) => ({ instance: i, container: `${s}-${i}`, action: 'unchanged' })));
-    expect(await containerState(dk, `${s}-bb-3`)).toEqual(before);
+    expect(await containerState(ctx.dk, `${s}-bb-3`)).toEqual(before);
 
     const down = await hooksctl(['containers-down', '--timeout', '1', '--json']);
     expect(down.exitCode, down.stderr).toBe(0);
     expect(JSON.parse(down.stdout)).toEqual(['bb-default', 'bb-2', 'bb-3'].map((i) => ({ instance: i, container: `${s}-${i}`, action: 'stopped' })));
-    for (const i of ['bb-default', 'bb-2', 'bb-3']) expect((await containerState(dk, `${s}-${i}`))?.running).toBe(false);
+    for (const i of ['bb-default', 'bb-2', 'bb-3']) expect((await containerState(ctx.dk, `${s}-${i}`))?.running).toBe(false);
     const downAgain = await hooksctl(['containers-down', '--timeout', '1']);
     expect(downAgain.stdout).toContain(`bb-2 ${s}-bb-2 already-stopped`);
 
     const back = await hooksctl(['agents-sync']);
     expect(back.exitCode, back.stderr).toBe(0);
     expect(back.stdout.split('\n')).toEqual([`bb-default ${s}-bb-default started`, `bb-2 ${s}-bb-2 started`, `bb-3 ${s}-bb-3 started`]);
-    for (const i of ['bb-default', 'bb-2', 'bb-3']) expect((await containerState(dk, `${s}-${i}`))?.running).toBe(true);
+    for (const i of ['bb-default', 'bb-2', 'bb-3']) expect((await containerState(ctx.dk, `${s}-${i}`))?.running).toBe(true);
   });
 
   it('exits 1 when one instance fails, after converging the others (continuing the fleet above)', async () => {
-    fleet.write({ bb: busyboxType(), bad: busyboxType({ network: 'hooks-no-such-network' }) }, [{ name: 'bb-2', type: 'bb' }]);
+    ctx.fleet.write({ bb: busyboxType(), bad: busyboxType({ network: 'hooks-no-such-network' }) }, [{ name: 'bb-2', type: 'bb' }]);
     const r = await hooksctl(['agents-sync', '--json']);
     expect(r.exitCode).toBe(1);
     const rows = JSON.parse(r.stdout) as { instance: string; action: string; error?: string }[];
     expect(rows.find((x) => x.instance === 'bad-default')).toMatchObject({ action: 'created', error: expect.stringContaining('hooks-no-such-network') });
     expect(rows.filter((x) => x.error === undefined).map((x) => `${x.instance} ${x.action}`)).toEqual(['bb-default unchanged', 'bb-2 unchanged', 'bb-3 removed']);
-    expect(await containerState(dk, `${fleet.serviceName}-bb-3`)).toBeNull();
+    expect(await containerState(ctx.dk, `${ctx.fleet.serviceName}-bb-3`)).toBeNull();
   });
 
   it('with HOOKS_CONTAINER_ENGINE unset, `docker` from PATH is used (the client negotiates the API with the engine)', async () => {
-    fleet.write({ bb: busyboxType() }, [{ name: 'bb-2', type: 'bb' }]);
+    ctx.fleet.write({ bb: busyboxType() }, [{ name: 'bb-2', type: 'bb' }]);
     const r = await hooksctl(['agents-sync', '--json'], { HOOKS_CONTAINER_ENGINE: '' });
     expect(r.exitCode, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { action: string }[]).map((x) => x.action)).toEqual(['unchanged', 'unchanged', 'removed']);

@@ -4,43 +4,33 @@
 import { execa } from 'execa';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDocker, type DockerSandbox } from '../harness/docker.js';
-import { busyboxType, containerState, makeFleet, type TestFleet } from '../harness/fleet.js';
+import { describe, expect, it } from 'vitest';
+import { busyboxType, containerState, useDockerFleet } from '../harness/fleet.js';
 import { BIN, client, freePort, waitFor } from '../harness/serve.js';
 
 const FIXTURES = dirname(fileURLToPath(new URL('../fixtures/container-task.sh', import.meta.url)));
-let dk: DockerSandbox;
-let fleet: TestFleet;
-beforeAll(async () => {
-  dk = await startDocker();
-  fleet = makeFleet();
-});
-afterAll(async () => {
-  fleet?.cleanup();
-  await dk?.stop();
-});
+const ctx = useDockerFleet();
 
-const env = () => ({ PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...dk.env, HOOKS_CONTAINER_ENGINE: dk.bin, HOOKS_CONFIG: '' });
-const inContainer = async (container: string, script: string) => String((await dk.docker(['exec', container, 'sh', '-c', script])).stdout).trim();
+const env = () => ctx.cliEnv();
+const inContainer = async (container: string, script: string) => String((await ctx.dk.docker(['exec', container, 'sh', '-c', script])).stdout).trim();
 
 describe('serve: container-mode tasks', () => {
   it('auto-starts a stopped container for a task, and the drain signals an aborted task inside its container', async () => {
     const port = await freePort();
-    fleet.write({
+    ctx.fleet.write({
       quick: busyboxType({ command: ['sh', '-c', 'read p; echo "quick $HOOKS_AGENT $p"'] }),
       slow: busyboxType({ command: ['/fixtures/container-task.sh'], mounts: [`${FIXTURES}:/fixtures:ro`] }),
     }, [], {
       service: { port },
       shutdown: { drain_ms: 500, abort_grace_ms: 4000, cleanup_ms: 2000, margin_ms: 1000, requeue: false },
     });
-    const sync = await execa(BIN, ['agents-sync', '--config', fleet.configPath], { env: env(), extendEnv: false, reject: false });
+    const sync = await execa(BIN, ['agents-sync', '--config', ctx.fleet.configPath], { env: env(), extendEnv: false, reject: false });
     expect(sync.exitCode, sync.stderr).toBe(0);
-    const quick = `${fleet.serviceName}-quick-default`;
-    const slow = `${fleet.serviceName}-slow-default`;
-    expect((await dk.docker(['stop', '-t', '1', quick])).exitCode).toBe(0);
+    const quick = `${ctx.fleet.serviceName}-quick-default`;
+    const slow = `${ctx.fleet.serviceName}-slow-default`;
+    expect((await ctx.dk.docker(['stop', '-t', '1', quick])).exitCode).toBe(0);
 
-    const serve = execa(process.execPath, [BIN, 'serve', '--config', fleet.configPath], { env: env(), extendEnv: false, reject: false, all: true });
+    const serve = execa(process.execPath, [BIN, 'serve', '--config', ctx.fleet.configPath], { env: env(), extendEnv: false, reject: false, all: true });
     try {
       const http = client(port);
       await waitFor('serve to listen', async () => (await http.get('/tasks').catch(() => null))?.status === 200, 30_000);
@@ -52,11 +42,11 @@ describe('serve: container-mode tasks', () => {
         return ['succeeded', 'failed', 'cancelled', 'crashed'].includes(String(t['status'])) ? t : null;
       });
       expect(done).toMatchObject({ status: 'succeeded', exit_code: 0 });
-      expect((await containerState(dk, quick))?.running).toBe(true);
+      expect((await containerState(ctx.dk, quick))?.running).toBe(true);
 
       const long = await http.post('/task', { agent: 'slow-default', payload: 'long' });
       const taskId = String(long.json['id']);
-      await waitFor('the slow task to be ready in its container', async () => (await dk.docker(['exec', slow, 'test', '-f', `/tmp/ready-${taskId}`])).exitCode === 0).catch(async (error: Error) => {
+      await waitFor('the slow task to be ready in its container', async () => (await ctx.dk.docker(['exec', slow, 'test', '-f', `/tmp/ready-${taskId}`])).exitCode === 0).catch(async (error: Error) => {
         throw new Error(`${error.message}; task: ${JSON.stringify(await http.task(taskId))}; container: ${await inContainer(slow, 'ps; ls /tmp')}; serve: ${String((serve.kill('SIGKILL'), await serve).all)}`);
       });
       serve.kill('SIGTERM');
