@@ -13,16 +13,28 @@ export interface FleetContext {
   engine: ContainerEngine;
   /** The service name. */
   serviceName: string;
-  /** Desired state: every instance from the config. */
+  /** Desired state: every instance the agents table holds for this config. */
   instances: AgentInstance[];
+  /** Write the agents table (after an engine pass that reached the engine, so a failed pass changes nothing). */
+  persist(): Promise<void>;
 }
 
-/** Load the config and build the engine (lazily importing both). */
+/** Load the config and build the engine (lazily importing both). The instances are the rows `syncAgents` writes to the agents table, the one source of truth `serve` uses too. */
 export async function loadFleet(ctx: CliContext, configFlag: string | undefined): Promise<FleetContext> {
   const [{ config }, { listInstances }, { createEngine }] = await Promise.all([
     loadCliConfig(ctx, configFlag), import('../config/instances.js'), import('../containers/engine.js'),
   ]);
-  return { engine: createEngine({ env: ctx.runtime.env }), serviceName: config.service.name, instances: listInstances(config) };
+  const instances = listInstances(config);
+  const persist = async () => {
+    const [{ openDatabase }, { syncAgents }] = await Promise.all([import('../tasks/db.js'), import('../tasks/agents.js')]);
+    const db = await openDatabase(config.service.db);
+    try {
+      syncAgents(db, instances, new Date(ctx.runtime.clock.now()).toISOString());
+    } finally {
+      db.close();
+    }
+  };
+  return { engine: createEngine({ env: ctx.runtime.env }), serviceName: config.service.name, instances, persist };
 }
 
 /** Print results as lines or JSON, and set exit 1 when any failed. */

@@ -3,7 +3,7 @@
 // in-container process through the orphan guard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUSYBOX_IMAGE, startDocker, type DockerSandbox } from '../harness/docker.js';
@@ -33,6 +33,13 @@ describe('serve in container mode', () => {
     const sync = await execa(BIN, ['agents-sync', '--config', cfg, '--json'], { env, reject: false });
     expect(sync.exitCode, sync.stderr).toBe(0);
     expect((JSON.parse(sync.stdout) as Array<{ action: string }>).map((r) => r.action)).toEqual(['created', 'created']);
+    const { default: Database } = await import('better-sqlite3');
+    const agentsDb = new Database(join(dir, 'data/hooks.db'), { readonly: true });
+    try {
+      expect(agentsDb.prepare('SELECT name, mode FROM agents ORDER BY name').all()).toEqual([{ name: 'box-default', mode: 'container' }, { name: 'slow-default', mode: 'container' }]);
+    } finally {
+      agentsDb.close();
+    }
 
     const serve = execa(BIN, ['serve', '--config', cfg], { env, reject: false, all: true });
     try {
@@ -60,7 +67,6 @@ describe('serve in container mode', () => {
       expect(String(marker.stdout).trim()).toBe('TERM');
       const ps = await dk.docker(['exec', `${name}-slow-default`, 'ps', '-o', 'args']);
       expect(String(ps.stdout)).not.toContain('sleep 1000');
-      const { default: Database } = await import('better-sqlite3');
       const db = new Database(join(dir, 'data/hooks.db'), { readonly: true });
       try {
         expect(db.prepare('SELECT status, reason FROM task_history WHERE id = ?').get(slowId)).toEqual({ status: 'cancelled', reason: 'shutdown' });
@@ -71,5 +77,19 @@ describe('serve in container mode', () => {
       serve.kill('SIGKILL');
       await serve.catch(() => undefined);
     }
+  });
+
+  it('with the engine down, agents-sync exits 69 naming the socket and writes nothing to the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hooks-serve-down-'));
+    const cfg = writeServeConfig(dir, {
+      service: { db: join(dir, 'data/hooks.db') },
+      types: { box: { mode: 'container', image: BUSYBOX_IMAGE, command: ['cat'], env: {}, network: 'none' } },
+      pool: [],
+    });
+    const socket = join(dir, 'no-engine.sock');
+    const r = await execa(BIN, ['agents-sync', '--config', cfg], { env: { DOCKER_HOST: `unix://${socket}`, HOOKS_CONTAINER_ENGINE: dk.bin }, reject: false });
+    expect(r.exitCode, r.stderr).toBe(69);
+    expect(r.stderr).toContain(socket);
+    expect(existsSync(join(dir, 'data/hooks.db'))).toBe(false);
   });
 });

@@ -30,6 +30,7 @@ export function makeAgentsSyncCommand(ctx: CliContext): Command {
       const [{ loadFleet, printFleet }, { reconcile }] = await Promise.all([import('../fleet.js'), import('../../containers/apply.js')]);
       const fleet = await loadFleet(ctx, opts.config);
       const results = await reconcile({ ...fleet, dryRun: opts.dryRun === true });
+      if (opts.dryRun !== true) await fleet.persist();
       await printFleet(ctx, results, opts.json);
     });
 }
