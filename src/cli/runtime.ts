@@ -6,8 +6,18 @@ export interface EarlySignals {
   take(signal: NodeJS.Signals): NodeJS.Signals[];
 }
 
+/** A reader that went away (`hooksctl … | head`) ends the output, not the process with a crash. */
+function quietOnEpipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 /** Build the real {@link Runtime} from the current process. */
 export function realRuntime(early?: EarlySignals): Runtime {
+  quietOnEpipe(process.stdout);
+  quietOnEpipe(process.stderr);
   return {
     env: process.env,
     cwd: process.cwd(),
