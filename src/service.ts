@@ -24,6 +24,7 @@ import { createDispatcher, type DispatchEvent, type TaskRunner } from './tasks/d
 import { createProcessRunner, loadSupervisor } from './tasks/process-runner.js';
 import { recoverAtBoot } from './tasks/recovery.js';
 import { createTaskStore } from './tasks/store.js';
+import { stopLeftovers, type LeftoverKillers } from './tasks/leftovers.js';
 
 /** Inputs of {@link runService}. */
 export interface ServiceOptions {
@@ -58,10 +59,6 @@ export async function runService(options: ServiceOptions): Promise<number> {
   const instances = listInstances(config);
   const { agents, orphaned } = syncAgents(db, instances, new Date(clock.now()).toISOString());
   for (const id of orphaned) logger.warn(`task ${id} failed: its agent is no longer configured`, { TASK_ID: id });
-  const recovery = recoverAtBoot(db, store, { requeue: config.shutdown.requeue, now: new Date(clock.now()).toISOString() });
-  for (const id of recovery.crashed) logger.warn(`task ${id} was running when the service died: marked crashed`, { TASK_ID: id });
-  for (const [old, fresh] of recovery.requeued) logger.info(`task ${old} queued again as ${fresh}`, { TASK_ID: fresh, RETRY_OF: old });
-
   const byName = new Map<string, AgentInstance>(instances.filter((i) => agents.some((a) => a.name === i.name)).map((i) => [i.name, i]));
   const hub = createSseHub();
   const settleListeners = new Set<(t: { id: string; agent: string; status: string; durationMs: number }) => void>();
@@ -70,6 +67,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
   const dispatcher = createDispatcher({
     store, clock, agents: [...byName.keys()],
     runner: await makeRunner(config, byName, runtime, logger),
+    onError: (message) => logger.error(message),
     onEvent: (event: DispatchEvent) => {
       hub.broadcast(event.type, event);
       if (event.type === 'task_ended') for (const l of settleListeners) l({ id: event.id, agent: event.agent, status: event.status, durationMs: event.duration_ms });
@@ -79,6 +77,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
 
   const lag = monitorLag(() => clock.monotonic());
   let refusing = false;
+  let ready = false;
   const health = () => {
     let storeOk = false;
     try { storeOk = store.ping(); } catch { storeOk = false; }
@@ -88,7 +87,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
   const server = await buildServer({
     store, dispatcher, hub, agents: new Set(byName.keys()),
     token: env[config.service.token_env], webhookSecret: env[config.service.webhook_secret_env],
-    refusing: () => refusing, health,
+    refusing: () => refusing || !ready, health,
     log: (message, fields) => logger.info(message, fields),
   });
 
@@ -134,24 +133,51 @@ export async function runService(options: ServiceOptions): Promise<number> {
   }
   const watchdog = startWatchdog({ env, pid: options.pid, notifier, healthCheck: () => health().checks['store'] === true && health().checks['event_loop'] === true });
 
+  // Listening is also the single-instance check: recovery must not touch the rows of a live twin.
+  await stopLeftovers(store.list('running'), byName, leftoverKillers(config, runtime), (m) => logger.warn(m));
+  const recovery = recoverAtBoot(db, store, { requeue: config.shutdown.requeue, now: new Date(clock.now()).toISOString() });
+  for (const id of recovery.crashed) logger.warn(`task ${id} was running when the service died: marked crashed`, { TASK_ID: id });
+  for (const [old, fresh] of recovery.requeued) logger.info(`task ${old} queued again as ${fresh}`, { TASK_ID: fresh, RETRY_OF: old });
+
   const finished = new Promise<DrainReport>((resolve) => {
-    onSignal = (sig) => { void drain.signal(sig).then(resolve); };
+    onSignal = (sig) => {
+      drain.signal(sig).then(resolve, async (error: unknown) => {
+        // The drain itself failed: still abort what runs, so nothing is orphaned, and report it.
+        logger.error(`drain failed: ${(error as Error).message}; aborting every task`);
+        await dispatcher.abortAll('shutdown').catch(() => undefined);
+        resolve({ signal: sig, settled: 0, aborted: dispatcher.busy().map((b) => b.id), drainMs: 0, totalMs: 0, failed: true });
+      });
+    };
   });
+  // A stop requested during start-up: queued tasks stay queued for the next boot.
+  if (early.length > 0) dispatcher.hold();
   for (const task of store.list('queued')) dispatcher.submit(task);
+  ready = true;
   notifier.ready(describeLoad(dispatcher.busy().length, dispatcher.queued()));
   logger.log({ message: `ready: listening on ${config.service.host}:${config.service.port}, ${byName.size} agents, ${recovery.requeued.length} requeued`, messageId: MESSAGE_IDS.ready, fields: { PORT: config.service.port, AGENTS: byName.size } });
-  if (early.length > 0) onSignal(early[0] ?? 'SIGTERM');
+  for (const sig of early) onSignal(sig);
   void loadSupervisor(); // warm it after READY, so the first task does not wait for it
 
   const report = await finished;
   for (const u of uninstall) u();
   notifier.status(`stopped: ${report.settled} settled, ${report.aborted.length} aborted`);
-  return ExitCode.ok;
+  return report.failed ? ExitCode.internal : ExitCode.ok;
 }
 
 /** STATUS= text for the current load. */
 export function describeLoad(running: number, queued: number): string {
   return running === 0 && queued === 0 ? 'idle' : `${running} running, ${queued} queued`;
+}
+
+// The real ways to stop a crashed run: its process group, or its processes in the container.
+function leftoverKillers(config: Config, runtime: Runtime): LeftoverKillers {
+  return {
+    processGroup: async (pid, startTime) => { (await import('./supervisor/group.js')).signalGroup(pid, startTime, 'SIGKILL'); },
+    inContainer: async (agent, taskId) => {
+      const [{ createEngine }, { killTaskInContainer }, { containerName }] = await Promise.all([import('./containers/engine.js'), import('./containers/orphan-guard.js'), import('./containers/labels.js')]);
+      await killTaskInContainer({ engine: createEngine({ env: runtime.env }), container: containerName(config.service.name, agent), taskId, graceMs: config.shutdown.abort_grace_ms });
+    },
+  };
 }
 
 // One runner that picks process or container mode per agent.

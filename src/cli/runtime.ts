@@ -1,23 +1,28 @@
 /** The real outside world for the CLI: process env, signals, stdio and exit. Only src/cli/ wires this. */
 import { systemClock, type Runtime } from '../runtime.js';
 
-/** Signals received before the first subscriber (see early-signals.ts). */
+/** Signals received before the first subscriber (see early-signals.ts); given only for `serve`. */
 export interface EarlySignals {
   take(signal: NodeJS.Signals): NodeJS.Signals[];
 }
 
-/** A reader that went away (`hooksctl … | head`) ends the output, not the process with a crash. */
-function quietOnEpipe(stream: NodeJS.WriteStream): void {
+/**
+ * A reader that went away (`hooksctl … | head`) ends a print-and-exit command quietly instead of
+ * crashing it. A long-running `serve` ignores it: its journal logging goes on, and exiting
+ * would orphan its tasks.
+ */
+function onEpipe(stream: NodeJS.WriteStream, exit: boolean): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    if (exit) process.exit(process.exitCode ?? 0);
   });
 }
 
 /** Build the real {@link Runtime} from the current process. */
 export function realRuntime(early?: EarlySignals): Runtime {
-  quietOnEpipe(process.stdout);
-  quietOnEpipe(process.stderr);
+  const longRunning = early !== undefined;
+  onEpipe(process.stdout, !longRunning);
+  onEpipe(process.stderr, !longRunning);
   return {
     env: process.env,
     cwd: process.cwd(),

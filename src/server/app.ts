@@ -9,7 +9,7 @@ import type { ServerDeps } from './deps.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { registerWebhookRoute } from './webhook-route.js';
 
-const MUTATING = new Set(['/task', '/webhook/forgejo']);
+const MUTATING = new Set(['/task', '/webhook/forgejo', '/cancel/:id']);
 /** Seconds a client should wait before retrying while the service drains. */
 export const RETRY_AFTER_S = 5;
 
@@ -25,8 +25,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0] ?? '';
-    if (deps.refusing() && req.method === 'POST' && (MUTATING.has(path) || path.startsWith('/cancel/'))) {
+    // The matched route, not the raw URL: `/%74ask` routes to /task too.
+    const path = req.routeOptions.url ?? req.url.split('?')[0] ?? '';
+    if (deps.refusing() && ((req.method === 'POST' && MUTATING.has(path)) || path === '/events')) {
       return reply.code(503).header('retry-after', String(RETRY_AFTER_S)).header('connection', 'close').send({ error: 'draining', message: 'The service is shutting down; retry shortly' });
     }
     if (deps.token !== undefined && deps.token !== '' && path !== '/healthz' && path !== '/webhook/forgejo' && !bearerMatches(req.headers.authorization, deps.token)) {

@@ -130,7 +130,8 @@ export interface DrainPlan {
 /** Plan the drain: plain drains min(D, T-A-C-M); extend drains up to maxDrain under the hard cap. */
 export function planDrain(b: BudgetInput, timeoutStopMs: number): DrainPlan {
   const base = { timeoutStopMs, abortGraceMs: b.abortGraceMs, cleanupMs: b.cleanupMs, marginMs: b.marginMs, sliceMs: EXTEND_SLICE_MS };
-  if (b.extend) return { ...base, mode: 'extend', drainMs: b.maxDrainMs, capMs: hardCapMs(b) };
+  // A TimeoutStopSec longer than the hard cap already gives that much time without extensions.
+  if (b.extend) return { ...base, mode: 'extend', drainMs: Math.max(b.maxDrainMs, timeoutStopMs === Infinity ? 0 : timeoutStopMs - tailMs(b)), capMs: Math.max(hardCapMs(b), timeoutStopMs) };
   const room = timeoutStopMs === Infinity ? b.drainMs : timeoutStopMs - tailMs(b);
   return { ...base, mode: 'plain', drainMs: Math.max(0, Math.min(b.drainMs, room)), capMs: timeoutStopMs };
 }

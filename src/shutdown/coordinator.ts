@@ -56,6 +56,8 @@ export interface DrainReport {
   aborted: string[];
   drainMs: number;
   totalMs: number;
+  /** True when the drain itself failed and the service fell back to aborting everything. */
+  failed?: boolean;
 }
 
 /** The drain handle. */

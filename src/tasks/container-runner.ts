@@ -42,18 +42,23 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
       return { status: 'failed', reason: 'container-unavailable', exitCode: null, output: (error as Error).message };
     }
     const client = new AbortController();
-    let guard: Promise<unknown> = Promise.resolve();
+    let guard: Promise<boolean> = Promise.resolve(false);
     const onAbort = () => {
       guard = killTaskInContainer({ engine, container, taskId: task.id, graceMs: options.graceMs })
-        .then((r) => { options.log(`orphan guard for task ${task.id}: ${r.signalled ?? 'nothing running'}${r.error ? ` (${r.error})` : ''}`, { TASK_ID: task.id, CONTAINER: container }); })
+        .then((r) => {
+          options.log(`orphan guard for task ${task.id}: ${r.signalled ?? 'nothing running'}${r.error ? ` (${r.error})` : ''}`, { TASK_ID: task.id, CONTAINER: container });
+          return r.signalled !== null;
+        })
         .finally(() => client.abort(ctx.signal.reason));
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
       const command = containerTaskCommand({ engine, container, taskId: task.id, agent: task.agent, command: instance.type.command, env: instance.type.env });
       const outcome = await superviseTask(command, { ...options.env, ...engine.env }, task, ctx, client.signal, options);
-      await guard;
-      return outcomeToEnd(outcome, ctx.signal.aborted ? String(ctx.signal.reason ?? 'aborted') : null);
+      // The abort ended the task when the guard had to signal it (the exec client then exits by
+      // itself) or the supervisor stopped the client; a task that had already finished keeps its result.
+      const killedInside = await guard;
+      return outcomeToEnd(outcome, killedInside && ctx.signal.aborted ? String(ctx.signal.reason ?? 'aborted') : null);
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }

@@ -61,11 +61,14 @@ export interface DispatcherOptions {
   runner: TaskRunner;
   clock: Clock;
   onEvent: (event: DispatchEvent) => void;
+  /** Told about store failures the dispatcher survived (default: ignored). */
+  onError?: (message: string) => void;
 }
 
 /** Build a dispatcher. Call `submit` for tasks loaded at boot, in order. */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, runner, clock, onEvent } = options;
+  const onError = options.onError ?? (() => {});
   const queues = new Map(options.agents.map((a) => [a, new AgentQueue()]));
   const running = new Map<string, { task: BusyTask; abort: AbortController; done: Promise<void> }>();
   const idleWaiters: Array<() => void> = [];
@@ -82,9 +85,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const queue = queues.get(agent);
     let id = queue?.shift();
     while (id !== undefined) {
-      const row = store.get(id);
-      if (row && row.status === 'queued' && store.markRunning(id, null, null)) {
-        launch(row);
+      let row: TaskRow | undefined;
+      try {
+        row = store.get(id);
+        if (row && row.status === 'queued' && store.markRunning(id, null, null)) {
+          launch(row);
+          return;
+        }
+      } catch (error) {
+        // The store could not take the claim (locked, disk full): keep the task queued for later.
+        queue?.push(id);
+        onError(`could not start task ${id}: ${(error as Error).message}`);
         return;
       }
       id = queue?.shift();
@@ -101,13 +112,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       onActivity: () => { activity += 1; },
     }).catch((error: unknown): TaskEnd => ({ status: 'failed', reason: `internal: ${(error as Error).message}`, exitCode: null }))
       .then((end) => {
-        store.finish(row.id, end);
-        running.delete(row.id);
-        activity += 1;
-        onEvent({ type: 'task_ended', id: row.id, agent: row.agent, status: end.status, reason: end.reason, exit_code: end.exitCode, duration_ms: Math.round(clock.monotonic() - task.startedAt) });
-        settleIdle();
-        startNext(row.agent);
-      });
+        try {
+          if (!store.finish(row.id, end)) onError(`task ${row.id} ended ${end.status}, but its row was no longer running; result not recorded`);
+        } catch (error) {
+          onError(`could not record the end of task ${row.id} (${end.status}): ${(error as Error).message}`);
+        } finally {
+          running.delete(row.id);
+          activity += 1;
+          onEvent({ type: 'task_ended', id: row.id, agent: row.agent, status: end.status, reason: end.reason, exit_code: end.exitCode, duration_ms: Math.round(clock.monotonic() - task.startedAt) });
+          settleIdle();
+          startNext(row.agent);
+        }
+      })
+      .catch((error: unknown) => onError(`dispatcher: ${(error as Error).message}`));
     running.set(row.id, { task, abort, done });
   };
 

@@ -44,6 +44,8 @@ export function createProcessRunner(options: ProcessRunnerOptions): TaskRunner {
     const instance = options.instances.get(task.agent);
     if (!instance) return { status: 'failed', reason: 'unknown-agent', exitCode: null };
     const outcome = await superviseTask(instance.type.command, taskEnv(options.env, instance, task), task, ctx, ctx.signal, options);
-    return outcomeToEnd(outcome, ctx.signal.aborted ? String(ctx.signal.reason ?? 'aborted') : null);
+    // The supervisor reports `cancelled` only when the abort ended the run; a task that had
+    // already exited keeps its real result.
+    return outcomeToEnd(outcome, null);
   };
 }

@@ -131,6 +131,10 @@ describe('refusing during the drain', () => {
       expect(r.status).toBe(503);
       expect(r.headers.get('retry-after')).toBe('5');
       expect((await hook(issue(), {})).status).toBe(503);
+      expect((await post('/%74ask', JSON.stringify({ agent: 'dev-default' }))).status).toBe(503);
+      expect((await fetch(`${base}/webhook/%66orgejo`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(503);
+      expect((await post('/c%61ncel/00000000-0000-0000-0000-000000000000', '{}')).status).toBe(503);
+      expect((await fetch(`${base}/events`, { headers: auth })).status).toBe(503);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
     } finally {
       refusing = false;

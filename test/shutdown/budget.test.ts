@@ -64,4 +64,9 @@ describe('budget', () => {
   it('plans an extend drain up to max_drain under the hard cap', () => {
     expect(planDrain(extend, 3_000)).toEqual({ mode: 'extend', timeoutStopMs: 3_000, drainMs: 600_000, abortGraceMs: 5_000, cleanupMs: 5_000, marginMs: 5_000, capMs: 615_000, sliceMs: EXTEND_SLICE_MS });
   });
+
+  it('extend with a TimeoutStopSec longer than the hard cap: the cap becomes T (the extender needs cap >= T)', () => {
+    const small: BudgetInput = { ...extend, maxDrainMs: 3_000, abortGraceMs: 500, cleanupMs: 1_000, marginMs: 500 };
+    expect(planDrain(small, 60_000)).toMatchObject({ mode: 'extend', capMs: 60_000, drainMs: 58_000 });
+  });
 });

@@ -83,4 +83,23 @@ describe('dispatcher', () => {
     d.submit(r);
     expect(store.get(r.id)).toMatchObject({ status: 'failed', reason: 'unknown-agent' });
   });
+
+  it('survives a store that fails to record a task end: the task leaves the busy set and the next one starts', async () => {
+    const db = await openDatabase(':memory:');
+    const real = createTaskStore(db, systemClock);
+    let failNext = true;
+    const store = { ...real, finish: (id: string, end: Parameters<typeof real.finish>[1]) => { if (failNext) { failNext = false; throw new Error('database is locked'); } return real.finish(id, end); } };
+    const errors: string[] = [];
+    const runner: TaskRunner = async () => ({ status: 'succeeded', reason: null, exitCode: 0 });
+    const d = createDispatcher({ store, agents: ['a'], runner, clock: systemClock, onEvent: () => {}, onError: (m) => errors.push(m) });
+    const r1 = store.enqueue({ agent: 'a', payload: 1 }).row;
+    const r2 = store.enqueue({ agent: 'a', payload: 2 }).row;
+    d.submit(r1); d.submit(r2);
+    await d.whenIdle();
+    await new Promise((res) => setImmediate(res));
+    await d.whenIdle();
+    expect(errors).toEqual([expect.stringContaining('database is locked')]);
+    expect(d.busy()).toEqual([]);
+    expect(store.get(r2.id)?.status).toBe('succeeded');
+  });
 });
