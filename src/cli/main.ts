@@ -64,7 +64,7 @@ export async function main(argv: readonly string[], ctx: Omit<CliContext, 'setEx
 function handleError(error: unknown, ctx: CliContext, json: boolean): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
-    if (error.code === 'commander.help') return ExitCode.usage;
+    if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     ctx.runtime.stderr.write(`Run 'hooksctl --help' for usage.\n`);
     return ExitCode.usage;
   }

@@ -16,7 +16,7 @@ export function listInstances(config: Config): AgentInstance[] {
   const out: AgentInstance[] = [];
   for (const [typeName, type] of Object.entries(config.types)) out.push({ name: `${typeName}-default`, typeName, type });
   for (const entry of config.pool) {
-    const type = config.types[entry.type];
+    const type = Object.hasOwn(config.types, entry.type) ? config.types[entry.type] : undefined;
     if (type) out.push({ name: entry.name, typeName: entry.type, type });
   }
   return out;

@@ -53,7 +53,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new HooksError('hooks.config.syntax', `${path}: not valid JSON: ${(error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
   }
@@ -90,6 +90,8 @@ function mergeOverDefaults(raw: unknown, defaults: ReturnType<typeof defaultConf
   }
   const file = raw as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...defaults, ...file };
+  // The default pool belongs to the default types: a file that brings its own types starts with no pool.
+  if (file['types'] !== undefined && file['pool'] === undefined) merged['pool'] = [];
   for (const section of ['service', 'shutdown', 'unit'] as const) {
     const value = file[section];
     if (value !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) merged[section] = { ...defaults[section], ...value };

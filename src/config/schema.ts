@@ -11,14 +11,22 @@ export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const name = (what: string) =>
   z.string().regex(NAME_PATTERN, `Expected ${what} to match ${NAME_PATTERN} (letters, digits, "_", ".", "-"; no slash, space or newline)`);
 
-const durationMs = z.number().int('Expected a whole number of milliseconds').nonnegative('Expected a non-negative duration in ms');
+/** The longest duration a Node timer can wait (2^31-1 ms, about 24.8 days). */
+const MAX_MS = 2 ** 31 - 1;
 
-const timespan = z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+const durationMs = z.number().int('Expected a whole number of milliseconds').nonnegative('Expected a non-negative duration in ms').max(MAX_MS, `Expected at most ${MAX_MS} ms (about 24.8 days)`);
+
+/** A systemd time span (string, or a number of seconds) between `minUs` and `MAX_MS`; `infinity` is refused. */
+const timespan = (minUs: number, what: string) => z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+  let us: number;
   try {
-    parseTimespan(value);
+    us = parseTimespan(value);
   } catch (error) {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return;
   }
+  if (us === Infinity || us > MAX_MS * 1000) ctx.addIssue({ code: 'custom', message: `Expected ${what} to be finite and at most ${MAX_MS} ms` });
+  else if (us < minUs) ctx.addIssue({ code: 'custom', message: `Expected ${what} to be at least ${minUs / 1_000_000} s` });
 });
 
 const noControl = (what: string) => z.string().refine((s) => !/[\0\r\n]/.test(s), `Expected ${what} to hold no newline or NUL`);
@@ -48,9 +56,9 @@ export const shutdownSchema = z.strictObject({
 
 /** `unit` section: what the generated systemd unit looks like. */
 export const unitSchema = z.strictObject({
-  timeout_stop_sec: timespan.nullable(),
+  timeout_stop_sec: timespan(1_000_000, '`timeout_stop_sec`').nullable(),
   kill_mode: z.enum(['mixed', 'control-group', 'process', 'none']),
-  watchdog_sec: timespan.nullable(),
+  watchdog_sec: timespan(1_000_000, '`watchdog_sec`').nullable(),
   restart: z.enum(['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always']),
   hardening: z.boolean(),
   containers_down_on_stop: z.boolean(),
@@ -88,7 +96,7 @@ export const configSchema = z
     }
     const seen = new Set(Object.keys(config.types).map((t) => `${t}-default`));
     config.pool.forEach((entry, i) => {
-      if (!(entry.type in config.types)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'type'], message: `Unknown type "${entry.type}"` });
+      if (!Object.hasOwn(config.types, entry.type)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'type'], message: `Unknown type "${entry.type}"` });
       if (seen.has(entry.name)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'name'], message: `Duplicate instance name "${entry.name}"` });
       seen.add(entry.name);
     });

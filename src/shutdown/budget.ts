@@ -67,7 +67,8 @@ export function hardCapMs(b: BudgetInput): number {
 /** TimeoutStopSec in ms: the configured `unit.timeout_stop_sec` (bare numbers are seconds), else derived, rounded up to whole seconds. */
 export function resolveTimeoutStopMs(b: BudgetInput, configured: string | number | null): number {
   if (configured !== null) return parseTimespanMs(configured);
-  return Math.ceil(requiredTimeoutStopMs(b) / 1000) * 1000;
+  // At least 1 s: TimeoutStopSec=0 would mean "no timeout" to systemd.
+  return Math.max(1000, Math.ceil(requiredTimeoutStopMs(b) / 1000) * 1000);
 }
 
 /** One budget problem; the validator attaches the line. */

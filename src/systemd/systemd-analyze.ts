@@ -6,6 +6,9 @@ import { basename } from 'node:path';
 import type { Env } from '../runtime.js';
 import { runCommand, type ManagerOptions } from './systemctl.js';
 
+/** How long one systemd-analyze run may take before its finding is reported as unavailable. */
+export const ANALYZE_TIMEOUT_MS = 20_000;
+
 /** What `verify` said: its messages (with the line when it names one), or why it could not run. */
 export type VerifyResult =
   | { available: true; exitCode: number; messages: { line: number | null; message: string }[] }
@@ -20,8 +23,9 @@ const MANAGER_FAILED = /Failed to (initialize manager|setup working directory|lo
 /** Run `systemd-analyze [--user] verify FILE` and parse `FILE:LINE: message` lines. */
 export async function analyzeVerify(file: string, o: ManagerOptions): Promise<VerifyResult> {
   if (!UNIT_NAME.test(basename(file))) return { available: false, reason: `inapplicable: ${basename(file)} is not a .service unit name` };
-  const r = await runCommand('systemd-analyze', [...(o.scope === 'user' ? ['--user'] : []), 'verify', file], o);
+  const r = await runCommand('systemd-analyze', [...(o.scope === 'user' ? ['--user'] : []), 'verify', file], { ...o, timeoutMs: ANALYZE_TIMEOUT_MS });
   if (r.exitCode === 127) return { available: false, reason: 'systemd-analyze is not installed' };
+  if (r.exitCode === 124) return { available: false, reason: r.stderr };
   const text = `${r.stderr}\n${r.stdout}`;
   if (r.exitCode !== 0 && MANAGER_FAILED.test(text)) return { available: false, reason: `unavailable: no ${o.scope} manager to verify against (${firstLine(text)})` };
   const prefix = `${file}:`;
@@ -35,8 +39,9 @@ export async function analyzeVerify(file: string, o: ManagerOptions): Promise<Ve
 /** Run `systemd-analyze security --offline=yes FILE` (the offline score does not depend on the scope). */
 export async function analyzeSecurity(file: string, o: ManagerOptions): Promise<SecurityResult> {
   if (!UNIT_NAME.test(basename(file))) return { available: false, reason: `inapplicable: ${basename(file)} is not a .service unit name` };
-  const r = await runCommand('systemd-analyze', ['security', '--offline=yes', '--no-pager', file], o);
+  const r = await runCommand('systemd-analyze', ['security', '--offline=yes', '--no-pager', file], { ...o, timeoutMs: ANALYZE_TIMEOUT_MS });
   if (r.exitCode === 127) return { available: false, reason: 'systemd-analyze is not installed' };
+  if (r.exitCode === 124) return { available: false, reason: r.stderr };
   const m = /Overall exposure level for .*?: (\d+(?:\.\d+)?)/.exec(r.stdout);
   if (m === null) return { available: false, reason: `security --offline=yes gave no score (${firstLine(`${r.stderr}\n${r.stdout}`)})` };
   return { available: true, exposure: Number(m[1]) };

@@ -71,6 +71,12 @@ describe('loadConfig', () => {
     ['a bad env key', '{"types":{"d":{"mode":"process","command":["x"],"image":null,"env":{"A B":"1"}}}}', 'types.d.env.A B'],
     ['a bad kill mode', '{"unit":{"kill_mode":"all"}}', 'unit.kill_mode'],
     ['a port out of range', '{"service":{"port":70000}}', 'service.port'],
+    ['a pool type inherited from Object.prototype', '{"pool":[{"name":"x","type":"toString"}]}', 'pool.0.type'],
+    ['a pool type named constructor', '{"pool":[{"name":"y","type":"constructor"}]}', 'pool.0.type'],
+    ['a duration past the timer limit', '{"shutdown":{"drain_ms":9007199254740991}}', 'shutdown.drain_ms'],
+    ['a watchdog under a second', '{"unit":{"watchdog_sec":"1us"}}', 'unit.watchdog_sec'],
+    ['an infinite TimeoutStopSec', '{"unit":{"timeout_stop_sec":"infinity"}}', 'unit.timeout_stop_sec'],
+    ['a TimeoutStopSec of zero', '{"unit":{"timeout_stop_sec":0}}', 'unit.timeout_stop_sec'],
   ];
   it.each(malformed)('rejects %s with exit 78 and the JSON path', (_what, text, path) => {
     const error = loadErr(text);
@@ -85,5 +91,15 @@ describe('loadConfig', () => {
     const error = (() => { try { loadConfig({ ...base, flag: 'missing.json', ...files({}) }); } catch (e) { return e as HooksError; } throw new Error('no'); })();
     expect(error.code).toBe('hooks.config.unreadable');
     expect(error.exitCode).toBe(78);
+  });
+
+  it('a file that brings its own types starts with no pool (the default pool names the default type)', () => {
+    const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': '{"types":{"bb":{"mode":"process","command":["cat"],"image":null,"env":{}}}}' }) });
+    expect(listInstances(config).map((i) => i.name)).toEqual(['bb-default']);
+  });
+
+  it('accepts a file that starts with a UTF-8 byte order mark', () => {
+    const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': '\uFEFF{"service":{"port":9000}}' }) });
+    expect(config.service.port).toBe(9000);
   });
 });

@@ -20,6 +20,20 @@ describe('validator rules: failing and passing', () => {
     expect(check(good('', '75s'))).toEqual([]);
   });
 
+  it('budget: whichever of TimeoutStopSec= and TimeoutSec= comes last sets the stop timeout', () => {
+    expect(check(good('TimeoutSec=10s\n', '300s'))).toEqual(['10:error:budget.plain']);
+    expect(check(good('', '300s').replace('TimeoutStopSec=300s', 'TimeoutSec=10s\nTimeoutStopSec=300s'))).toEqual([]);
+  });
+
+  it('syntax.nul: a NUL byte would hide a line from the validator that systemd reads', () => {
+    expect(check(good('Description=x\0KillMode=bogus\n'))).toContain('10:error:syntax.nul');
+    expect(check(good('Environment=A=1\n'))).toEqual([]);
+  });
+
+  it('syntax.too-long: systemd refuses lines over 1 MiB', () => {
+    expect(check(good(`Environment=A=${'x'.repeat(1024 * 1024 + 10)}\n`))).toEqual(['10:error:syntax.too-long']);
+  });
+
   it('budget.plain against systemd\'s default 90s when TimeoutStopSec is not set', () => {
     const text = good().replace('TimeoutStopSec=90s\n', '');
     expect(check(text, { budget: { ...budget, drainMs: 80_000 } })).toEqual(['4:error:budget.plain']);

@@ -17,6 +17,7 @@ import type { CliContext } from '../context.js';
 import { loadCliConfig } from '../config-option.js';
 import { printJson, printLines } from '../output.js';
 import type { InstallUnitFlags } from './install-unit.js';
+import { escapeControl } from '../escape.js';
 
 /** The unit name from --name or service.name, without `.service`; rejected (exit 78) unless it matches the name pattern. */
 export function unitName(flag: string | undefined, config: Config): string {
@@ -43,9 +44,10 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
   const text = generateUnit({ config: loaded.config, configPath: loaded.path, scope, execPath: ctx.execPath, entryPath: ctx.entryPath, workingDirectory: runtime.cwd, environment: serviceEnvironment(loaded.config, runtime.env) });
   const report = await checkGenerated(file, text, scope, loaded.config, runtime.env);
   const errors = report.findings.filter((f) => f.severity === 'error');
-  printLines(runtime.stderr, report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${f.message}`));
+  if (!flags.json) printLines(runtime.stderr, report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${escapeControl(f.message)}`));
   if (flags.dryRun) {
-    runtime.stdout.write(text);
+    if (flags.json) printJson(runtime.stdout, { unit: file, dryRun: true, text, ok: errors.length === 0, findings: report.findings, exposure: report.exposure });
+    else runtime.stdout.write(text);
     ctx.setExitCode(errors.length > 0 ? ExitCode.checkFailed : ExitCode.ok);
     return;
   }

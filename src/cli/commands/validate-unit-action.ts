@@ -1,4 +1,5 @@
 /** The `validate-unit` action: read the unit (and config), check it, print findings and set the exit code. */
+import { escapeControl } from '../escape.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, HooksError } from '../../errors.js';
@@ -45,7 +46,7 @@ export function passes(report: UnitCheckReport, strict: boolean): boolean {
 
 // One line per finding, then the summary and the notes.
 function printReport(ctx: CliContext, file: string, report: UnitCheckReport, ok: boolean): void {
-  printLines(ctx.runtime.stdout, report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${f.message}`));
+  printLines(ctx.runtime.stdout, report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${escapeControl(f.message)}`));
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.length - errors;
   const exposure = report.exposure === null ? '' : `, exposure ${report.exposure}`;

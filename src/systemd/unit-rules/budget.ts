@@ -6,7 +6,11 @@ import type { UnitRule } from './types.js';
 
 // The effective TimeoutStopSec in ms (TimeoutSec= sets it too), or null when unreadable.
 function timeoutStop(ctx: Parameters<UnitRule>[0]): { ms: number | null; line: number; set: boolean } {
-  const e = lastValue(ctx.unit, 'Service', 'TimeoutStopSec') ?? lastValue(ctx.unit, 'Service', 'TimeoutSec');
+  // TimeoutSec= sets the stop timeout too: whichever of the two comes last in the file wins.
+  const e = [lastValue(ctx.unit, 'Service', 'TimeoutStopSec'), lastValue(ctx.unit, 'Service', 'TimeoutSec')]
+    .filter((x) => x !== undefined)
+    .sort((a, b) => a.line - b.line)
+    .at(-1);
   if (e === undefined || e.value === '') return { ms: DEFAULT_TIMEOUT_STOP_MS, line: ctx.fallbackLine, set: false };
   try {
     return { ms: parseTimespanMs(e.value), line: e.line, set: true };
