@@ -61,10 +61,19 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     expect(existsSync(units)).toBe(false);
   });
 
-  it.each(['a\nb', 'a%n', 'a$b', '../escape', 'a b'])('rejects --name %j with exit 78', async (name) => {
+  it.each(['a\nb', 'a%n', 'a$b', '../escape', 'a b', 'x.service.service', 'x.timer', 'x.socket'])('rejects --name %j with exit 78', async (name) => {
     const r = await run('--system', '--dry-run', '--name', name, '--config', config('d.json', {}));
     expect(r.exitCode).toBe(78);
     expect(String(r.stderr)).toContain('hooks.unit.unsafe_value');
+  });
+
+  it('--no-analyze skips systemd-analyze but keeps the rules: a bad budget is still refused', async () => {
+    const ok = await run('--system', '--dry-run', '--json', '--no-analyze', '--config', config('e.json', { service: { name: 'noan' } }));
+    expect(ok.exitCode, String(ok.stderr)).toBe(0);
+    expect(JSON.parse(String(ok.stdout))).toMatchObject({ ok: true, exposure: null });
+    const bad = await run('--system', '--dry-run', '--json', '--no-analyze', '--config', config('f.json', { shutdown: { drain_ms: 120000 }, unit: { timeout_stop_sec: '30s' } }));
+    expect(bad.exitCode).toBe(1);
+    expect(JSON.parse(String(bad.stdout)).findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'budget.plain', severity: 'error' })]));
   });
 
   it('exit 2 for --user with --system', async () => {

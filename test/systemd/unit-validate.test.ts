@@ -55,6 +55,7 @@ describe('validator rules: failing and passing', () => {
   it('notify.access-none, and an omitted NotifyAccess is fine', () => {
     expect(check(good().replace('NotifyAccess=main', 'NotifyAccess=none'))).toEqual(['6:error:notify.access-none']);
     expect(check(good().replace('NotifyAccess=main\n', ''))).toEqual([]);
+    expect(check(good().replace('NotifyAccess=main', 'NotifyAccess=none').replace('Type=notify', 'Type=notify-reload'))).toEqual(['6:error:notify.access-none']);
   });
 
   it('exec.missing, also when reset by an empty assignment', () => {

@@ -19,10 +19,19 @@ import { printJson, printLines } from '../output.js';
 import type { InstallUnitFlags } from './install-unit.js';
 import { escapeControl } from '../escape.js';
 
-/** The unit name from --name or service.name, without `.service`; rejected (exit 78) unless it matches the name pattern. */
+// Unit type suffixes (systemd.unit(5)): a name still ending in one after `.service` is stripped is a mistake.
+const UNIT_SUFFIX = /\.(service|socket|target|timer|mount|automount|swap|path|slice|scope|device)$/;
+
+/**
+ * The unit name from --name or service.name, without one `.service`; rejected (exit 78) unless it
+ * matches the name pattern and carries no further unit suffix (`x.service.service`, `x.timer`).
+ */
 export function unitName(flag: string | undefined, config: Config): string {
-  const name = (flag ?? config.service.name).replace(/\.service$/, '');
-  if (!NAME_PATTERN.test(name)) throw new HooksError('hooks.unit.unsafe_value', `Expected \`--name\` to match ${NAME_PATTERN}, got ${JSON.stringify(name)}`, { exitCode: ExitCode.config, details: { option: 'name' } });
+  const given = flag ?? config.service.name;
+  const name = given.replace(/\.service$/, '');
+  const fail = (why: string): never => { throw new HooksError('hooks.unit.unsafe_value', `Expected \`--name\` ${why}, got ${JSON.stringify(given)}`, { exitCode: ExitCode.config, details: { option: 'name' } }); };
+  if (!NAME_PATTERN.test(name)) fail(`to match ${NAME_PATTERN}`);
+  if (UNIT_SUFFIX.test(name)) fail('to be a service name without a unit-type suffix (hooksctl writes <name>.service)');
   return name;
 }
 
@@ -42,7 +51,7 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
   const name = unitName(flags.name, loaded.config);
   const file = `${name}.service`;
   const text = generateUnit({ config: loaded.config, configPath: loaded.path, scope, execPath: ctx.execPath, entryPath: ctx.entryPath, workingDirectory: runtime.cwd, environment: serviceEnvironment(loaded.config, runtime.env) });
-  const report = await checkGenerated(file, text, scope, loaded.config, runtime.env);
+  const report = await checkGenerated(file, text, scope, loaded.config, runtime.env, flags.analyze);
   const errors = report.findings.filter((f) => f.severity === 'error');
   if (!flags.json) printLines(runtime.stderr, report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${escapeControl(f.message)}`));
   if (flags.dryRun) {
@@ -79,11 +88,11 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
 }
 
 // Validate the generated text as a file named like the unit, in a temp directory.
-async function checkGenerated(file: string, text: string, scope: 'user' | 'system', config: Config, env: Env): Promise<UnitCheckReport> {
+async function checkGenerated(file: string, text: string, scope: 'user' | 'system', config: Config, env: Env, analyze: boolean): Promise<UnitCheckReport> {
   const dir = mkdtempSync(join(tmpdir(), 'hooksctl-unit-'));
   try {
     writeFileSync(join(dir, file), text);
-    const analysis = startAnalysis(join(dir, file), { scope, env });
+    const analysis = analyze ? startAnalysis(join(dir, file), { scope, env }) : null;
     const report = await checkUnitFile({ file: join(dir, file), text, scope, budget: budgetFromConfig(config.shutdown), analysis });
     return { ...report, file };
   } finally {

@@ -25,13 +25,16 @@ export interface InstallUnitFlags {
   reload: boolean;
   /** --no-catalog sets this false. */
   catalog: boolean;
+  /** --no-analyze sets this false: skip systemd-analyze verify/security (the rules still run). */
+  analyze: boolean;
   /** --json. */
   json?: boolean;
 }
 
 const HELP = `
 Steps: load the config, generate a Type=notify unit (ExecStart=<node> <hooksctl> serve --config <path>),
-validate it with the validate-unit rules and systemd-analyze (a unit with errors is NOT installed: exit 1),
+validate it with the validate-unit rules and systemd-analyze (a unit with errors is NOT installed: exit 1;
+--no-analyze skips systemd-analyze, e.g. where it is missing or slow),
 write <unit-dir>/<name>.service atomically (temp file + rename; a replaced unit prints a short diff),
 then systemctl [--user] daemon-reload. --enable runs "systemctl enable [--now]"; --now alone restarts it.
 Without --config (and no $HOOKS_CONFIG or ./config/agents.json), WorkingDirectory= is the current directory
@@ -59,6 +62,7 @@ export function makeInstallUnitCommand(ctx: CliContext): Command {
     .option('--now', 'start (or restart) the unit after installing')
     .option('--no-reload', 'do not run systemctl daemon-reload')
     .option('--no-catalog', 'do not install the journal catalog')
+    .option('--no-analyze', 'skip systemd-analyze verify/security (the validate-unit rules still run)')
     .option('--json', 'print machine-readable JSON')
     .addHelpText('after', HELP)
     .action(async (opts: InstallUnitFlags) => {

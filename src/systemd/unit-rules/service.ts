@@ -16,12 +16,12 @@ export const execStartRule: UnitRule = ({ unit, fallbackLine }) => {
   return [{ rule: 'exec.missing', severity: 'error', line: reset?.line ?? fallbackLine, message: reset ? 'ExecStart= is reset by an empty assignment and never set again' : 'No ExecStart= in [Service]: the service has nothing to run' }];
 };
 
-/** Error when Type=notify meets NotifyAccess=none: READY=1 can never arrive. */
+/** Error when Type=notify (or notify-reload) meets NotifyAccess=none: READY=1 can never arrive. */
 export const notifyRule: UnitRule = ({ unit }) => {
   const type = lastValue(unit, 'Service', 'Type');
   const access = lastValue(unit, 'Service', 'NotifyAccess');
-  if (type?.value !== 'notify' || access?.value !== 'none') return [];
-  return [{ rule: 'notify.access-none', severity: 'error', line: access.line, message: 'Type=notify with NotifyAccess=none: systemd drops READY=1, so the start always times out; use NotifyAccess=main (or omit it)' }];
+  if ((type?.value !== 'notify' && type?.value !== 'notify-reload') || access?.value !== 'none') return [];
+  return [{ rule: 'notify.access-none', severity: 'error', line: access.line, message: `Type=${type.value} with NotifyAccess=none: systemd drops READY=1, so the start always times out; use NotifyAccess=main (or omit it)` }];
 };
 
 /** Warn on KillMode=control-group (nothing left to drain) and process/none (orphans survive). */
