@@ -3,7 +3,7 @@
  * Heavy modules are imported lazily inside actions so `--help` starts fast.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './commander.js';
 import { ExitCode, isHooksError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { makeAgentsSyncCommand } from './commands/agents-sync.js';

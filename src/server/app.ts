@@ -8,6 +8,7 @@ import { bearerMatches } from './auth.js';
 import type { ServerDeps } from './deps.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { registerWebhookRoute } from './webhook-route.js';
+import { zodSchemaController } from './zod-compilers.js';
 
 const MUTATING = new Set(['/task', '/webhook/forgejo', '/cancel/:id']);
 /** Seconds a client should wait before retrying while the service drains. */
@@ -21,7 +22,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     forceCloseConnections: true,
     return503OnClosing: true,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    schemaController: zodSchemaController,
   });
 
   app.addHook('onRequest', async (req, reply) => {

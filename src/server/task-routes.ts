@@ -1,16 +1,12 @@
 /** POST /task, GET /tasks/:id, GET /tasks, POST /cancel/:id. */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { toView, type TaskStatus } from '../tasks/types.js';
 import type { ServerDeps } from './deps.js';
 
-const taskBody = {
-  type: 'object',
-  required: ['agent'],
-  additionalProperties: false,
-  properties: { agent: { type: 'string', minLength: 1, maxLength: 128 }, payload: {} },
-} as const;
+const taskBody = z.strictObject({ agent: z.string().min(1).max(128), payload: z.unknown().optional() });
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-fA-F-]{36}$' } } } as const;
+const idParams = z.object({ id: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'Expected a task id (a UUID)') });
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'crashed'];
 

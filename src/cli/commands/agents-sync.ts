@@ -1,5 +1,5 @@
 /** `hooksctl agents-sync`: Reconcile the agent containers with the config (ExecStartPre). */
-import { Command } from 'commander';
+import { Command } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { withConfigOption } from '../config-option.js';
 

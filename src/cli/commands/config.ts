@@ -1,5 +1,5 @@
 /** `hooksctl config`: load, validate and print the effective config (exit 78 when it is invalid). */
-import { Command } from 'commander';
+import { Command } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig, withConfigOption } from '../config-option.js';
 import { printJson } from '../output.js';

@@ -1,5 +1,5 @@
 /** `hooksctl containers-down`: Stop every managed agent container (ExecStopPost). */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { withConfigOption } from '../config-option.js';
 

@@ -1,5 +1,5 @@
 /** `hooksctl install-unit`: Generate, validate and install the systemd unit for the service. */
-import { Command, Option } from 'commander';
+import { Command, Option } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { withConfigOption } from '../config-option.js';
 

@@ -1,5 +1,5 @@
 /** `hooksctl phases`: shutdown timelines read back from the journal. */
-import { Command, Option } from 'commander';
+import { Command, Option } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig, withConfigOption } from '../config-option.js';
 import { printJson, printLines } from '../output.js';

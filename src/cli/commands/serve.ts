@@ -1,5 +1,5 @@
 /** `hooksctl serve`: run the dispatcher service (HTTP API, task queues, graceful drain under systemd). */
-import { Command } from 'commander';
+import { Command } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig, withConfigOption } from '../config-option.js';
 

@@ -1,6 +1,6 @@
 /** `hooksctl validate-unit`: Check a unit file: syntax, drain budget, kill mode, notify access. */
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, Option } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { withConfigOption } from '../config-option.js';
 
