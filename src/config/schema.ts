@@ -33,6 +33,19 @@ const noControl = (what: string) => z.string().refine((s) => !/[\0\r\n]/.test(s)
 
 const envKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * A container image reference (`busybox`, `ghcr.io/org/agent:1.2`, `x@sha256:…`). It is passed
+ * to `docker run` as an argument, so a leading `-` (an option such as `--privileged`) or a space
+ * is refused.
+ */
+const IMAGE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,511}$/;
+
+/** A `docker run --volume` value: SOURCE:/container/path[:options], SOURCE a host path or a volume name. */
+const MOUNT_PATTERN = /^(?!-)[^:\0\r\n]+:\/[^:\0\r\n]*(?::[A-Za-z,]+)?$/;
+
+/** A `--network` value: a network name, `host`, `none` or `container:<name>`. */
+const NETWORK_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+
 /** `service` section. */
 export const serviceSchema = z.strictObject({
   name: name('service.name'),
@@ -68,12 +81,13 @@ export const unitSchema = z.strictObject({
 export const typeSchema = z.strictObject({
   mode: z.enum(['process', 'container']),
   command: z.array(noControl('a command argument')).min(1, 'Expected at least the program to run'),
-  image: noControl('image').pipe(z.string().min(1)).nullable(),
-  env: z.record(z.string().regex(envKey, 'Expected an environment variable name'), z.string().refine((s) => !s.includes('\0'), 'Expected no NUL byte')),
+  /** Container mode: the image (required there; null or omitted for process mode). */
+  image: z.string().regex(IMAGE_PATTERN, 'Expected an image reference such as busybox or ghcr.io/org/agent:1.2 (no leading "-", space or newline)').nullable().default(null),
+  env: z.record(z.string().regex(envKey, 'Expected an environment variable name'), z.string().refine((s) => !s.includes('\0'), 'Expected no NUL byte')).default({}),
   /** Container mode: bind mounts as `docker run -v` values (`/host:/ctr[:ro]`). */
-  mounts: z.array(noControl('a mount')).default([]),
+  mounts: z.array(z.string().regex(MOUNT_PATTERN, 'Expected a mount as SOURCE:/path/in/container[:options], e.g. /srv/repos:/repos:ro')).default([]),
   /** Container mode: the `--network` to run with (null: the engine's default). */
-  network: noControl('network').pipe(z.string().min(1)).nullable().default(null),
+  network: z.string().regex(NETWORK_PATTERN, 'Expected a network name, host, none or container:<name>').nullable().default(null),
 });
 
 /** One extra pool instance. */

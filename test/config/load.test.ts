@@ -77,6 +77,13 @@ describe('loadConfig', () => {
     ['a watchdog under a second', '{"unit":{"watchdog_sec":"1us"}}', 'unit.watchdog_sec'],
     ['an infinite TimeoutStopSec', '{"unit":{"timeout_stop_sec":"infinity"}}', 'unit.timeout_stop_sec'],
     ['a TimeoutStopSec of zero', '{"unit":{"timeout_stop_sec":0}}', 'unit.timeout_stop_sec'],
+    ['an image that is a docker option', '{"types":{"c":{"mode":"container","command":["sh"],"image":"--privileged"}}}', 'types.c.image'],
+    ['an image with a space', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox -v /:/host"}}}', 'types.c.image'],
+    ['an image with a newline', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox\\nx"}}}', 'types.c.image'],
+    ['a mount with no container path', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","mounts":["/srv"]}}}', 'types.c.mounts.0'],
+    ['a mount that is an option', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","mounts":["--privileged:/x"]}}}', 'types.c.mounts.0'],
+    ['a relative container path', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","mounts":["/srv:repos"]}}}', 'types.c.mounts.0'],
+    ['a network that is an option', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","network":"--privileged"}}}', 'types.c.network'],
   ];
   it.each(malformed)('rejects %s with exit 78 and the JSON path', (_what, text, path) => {
     const error = loadErr(text);
@@ -85,6 +92,17 @@ describe('loadConfig', () => {
     expect(error.code).toMatch(/^hooks\.config\./);
     if (path !== '') expect(error.details['path']).toBe(path);
     expect(error.message).not.toMatch(/\n\s+at /);
+  });
+
+  it('a type needs only mode and command: image defaults to null, env to {}, mounts to []', () => {
+    const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': '{"types":{"p":{"mode":"process","command":["node","a.js"]}}}' }) });
+    expect(config.types['p']).toEqual({ mode: 'process', command: ['node', 'a.js'], image: null, env: {}, mounts: [], network: null });
+  });
+
+  it('accepts real image references, mounts and networks', () => {
+    const type = { mode: 'container', command: ['sh'], image: 'registry.local:5000/org/agent@sha256:abc', mounts: ['/srv/repos:/repos:ro', 'cache:/root/.cache'], network: 'container:proxy' };
+    const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': JSON.stringify({ types: { c: type } }) }) });
+    expect(config.types['c']).toMatchObject(type);
   });
 
   it('reports an unreadable file with exit 78', () => {
