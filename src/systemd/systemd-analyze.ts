@@ -20,10 +20,15 @@ export type SecurityResult = { available: true; exposure: number } | { available
 const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]+\.service$/;
 const MANAGER_FAILED = /Failed to (initialize manager|setup working directory|lookup RuntimeDirectory|connect to bus)|No such device or address/;
 
-/** Run `systemd-analyze [--user] verify FILE` and parse `FILE:LINE: message` lines. */
+/**
+ * Run `systemd-analyze [--user] verify --man=no FILE` and parse `FILE:LINE: message` lines.
+ * `--man=no`: by default verify runs `man` for every `Documentation=man:` page and fails the unit
+ * when the page is missing, which on a host without man pages (minimal and container images)
+ * would refuse a unit that runs fine.
+ */
 export async function analyzeVerify(file: string, o: ManagerOptions): Promise<VerifyResult> {
   if (!UNIT_NAME.test(basename(file))) return { available: false, reason: `inapplicable: ${basename(file)} is not a .service unit name` };
-  const r = await runCommand('systemd-analyze', [...(o.scope === 'user' ? ['--user'] : []), 'verify', file], { ...o, timeoutMs: ANALYZE_TIMEOUT_MS });
+  const r = await runCommand('systemd-analyze', [...(o.scope === 'user' ? ['--user'] : []), 'verify', '--man=no', file], { ...o, timeoutMs: ANALYZE_TIMEOUT_MS });
   if (r.exitCode === 127) return { available: false, reason: 'systemd-analyze is not installed' };
   if (r.exitCode === 124) return { available: false, reason: r.stderr };
   const text = `${r.stderr}\n${r.stdout}`;

@@ -56,6 +56,13 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
     expect(String(strict.stdout)).toContain(`${file}:8: warning [killmode.orphans]`);
   });
 
+  it('does not fail a unit for a Documentation= man page this host lacks (verify --man=no)', async () => {
+    const file = write('doc.service', GOOD.replace('Description=t\n', 'Description=t\nDocumentation=man:hooksctl-no-such-page(5)\n'));
+    const r = await run(file, '--system');
+    expect(r.exitCode, String(r.stdout)).toBe(0);
+    expect(String(r.stdout)).not.toContain('no-such-page');
+  });
+
   it('folds systemd-analyze verify messages in as findings with their line', async () => {
     const file = write('verify.service', GOOD.replace(`ExecStart=${HOOKS} serve`, '#').replace('[Service]\n', `[Service]\nExecStart=/nonexistent/hooksctl serve\n`));
     const r = await run(file, '--system', '--json');
