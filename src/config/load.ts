@@ -3,7 +3,8 @@
  * else the built-in defaults. Sections in the file are merged over the defaults
  * (`types` and `pool` replace theirs), then the whole is validated.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { describeReadError, readRegularFile } from '../read-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ExitCode, HooksError } from '../errors.js';
@@ -42,14 +43,14 @@ export interface LoadConfigOptions {
 
 /** Find, read, merge and validate the config. Throws HooksError with exit 78 on any problem. */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
-  const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const read = options.readFile ?? ((p: string) => readRegularFile(p));
   const { path, source } = locate(options);
   if (path === null) return { config: finish(parseConfig(defaultConfig(options.execPath), '<defaults>'), options.cwd), path, source };
   let text: string;
   try {
     text = read(path);
   } catch (error) {
-    throw new HooksError('hooks.config.unreadable', `Cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
+    throw new HooksError('hooks.config.unreadable', `Cannot read config ${path}: ${describeReadError(error)}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
   }
   let raw: unknown;
   try {
@@ -74,7 +75,8 @@ export function parseConfig(value: unknown, label: string): Config {
 
 // Pick the config file by precedence.
 function locate(options: LoadConfigOptions): { path: string | null; source: ConfigSource } {
-  const exists = options.exists ?? ((p: string) => { try { readFileSync(p); return true; } catch { return false; } });
+  // Present means present: an unreadable ./config/agents.json is an error (exit 78), never silently the defaults.
+  const exists = options.exists ?? existsSync;
   if (options.flag !== undefined) return { path: resolve(options.cwd, options.flag), source: 'flag' };
   const fromEnv = options.env['HOOKS_CONFIG'];
   if (fromEnv !== undefined && fromEnv !== '') return { path: resolve(options.cwd, fromEnv), source: 'env' };

@@ -1,8 +1,9 @@
 /** The `validate-unit` action: read the unit (and config), check it, print findings and set the exit code. */
 import { escapeControl } from '../escape.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, HooksError } from '../../errors.js';
+import { describeReadError, readRegularFile } from '../../read-file.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
 import type { UnitAnalysis } from '../../systemd/systemd-analyze.js';
 import { checkUnitFile, type UnitCheckReport } from '../../systemd/unit-check.js';
@@ -14,9 +15,9 @@ import type { ValidateUnitFlags } from './validate-unit.js';
 /** Read a unit file or throw `hooks.unit.unreadable` (exit 78). */
 export function readUnit(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readRegularFile(path);
   } catch (error) {
-    throw new HooksError('hooks.unit.unreadable', `Cannot read unit ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
+    throw new HooksError('hooks.unit.unreadable', `Cannot read unit ${path}: ${describeReadError(error)}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
   }
 }
 
