@@ -2,9 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { toView, type TaskStatus } from '../tasks/types.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
 import type { ServerDeps } from './deps.js';
 
-const taskBody = z.strictObject({ agent: z.string().min(1).max(128), payload: z.unknown().optional() });
+const taskBody = z.strictObject({
+  agent: z.string().min(1).max(128),
+  payload: z.unknown().optional().refine((p) => !jsonTooDeep(p, MAX_JSON_DEPTH - 1), `Expected the payload nested at most ${MAX_JSON_DEPTH - 1} levels deep`),
+});
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'Expected a task id (a UUID)') });
 

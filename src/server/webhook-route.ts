@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from './deps.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
 import { verifySignature } from './signature.js';
 import { readWebhook } from './webhook-event.js';
 
@@ -26,6 +27,7 @@ export function registerWebhookRoute(app: FastifyInstance, deps: ServerDeps): vo
       } catch (error) {
         return reply.code(400).send({ error: 'bad_json', message: (error as Error).message });
       }
+      if (jsonTooDeep(body)) return reply.code(400).send({ error: 'bad_json', message: `Body nested more than ${MAX_JSON_DEPTH} levels deep` });
       const event = header(req.headers, EVENT_HEADERS) ?? 'issues';
       const reading = readWebhook(event, body, deps.agents);
       if (reading.targets.length === 0) return reply.code(200).send({ tasks: [], ignored: reading.ignored });

@@ -52,6 +52,8 @@ describe('POST /task', () => {
     ['an empty agent', '{"agent":""}', 400],
     ['an unknown field', '{"agent":"dev-default","priority":1}', 400],
     ['an unknown agent', '{"agent":"nope"}', 404],
+    ['a payload nested 30,000 levels deep (would overflow the stack when stored)', `{"agent":"dev-default","payload":${'['.repeat(30_000)}${']'.repeat(30_000)}}`, 400],
+    ['a payload nested 64 levels deep', `{"agent":"dev-default","payload":${'['.repeat(64)}${']'.repeat(64)}}`, 400],
     ['an agent with a newline', '{"agent":"dev-default\\nX"}', 404],
     ['a body over the limit', JSON.stringify({ agent: 'dev-default', payload: 'x'.repeat(70 * 1024) }), 413],
     ['a non-JSON content type', 'agent=dev-default', 415, { 'content-type': 'application/x-www-form-urlencoded' }],
@@ -114,6 +116,12 @@ describe('POST /webhook/forgejo', () => {
   it('400 for a correctly signed body that is not JSON', async () => {
     const body = '{not json';
     expect((await hook(body, { 'x-forgejo-signature': signBody(SECRET, body) })).status).toBe(400);
+  });
+  it('400 for a correctly signed body nested too deep', async () => {
+    const body = issue().replace(/}$/, `,"sender":${'['.repeat(30_000)}${']'.repeat(30_000)}}`);
+    const r = await hook(body, { 'x-forgejo-signature': signBody(SECRET, body) });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ error: 'bad_json', message: expect.stringMatching(/nested/) });
   });
   it('200 and ignored for an event that assigns no agent', async () => {
     const body = JSON.stringify({ action: 'assigned', issue: { number: 1, assignees: [{ login: 'alice' }] } });
