@@ -5,10 +5,11 @@
  * (even as root: a user install should not change system-wide state) and says how to do it.
  * Every outcome is a result with a message, never an error.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Env } from '../runtime.js';
 import { runCommand } from './systemctl.js';
+import { makeDir } from '../make-dir.js';
 
 /** The system catalog directory journalctl --update-catalog reads. */
 export const SYSTEM_CATALOG_DIR = '/etc/systemd/catalog';
@@ -27,7 +28,7 @@ export async function installCatalog(o: { scope: 'user' | 'system'; source: stri
   if (o.scope === 'user') return { status: 'skipped', message: `journal catalog: skipped for --user (it is system-wide); as root: cp ${o.source} ${SYSTEM_CATALOG_DIR}/ && journalctl --update-catalog` };
   const target = join(o.targetDir, basename(o.source));
   try {
-    mkdirSync(o.targetDir, { recursive: true });
+    makeDir(o.targetDir);
     copyFileSync(o.source, target);
   } catch (error) {
     return { status: 'failed', message: `journal catalog: cannot copy to ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };

@@ -2,10 +2,11 @@
  * Installing a unit file: the default unit directory per scope, and an atomic write
  * (temp file in the same directory, then rename) that reports what it replaced.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, HooksError } from '../errors.js';
 import type { Env } from '../runtime.js';
+import { makeDir } from '../make-dir.js';
 
 /** The default unit directory: `$XDG_CONFIG_HOME/systemd/user` (else `~/.config/systemd/user`) or `/etc/systemd/system`. */
 export function defaultUnitDir(scope: 'user' | 'system', env: Env): string {
@@ -32,7 +33,7 @@ export function writeUnitAtomic(dir: string, name: string, text: string, pid: nu
   let previous: string | null = null;
   try { previous = readFileSync(path, 'utf8'); } catch { previous = null; }
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     writeFileSync(temp, text, { mode: 0o644 });
     renameSync(temp, path);
   } catch (error) {

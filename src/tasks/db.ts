@@ -1,9 +1,9 @@
 /** Open the SQLite database (better-sqlite3) in WAL mode and bring its schema up to date. */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ExitCode, HooksError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import type DatabaseCtor from 'better-sqlite3';
+import { makeDir } from '../make-dir.js';
 
 /** A better-sqlite3 database handle. */
 export type Database = DatabaseCtor.Database;
@@ -13,7 +13,7 @@ export async function openDatabase(path: string): Promise<Database> {
   const { default: Sqlite } = await import('better-sqlite3');
   let db: Database;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeDir(dirname(path));
     db = new Sqlite(path, { timeout: 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

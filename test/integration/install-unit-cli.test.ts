@@ -76,6 +76,15 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     expect(JSON.parse(String(bad.stdout)).findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'budget.plain', severity: 'error' })]));
   });
 
+  it('ends with exit 78 when the unit dir or data dir cannot be made (under /proc, mkdir -p used to spin forever)', async () => {
+    const unitDir = await execa(process.execPath, [BIN, 'install-unit', '--system', '--no-reload', '--no-catalog', '--no-analyze', '--unit-dir', '/proc/hooksctl-nope', '--config', config('g.json', {})], { reject: false, env: env(), extendEnv: false, cwd: dir, timeout: 20_000 });
+    expect(unitDir.exitCode).toBe(78);
+    expect(String(unitDir.stderr)).toContain('hooks.unit.write_failed');
+    const dataDir = await execa(process.execPath, [BIN, 'install-unit', '--system', '--no-reload', '--no-catalog', '--no-analyze', '--unit-dir', join(dir, 'units-p'), '--config', config('h.json', { service: { db: '/proc/hooksctl-nope/h.db' } })], { reject: false, env: env(), extendEnv: false, cwd: dir, timeout: 20_000 });
+    expect(dataDir.exitCode).toBe(78);
+    expect(String(dataDir.stderr)).toContain('hooks.unit.data_dir');
+  });
+
   it('exit 2 for --user with --system', async () => {
     expect((await run('--user', '--system', '--dry-run')).exitCode).toBe(2);
   });

@@ -1,5 +1,5 @@
 /** The `install-unit` action: generate, validate, write atomically, daemon-reload, enable/start. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { NAME_PATTERN, type Config } from '../../config/schema.js';
@@ -18,6 +18,7 @@ import { loadCliConfig } from '../config-option.js';
 import { printJson, printLines } from '../output.js';
 import type { InstallUnitFlags } from './install-unit.js';
 import { escapeControl } from '../escape.js';
+import { makeDir } from '../../make-dir.js';
 
 // Unit type suffixes (systemd.unit(5)): a name still ending in one after `.service` is stripped is a mistake.
 const UNIT_SUFFIX = /\.(service|socket|target|timer|mount|automount|swap|path|slice|scope|device)$/;
@@ -68,7 +69,11 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
   // The hardened unit may only write the database directory, and systemd refuses to start a
   // unit whose ReadWritePaths= is missing: create it now.
   const dataDir = dirname(loaded.config.service.db);
-  mkdirSync(dataDir, { recursive: true });
+  try {
+    makeDir(dataDir);
+  } catch (error) {
+    throw new HooksError('hooks.unit.data_dir', `Cannot create the data directory ${dataDir} (from service.db): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { dir: dataDir } });
+  }
   const dir = flags.unitDir === undefined ? defaultUnitDir(scope, runtime.env) : resolve(runtime.cwd, flags.unitDir);
   const written = writeUnitAtomic(dir, file, text, process.pid);
   const diff = written.previous === null ? null : unitDiff(written.previous, text);
