@@ -2,7 +2,7 @@
  * Installing a unit file: the default unit directory per scope, and an atomic write
  * (temp file in the same directory, then rename) that reports what it replaced.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, HooksError } from '../errors.js';
 import type { Env } from '../runtime.js';
@@ -31,7 +31,8 @@ export function writeUnitAtomic(dir: string, name: string, text: string, pid: nu
   const path = join(dir, name);
   const temp = join(dir, `.${name}.tmp-${pid}`);
   let previous: string | null = null;
-  try { previous = readFileSync(path, 'utf8'); } catch { previous = null; }
+  // Only a regular file is read back for the diff: a FIFO or device in its place must not block.
+  try { previous = statSync(path).isFile() ? readFileSync(path, 'utf8') : null; } catch { previous = null; }
   try {
     makeDir(dir);
     writeFileSync(temp, text, { mode: 0o644 });

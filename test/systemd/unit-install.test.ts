@@ -1,7 +1,8 @@
 // Installing a unit: default directories per scope, atomic write with the replaced text, the short diff,
 // and the journal catalog outcomes that need no root (missing file, --user skip).
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCatalog } from '../../src/systemd/catalog-install.js';
@@ -30,6 +31,16 @@ describe('writeUnitAtomic', () => {
     expect(writeUnitAtomic(dir, 'a.service', 'two\n', 42)).toEqual({ path: join(dir, 'a.service'), previous: 'one\n' });
     expect(readFileSync(join(dir, 'a.service'), 'utf8')).toBe('two\n');
     expect(readdirSync(dir)).toEqual(['a.service']);
+  });
+
+  it('replaces a FIFO in the unit\'s place without blocking on it, and reads a symlinked unit for the diff', () => {
+    const dir = scratch();
+    execFileSync('mkfifo', [join(dir, 'f.service')]);
+    expect(writeUnitAtomic(dir, 'f.service', 'new\n', 1)).toEqual({ path: join(dir, 'f.service'), previous: null });
+    expect(readFileSync(join(dir, 'f.service'), 'utf8')).toBe('new\n');
+    writeFileSync(join(dir, 'real'), 'old\n');
+    symlinkSync(join(dir, 'real'), join(dir, 'l.service'));
+    expect(writeUnitAtomic(dir, 'l.service', 'new\n', 1).previous).toBe('old\n');
   });
 
   it('fails with hooks.unit.write_failed when the directory cannot be made', () => {
