@@ -1,60 +1,53 @@
 // Reading operator-supplied files: regular files and pipes, never devices; a size cap; clear codes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeReadError, readRegularFile } from '../../src/read-file.js';
 import { loadConfig } from '../../src/config/load.js';
+import { errorCode, useScratchDir } from '../harness/scratch.js';
 
-let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'hooks-read-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try { fn(); } catch (error) { return (error as NodeJS.ErrnoException).code; }
-  return undefined;
-};
+const scratch = useScratchDir('hooks-read-');
 
 describe('readRegularFile', () => {
   it('reads a regular file, multi-byte text intact', () => {
-    const p = join(dir, 'a.service');
+    const p = join(scratch.path, 'a.service');
     writeFileSync(p, '[Unit]\nDescription=héllo ✓\n');
     expect(readRegularFile(p)).toBe('[Unit]\nDescription=héllo ✓\n');
   });
 
   it('refuses a character device instead of reading forever', () => {
-    expect(codeOf(() => readRegularFile('/dev/zero'))).toBe('ENOTREG');
+    expect(errorCode(() => readRegularFile('/dev/zero'))).toBe('ENOTREG');
     expect(describeReadError(Object.assign(new Error('x'), { code: 'ENOTREG' }))).toMatch(/device or socket/);
   });
 
   it('refuses a directory and a missing file with their errno', () => {
-    expect(codeOf(() => readRegularFile(dir))).toBe('EISDIR');
-    expect(codeOf(() => readRegularFile(join(dir, 'missing')))).toBe('ENOENT');
+    expect(errorCode(() => readRegularFile(scratch.path))).toBe('EISDIR');
+    expect(errorCode(() => readRegularFile(join(scratch.path, 'missing')))).toBe('ENOENT');
   });
 
   it('refuses a file over the cap', () => {
-    const p = join(dir, 'big');
+    const p = join(scratch.path, 'big');
     writeFileSync(p, 'x'.repeat(2000));
-    expect(codeOf(() => readRegularFile(p, 1000))).toBe('EFBIG');
+    expect(errorCode(() => readRegularFile(p, 1000))).toBe('EFBIG');
     expect(readRegularFile(p, 2000)).toHaveLength(2000);
   });
 
   it('reads a pipe to its end, like cat, and caps it too', async () => {
-    const fifo = join(dir, 'fifo');
+    const fifo = join(scratch.path, 'fifo');
     execFileSync('mkfifo', [fifo]);
     const writer = spawn('sh', ['-c', `printf 'Type=notify\\n' > ${fifo}`]);
     expect(readRegularFile(fifo)).toBe('Type=notify\n');
     await new Promise((resolve) => writer.once('exit', resolve));
     const big = spawn('sh', ['-c', `head -c 5000 /dev/zero > ${fifo}`]);
-    expect(codeOf(() => readRegularFile(fifo, 1000))).toBe('EFBIG');
+    expect(errorCode(() => readRegularFile(fifo, 1000))).toBe('EFBIG');
     big.kill();
   });
 });
 
 describe('loadConfig and an unreadable ./config/agents.json', () => {
   it('is an error (exit 78), never silently the defaults', () => {
-    const cwd = join(dir, 'proj');
+    const cwd = join(scratch.path, 'proj');
     mkdirSync(join(cwd, 'config/agents.json'), { recursive: true });
     let caught: unknown;
     try { loadConfig({ env: {}, cwd, execPath: '/usr/bin/node' }); } catch (error) { caught = error; }
