@@ -5,10 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../dist/tasks/db.js';
-import { createTaskStore } from '../dist/tasks/store.js';
+import { openSqliteStore } from '../dist/tasks/sqlite/store.js';
 import { createDispatcher } from '../dist/tasks/dispatcher.js';
-import { createDrain } from '../dist/shutdown/coordinator.js';
+import { createDrain } from '../dist/shutdown/drain.js';
+import { planDrain } from '../dist/shutdown/budget.js';
+import { realTimers } from '../dist/systemd/timers.js';
 import { buildServer } from '../dist/server/app.js';
 import { createSseHub } from '../dist/server/sse-hub.js';
 import { systemClock } from '../dist/runtime.js';
@@ -16,8 +17,7 @@ import { median, percentile } from './lib.mjs';
 
 async function once(n) {
   const dir = mkdtempSync(join(tmpdir(), 'hooks-bench-drain-'));
-  const db = await openDatabase(join(dir, 'hooks.db'));
-  const store = createTaskStore(db, systemClock);
+  const store = await openSqliteStore(join(dir, 'hooks.db'), systemClock);
   const agents = Array.from({ length: n }, (_, i) => `a${i}`);
   let lastEnd = 0;
   const runner = () => new Promise((resolve) => setTimeout(() => { lastEnd = performance.now(); resolve({ status: 'succeeded', reason: null, exitCode: 0 }); }, 30 + Math.random() * 20));
@@ -25,17 +25,18 @@ async function once(n) {
   const dispatcher = createDispatcher({ store, agents, runner, clock: systemClock, onEvent: (e) => { if (e.type === 'task_ended') for (const l of listeners) l({ id: e.id, agent: e.agent, status: e.status, durationMs: e.duration_ms }); } });
   let refusing = false;
   const hub = createSseHub();
-  const server = await buildServer({ store, dispatcher, hub, agents: new Set(agents), token: undefined, webhookSecret: undefined, refusing: () => refusing, health: () => ({ ok: true, state: 'x', running: 0, queued: 0, checks: {} }), log: () => {} });
+  const server = await buildServer({ store, dispatcher, hub, agents: new Set(agents), token: undefined, webhookSecret: undefined, refusing: () => refusing, health: async () => ({ ok: true, state: 'x', running: 0, queued: 0, checks: {} }), log: () => {} });
   await server.listen({ host: '127.0.0.1', port: 0 });
-  for (const a of agents) dispatcher.submit(store.enqueue({ agent: a, payload: {} }).row);
+  for (const a of agents) dispatcher.submit((await store.enqueue({ agent: a, payload: {} })).row);
+  await new Promise((r) => setImmediate(r));
   const drain = createDrain({
-    clock: systemClock, dispatcher,
-    budget: { mode: 'plain', drainMs: 10_000, abortGraceMs: 1000, cleanupMs: 5000, marginMs: 1000, capMs: 20_000 },
+    clock: systemClock, timers: realTimers, work: dispatcher,
+    plan: planDrain({ drainMs: 10_000, abortGraceMs: 1000, cleanupMs: 5000, marginMs: 1000, extend: false, maxDrainMs: 10_000 }, 20_000),
     log: () => {}, stopping: () => {}, status: () => {},
     refuse: () => { refusing = true; hub.closeAll(); server.server.closeIdleConnections(); },
     onSettled: (cb) => { listeners.add(cb); return () => listeners.delete(cb); },
-    whileWaiting: () => store.checkpoint('PASSIVE'),
-    cleanup: async () => { await server.close(); store.checkpoint(); db.close(); },
+    whileWaiting: () => { void store.compact('idle'); },
+    cleanup: async () => { await server.close(); await store.compact('full'); await store.close(); },
   });
   await drain.signal('SIGTERM');
   const ms = performance.now() - lastEnd;

@@ -3,7 +3,7 @@
  * scripts match on `code` and `exitCode`, never on message text.
  */
 
-/** sysexits-style exit codes used by the CLI (see ARCHITECTURE.md). */
+/** sysexits-style exit codes used by the CLI (sysexits.h; see docs/architecture.md). */
 export const ExitCode = {
   ok: 0,
   checkFailed: 1,
@@ -15,6 +15,38 @@ export const ExitCode = {
 
 /** One of the exit codes in {@link ExitCode}. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Every error code hooksctl throws, `hooks.<area>.<what>`: one list, so a misspelt code fails `tsc`. */
+export const ERROR_CODES = [
+  'hooks.config.invalid',
+  'hooks.config.syntax',
+  'hooks.config.unreadable',
+  'hooks.containers.bad_output',
+  'hooks.containers.bad_task_id',
+  'hooks.containers.engine_failed',
+  'hooks.containers.engine_unavailable',
+  'hooks.containers.unavailable',
+  'hooks.extend.invalid',
+  'hooks.journal.field_name',
+  'hooks.journal.read',
+  'hooks.journal.send',
+  'hooks.journal.unavailable',
+  'hooks.notify.invalid',
+  'hooks.serve.listen',
+  'hooks.store.open',
+  'hooks.store.too_new',
+  'hooks.supervisor.invalid-option',
+  'hooks.timespan.invalid',
+  'hooks.unit.data_dir',
+  'hooks.unit.no_home',
+  'hooks.unit.systemctl_failed',
+  'hooks.unit.unreadable',
+  'hooks.unit.unsafe_value',
+  'hooks.unit.write_failed',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Options for {@link HooksError}. */
 export interface HooksErrorOptions {
@@ -29,13 +61,13 @@ export interface HooksErrorOptions {
 /** A typed hooksctl error with a stable `code` and the exit code the CLI maps it to. */
 export class HooksError extends Error {
   /** Stable machine-readable code, `hooks.<area>.<what>`. */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** The exit code the CLI uses for this error. */
   readonly exitCode: ExitCodeValue;
   /** Structured details, safe to print as JSON. */
   readonly details: Record<string, unknown>;
 
-  constructor(code: string, message: string, options: HooksErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: HooksErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HooksError';
     this.code = code;
@@ -44,7 +76,8 @@ export class HooksError extends Error {
   }
 }
 
-/** True when `value` is a {@link HooksError} (also across module copies). */
-export function isHooksError(value: unknown): value is HooksError {
-  return value instanceof HooksError || (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'HooksError' && typeof (value as { code?: unknown }).code === 'string');
+/** True when `value` is a {@link HooksError} (also across module copies), optionally with the given code. */
+export function isHooksError(value: unknown, code?: ErrorCode): value is HooksError {
+  const family = value instanceof HooksError || (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'HooksError' && typeof (value as { code?: unknown }).code === 'string');
+  return family && (code === undefined || (value as HooksError).code === code);
 }

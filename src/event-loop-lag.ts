@@ -1,4 +1,5 @@
 /** Event-loop lag: how late a periodic timer fires. Feeds the watchdog's health check. */
+import type { Timers } from './systemd/timers.js';
 
 /** A running lag monitor. */
 export interface LagMonitor {
@@ -9,15 +10,24 @@ export interface LagMonitor {
 }
 
 /** Measure lag with a timer every `intervalMs`; the window keeps the last `window` samples. */
-export function monitorLag(now: () => number, intervalMs = 250, window = 8): LagMonitor {
+export function monitorLag(now: () => number, timers: Timers, intervalMs = 250, window = 8): LagMonitor {
   const samples: number[] = [];
   let last = now();
-  const timer = setInterval(() => {
+  let handle: unknown;
+  let stopped = false;
+  const tick = (): void => {
     const t = now();
     samples.push(Math.max(0, t - last - intervalMs));
     if (samples.length > window) samples.shift();
     last = t;
-  }, intervalMs);
-  timer.unref();
-  return { lagMs: () => Math.max(0, ...samples), stop: () => clearInterval(timer) };
+    if (!stopped) handle = timers.setTimeout(tick, intervalMs);
+  };
+  handle = timers.setTimeout(tick, intervalMs);
+  return {
+    lagMs: () => Math.max(0, ...samples),
+    stop: () => {
+      stopped = true;
+      timers.clearTimeout(handle);
+    },
+  };
 }

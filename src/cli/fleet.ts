@@ -19,19 +19,19 @@ export interface FleetContext {
   persist(): Promise<void>;
 }
 
-/** Load the config and build the engine (lazily importing both). The instances are the rows `syncAgents` writes to the agents table, the one source of truth `serve` uses too. */
+/** Load the config and build the engine (lazily importing both). The instances are the rows `store.syncAgents` writes to the agents table, the one source of truth `serve` uses too. */
 export async function loadFleet(ctx: CliContext, configFlag: string | undefined): Promise<FleetContext> {
   const [{ config }, { listInstances }, { createEngine }] = await Promise.all([
     loadCliConfig(ctx, configFlag), import('../config/instances.js'), import('../containers/engine.js'),
   ]);
   const instances = listInstances(config);
   const persist = async () => {
-    const [{ openDatabase }, { syncAgents }] = await Promise.all([import('../tasks/db.js'), import('../tasks/agents.js')]);
-    const db = await openDatabase(config.service.db);
+    const [{ openTaskStore }, { agentSpecs }] = await Promise.all([import('../tasks/open-store.js'), import('../tasks/agents.js')]);
+    const store = await openTaskStore(config.service.db, ctx.runtime.clock);
     try {
-      syncAgents(db, instances, new Date(ctx.runtime.clock.now()).toISOString());
+      await store.syncAgents(agentSpecs(instances));
     } finally {
-      db.close();
+      await store.close();
     }
   };
   return { engine: createEngine({ env: ctx.runtime.env }), serviceName: config.service.name, instances, persist };

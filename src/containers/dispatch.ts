@@ -55,7 +55,7 @@ export async function ensureContainerRunning(engine: ContainerEngine, container:
     return 'started';
   } catch (error) {
     signal?.throwIfAborted();
-    if (isHooksError(error) && error.code === 'hooks.containers.unavailable') throw error;
+    if (isHooksError(error, 'hooks.containers.unavailable')) throw error;
     throw unavailable(container, (error as Error).message, error);
   }
 }

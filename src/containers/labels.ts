@@ -1,8 +1,8 @@
 /**
  * Container names and labels: `<service>-<instance>`, labelled with the service, the instance
- * and a config hash (sha256 of canonical JSON) so drift is detected without diffing the engine's view.
+ * and a config hash (src/config/fingerprint.ts) so drift is detected without diffing the engine's view.
  */
-import { createHash } from 'node:crypto';
+import { fingerprint } from '../config/fingerprint.js';
 
 /** Label holding the service name; `ps --filter label=hooksctl.service=<name>` finds the fleet. */
 export const LABEL_SERVICE = 'hooksctl.service';
@@ -30,18 +30,8 @@ export interface HashedSpec {
   network: string | null;
 }
 
-/** JSON with object keys sorted at every level, so equal values give equal bytes. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** The sha256 (hex) of the canonical JSON of a spec. */
 export function configHash(spec: HashedSpec): string {
   const { image, command, env, mounts, network } = spec;
-  return createHash('sha256').update(canonicalJson({ image, command, env, mounts, network })).digest('hex');
+  return fingerprint({ image, command, env, mounts, network });
 }

@@ -48,7 +48,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerWebhookRoute(app, deps);
 
   app.get('/healthz', async (_req, reply) => {
-    const h = deps.health();
+    const h = await deps.health();
     return reply.code(h.ok ? 200 : 503).send(h);
   });
 

@@ -5,17 +5,25 @@ import type { SseHub } from './sse-hub.js';
 
 /** Health as /healthz reports it. */
 export interface Health {
+  /** True when every check passes and the service accepts work. */
   ok: boolean;
+  /** The drain state (`running`, `draining`, ...), or `starting`. */
   state: string;
+  /** Tasks in flight. */
   running: number;
+  /** Tasks queued. */
   queued: number;
+  /** Each check by name. */
   checks: Record<string, boolean>;
 }
 
 /** Dependencies of {@link buildServer}. */
 export interface ServerDeps {
+  /** The task store. */
   store: TaskStore;
+  /** Where accepted tasks go. */
   dispatcher: Dispatcher;
+  /** The SSE fan-out. */
   hub: SseHub;
   /** Known agent instance names (from the agents table). */
   agents: ReadonlySet<string>;
@@ -26,7 +34,7 @@ export interface ServerDeps {
   /** True once the drain started: mutating requests get 503. */
   refusing(): boolean;
   /** Current health. */
-  health(): Health;
+  health(): Promise<Health>;
   /** Log a line (to the journal). */
   log(message: string, fields?: Record<string, string | number>): void;
   /** Max request body in bytes. */

@@ -1,7 +1,8 @@
 /** POST /task, GET /tasks/:id, GET /tasks, POST /cancel/:id. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { toView, type TaskStatus } from '../tasks/types.js';
+import { toView } from '../tasks/types.js';
+import { isTaskStatus, TASK_STATUSES } from '../vocabulary.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
 import type { ServerDeps } from './deps.js';
 
@@ -12,35 +13,35 @@ const taskBody = z.strictObject({
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'Expected a task id (a UUID)') });
 
-const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'crashed'];
 
 /** Register the task routes. */
 export function registerTaskRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post<{ Body: { agent: string; payload?: unknown } }>('/task', { schema: { body: taskBody } }, async (req, reply) => {
     const { agent, payload } = req.body;
     if (!deps.agents.has(agent)) return reply.code(404).send({ error: 'unknown_agent', message: `No agent instance named ${JSON.stringify(agent)}`, agents: [...deps.agents] });
-    const { row } = deps.store.enqueue({ agent, payload: payload ?? null, source: 'http' });
+    const { row } = await deps.store.enqueue({ agent, payload: payload ?? null, source: 'http' });
     deps.dispatcher.submit(row);
     return reply.code(202).send({ id: row.id, status: 'queued' });
   });
 
   app.get<{ Params: { id: string } }>('/tasks/:id', { schema: { params: idParams } }, async (req, reply) => {
-    const row = deps.store.get(req.params.id);
+    const row = await deps.store.get(req.params.id);
     if (!row) return reply.code(404).send({ error: 'not_found', message: `No task ${req.params.id}` });
     return toView(row);
   });
 
   app.get<{ Querystring: { status?: string; limit?: string } }>('/tasks', async (req, reply) => {
     const status = req.query.status ?? 'queued';
-    if (!STATUSES.includes(status)) return reply.code(400).send({ error: 'bad_request', message: `Expected \`status\` to be one of ${STATUSES.join(', ')}` });
+    if (!isTaskStatus(status)) return reply.code(400).send({ error: 'bad_request', message: `Expected \`status\` to be one of ${TASK_STATUSES.join(', ')}` });
     const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 1000);
-    return { tasks: deps.store.list(status as TaskStatus, limit).map(toView), counts: deps.store.counts() };
+    const [rows, counts] = await Promise.all([deps.store.list(status, limit), deps.store.counts()]);
+    return { tasks: rows.map(toView), counts };
   });
 
   app.post<{ Params: { id: string } }>('/cancel/:id', { schema: { params: idParams } }, async (req, reply) => {
-    const result = deps.dispatcher.cancel(req.params.id, 'user');
+    const result = await deps.dispatcher.cancel(req.params.id, 'user');
     if (result === 'not-found') return reply.code(404).send({ error: 'not_found', message: `No task ${req.params.id}` });
-    const row = deps.store.get(req.params.id);
+    const row = await deps.store.get(req.params.id);
     if (result === 'already-ended') return reply.code(409).send({ error: 'already_ended', message: `Task ${req.params.id} already ended`, status: row?.status });
     return reply.code(202).send({ id: req.params.id, status: result === 'cancelled' ? 'cancelled' : 'cancelling' });
   });

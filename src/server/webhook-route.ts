@@ -32,11 +32,12 @@ export function registerWebhookRoute(app: FastifyInstance, deps: ServerDeps): vo
       const reading = readWebhook(event, body, deps.agents);
       if (reading.targets.length === 0) return reply.code(200).send({ tasks: [], ignored: reading.ignored });
       const delivery = header(req.headers, DELIVERY_HEADERS) ?? createHash('sha256').update(raw).digest('hex');
-      const tasks = reading.targets.map((t) => {
-        const { row, duplicate } = deps.store.enqueue({ agent: t.agent, payload: t.payload, source: 'webhook', dedupeKey: `webhook:${delivery}:${t.agent}` });
+      const tasks = [];
+      for (const t of reading.targets) {
+        const { row, duplicate } = await deps.store.enqueue({ agent: t.agent, payload: t.payload, source: 'webhook', dedupeKey: `webhook:${delivery}:${t.agent}` });
         if (!duplicate) deps.dispatcher.submit(row);
-        return { id: row.id, agent: t.agent, status: row.status, duplicate };
-      });
+        tasks.push({ id: row.id, agent: t.agent, status: row.status, duplicate });
+      }
       return reply.code(tasks.every((t) => t.duplicate) ? 200 : 202).send({ tasks });
     });
   });

@@ -1,7 +1,7 @@
 /**
  * The drain budget: the ONE place its math lives. Both the validator (is this unit's
  * TimeoutStopSec big enough?) and the runtime drain (how long may I wait?) call it.
- * See ARCHITECTURE.md "The drain budget" and systemd.service(5) TimeoutStopSec=, EXTEND_TIMEOUT_USEC in sd_notify(3).
+ * See docs/architecture.md "The drain budget" and systemd.service(5) TimeoutStopSec=, EXTEND_TIMEOUT_USEC in sd_notify(3).
  */
 import type { Config } from '../config/schema.js';
 import { parseTimespanMs } from '../systemd/timespan.js';
@@ -23,13 +23,17 @@ export interface BudgetInput {
 }
 
 /**
- * Extend mode: the interval between two EXTEND_TIMEOUT_USEC messages. The first one is sent
- * as soon as the stop begins; each asks for two slices, so one late tick never lets T expire.
+ * Extend mode: the smallest TimeoutStopSec that works. The first EXTEND_TIMEOUT_USEC is sent
+ * as soon as the stop begins; T must outlast the signal's delivery, the first extension's
+ * arrival and the extender's first renewal tick (a third of T).
  */
-export const EXTEND_SLICE_MS = 2000;
+export const EXTEND_MIN_TIMEOUT_STOP_MS = 3000;
 
-/** Extend mode: how much time past one slice TimeoutStopSec must leave for the first extension to arrive. */
-export const EXTEND_LEEWAY_MS = 1000;
+/**
+ * Extend mode: a drain counts as progressing while some task settled or wrote output within
+ * this window. The first window starts with the stop, so the first extension is unconditional.
+ */
+export const EXTEND_STALL_MS = 10_000;
 
 /** systemd's DefaultTimeoutStopSec, used when a unit does not set TimeoutStopSec. */
 export const DEFAULT_TIMEOUT_STOP_MS = 90_000;
@@ -49,14 +53,14 @@ export function budgetFromConfig(shutdown: Config['shutdown']): BudgetInput {
   };
 }
 
-// A + C + M: what every stop needs after the drain itself.
-function tailMs(b: BudgetInput): number {
+/** A + C + M: what every stop needs after the drain itself (abort grace, cleanup, margin). */
+export function tailMs(b: Pick<BudgetInput, 'abortGraceMs' | 'cleanupMs' | 'marginMs'>): number {
   return b.abortGraceMs + b.cleanupMs + b.marginMs;
 }
 
-/** The smallest TimeoutStopSec that fits: plain D+A+C+M; extend: one slice plus leeway for the first extension. */
+/** The smallest TimeoutStopSec that fits: plain D+A+C+M; extend: {@link EXTEND_MIN_TIMEOUT_STOP_MS}. */
 export function requiredTimeoutStopMs(b: BudgetInput): number {
-  return b.extend ? EXTEND_SLICE_MS + EXTEND_LEEWAY_MS : b.drainMs + tailMs(b);
+  return b.extend ? EXTEND_MIN_TIMEOUT_STOP_MS : b.drainMs + tailMs(b);
 }
 
 /** The longest a stop may ever take: extend maxDrain+A+C+M (no extension passes it); plain D+A+C+M. */
@@ -96,7 +100,7 @@ export function checkBudget(b: BudgetInput, timeoutStopMs: number, scope: 'user'
     findings.push({ rule: 'budget.plain', severity: 'error', message: `drain_ms ${b.drainMs} + abort_grace_ms ${b.abortGraceMs} + cleanup_ms ${b.cleanupMs} + margin_ms ${b.marginMs} = ${required} ms does not fit TimeoutStopSec=${ms(timeoutStopMs)}; raise TimeoutStopSec to at least ${ms(Math.ceil(required / 1000) * 1000)} or lower drain_ms` });
   }
   if (b.extend && required > timeoutStopMs) {
-    findings.push({ rule: 'budget.extend-first', severity: 'error', message: `extend mode: TimeoutStopSec=${ms(timeoutStopMs)} leaves no room for the first EXTEND_TIMEOUT_USEC (slice ${ms(EXTEND_SLICE_MS)}); use at least ${ms(required)}` });
+    findings.push({ rule: 'budget.extend-first', severity: 'error', message: `extend mode: TimeoutStopSec=${ms(timeoutStopMs)} leaves no room for the first EXTEND_TIMEOUT_USEC to arrive; use at least ${ms(required)}` });
   }
   if (b.extend && b.maxDrainMs < b.drainMs) {
     findings.push({ rule: 'budget.extend-cap', severity: 'warning', message: `extend mode: max_drain_ms ${b.maxDrainMs} is below drain_ms ${b.drainMs}; the hard cap cuts the drain short` });
@@ -108,31 +112,45 @@ export function checkBudget(b: BudgetInput, timeoutStopMs: number, scope: 'user'
   return findings;
 }
 
-/** What the runtime drain uses: its mode, deadlines and slice. */
+/** What the runtime drain uses: every derived figure, computed once by {@link planDrain}. */
 export interface DrainPlan {
   /** Plain: bounded by TimeoutStopSec. Extend: bounded by the hard cap, held off by extensions. */
   mode: 'plain' | 'extend';
-  /** TimeoutStopSec in ms. */
+  /** T: TimeoutStopSec in ms. */
   timeoutStopMs: number;
-  /** How long to wait for in-flight tasks. */
+  /** How long to wait for in-flight tasks (plain: min(D, T - tail); extend: up to max_drain_ms). */
   drainMs: number;
-  /** Abort grace. */
+  /** A: abort grace. */
   abortGraceMs: number;
-  /** Cleanup time. */
+  /** C: cleanup time. */
   cleanupMs: number;
-  /** Safety margin. */
+  /** M: safety margin. */
   marginMs: number;
+  /** A + C + M: what the stop needs after the drain ends. */
+  tailMs: number;
   /** The total the stop must never pass (plain: T; extend: the hard cap). */
   capMs: number;
-  /** Extend mode: the interval between extensions (also reported in plain mode). */
+  /** Extend mode: a drain with no settle and no output for this long has stalled and gets no more extensions. */
+  stallMs: number;
+  /**
+   * Extend mode: the length of each EXTEND_TIMEOUT_USEC, tail + stall window: a drain that
+   * stalls right after an extension is still noticed and aborted with its whole tail left.
+   */
   sliceMs: number;
 }
 
 /** Plan the drain: plain drains min(D, T-A-C-M); extend drains up to maxDrain under the hard cap. */
 export function planDrain(b: BudgetInput, timeoutStopMs: number): DrainPlan {
-  const base = { timeoutStopMs, abortGraceMs: b.abortGraceMs, cleanupMs: b.cleanupMs, marginMs: b.marginMs, sliceMs: EXTEND_SLICE_MS };
+  const tail = tailMs(b);
+  const base = { timeoutStopMs, abortGraceMs: b.abortGraceMs, cleanupMs: b.cleanupMs, marginMs: b.marginMs, tailMs: tail, stallMs: EXTEND_STALL_MS, sliceMs: tail + EXTEND_STALL_MS };
   // A TimeoutStopSec longer than the hard cap already gives that much time without extensions.
-  if (b.extend) return { ...base, mode: 'extend', drainMs: Math.max(b.maxDrainMs, timeoutStopMs === Infinity ? 0 : timeoutStopMs - tailMs(b)), capMs: Math.max(hardCapMs(b), timeoutStopMs) };
-  const room = timeoutStopMs === Infinity ? b.drainMs : timeoutStopMs - tailMs(b);
+  if (b.extend) return { ...base, mode: 'extend', drainMs: Math.max(b.maxDrainMs, timeoutStopMs === Infinity ? 0 : timeoutStopMs - tail), capMs: Math.max(hardCapMs(b), timeoutStopMs) };
+  const room = timeoutStopMs === Infinity ? b.drainMs : timeoutStopMs - tail;
   return { ...base, mode: 'plain', drainMs: Math.max(0, Math.min(b.drainMs, room)), capMs: timeoutStopMs };
+}
+
+/** Plan the drain straight from a config: its `shutdown` inputs and its resolved TimeoutStopSec. */
+export function planDrainFromConfig(config: Pick<Config, 'shutdown' | 'unit'>): DrainPlan {
+  const input = budgetFromConfig(config.shutdown);
+  return planDrain(input, resolveTimeoutStopMs(input, config.unit.timeout_stop_sec));
 }

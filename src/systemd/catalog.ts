@@ -5,9 +5,9 @@
  * run `journalctl --update-catalog`. See journalctl(1) and sd-id128(3).
  */
 import { fileURLToPath } from 'node:url';
+import type { CatalogStep } from '../vocabulary.js';
 
-/** A step with its own MESSAGE_ID. */
-export type CatalogStep = 'startup' | 'ready' | 'signal' | 'drain' | 'abort' | 'cleanup' | 'bye';
+export type { CatalogStep } from '../vocabulary.js';
 
 /** The fixed MESSAGE_IDs (32 lowercase hex digits). Never change one: users match on them. */
 export const MESSAGE_IDS: Readonly<Record<CatalogStep, string>> = Object.freeze({

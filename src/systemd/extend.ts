@@ -20,8 +20,8 @@ export interface ExtenderOptions {
   timeoutStopMs: number;
   /** The hard cap on the whole stop, from now, in ms (≥ timeoutStopMs). */
   capMs: number;
-  /** Length of each extension; defaults to min(T, 10 s), at least 300 ms. */
-  sliceMs?: number;
+  /** Length of each extension (the drain plan's `sliceMs`). */
+  sliceMs: number;
   /** True while the drain makes progress; only then is a slice sent. */
   progress: () => boolean;
   /** A human countdown for STATUS=, given the ms the stop can still last at most (to the cap while it makes progress, else to the kill deadline). */
@@ -56,16 +56,11 @@ function countdown(describe: (remainingMs: number) => string, remainingMs: numbe
   }
 }
 
-/** The default slice for a stop timeout T: min(T, 10 s), at least 300 ms. */
-export function defaultSliceMs(timeoutStopMs: number): number {
-  return Math.max(300, Math.min(timeoutStopMs, 10_000));
-}
-
 /** Start sending extension slices; the first check runs at once. */
 export function startExtender(opts: ExtenderOptions): ExtenderHandle {
   positive('timeoutStopMs', opts.timeoutStopMs);
   positive('capMs', opts.capMs, opts.timeoutStopMs - 1);
-  const sliceMs = opts.sliceMs ?? defaultSliceMs(opts.timeoutStopMs);
+  const { sliceMs } = opts;
   positive('sliceMs', sliceMs);
   const timers = opts.timers ?? realTimers;
   const start = opts.clock.monotonic();

@@ -14,8 +14,9 @@ import { journalSocketExists, nativeJournalSend } from './journal-native.js';
 
 export { encodeJournalFields, isValidFieldName, type JournalFieldValue } from './journal-fields.js';
 
-/** The shutdown phases, in order. */
-export type ShutdownPhase = 'signal' | 'drain' | 'abort' | 'cleanup' | 'bye';
+import type { ShutdownPhase } from '../vocabulary.js';
+
+export type { ShutdownPhase } from '../vocabulary.js';
 
 /** Syslog priority: 0 emerg … 3 err, 4 warning, 5 notice, 6 info, 7 debug. */
 export type JournalPriority = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;

@@ -4,6 +4,7 @@
  * `whenIdle()` waiters at once (no polling tick), which is what the drain waits on.
  */
 import type { Clock } from '../runtime.js';
+import type { BusyTask, DrainableWork } from '../shutdown/drain.js';
 import { AgentQueue } from './agent-queue.js';
 import type { TaskEnd, TaskStore } from './store.js';
 import type { TaskRow } from './types.js';
@@ -27,19 +28,14 @@ export type DispatchEvent =
   | { type: 'task_started'; id: string; agent: string; attempt: number }
   | { type: 'task_ended'; id: string; agent: string; status: string; reason: string | null; exit_code: number | null; duration_ms: number };
 
-/** A task in flight. */
-export interface BusyTask {
-  id: string;
-  agent: string;
-  startedAt: number;
-}
+export type { BusyTask } from '../shutdown/drain.js';
 
-/** The dispatcher's interface. */
-export interface Dispatcher {
+/** The dispatcher's interface; it is the work the drain waits on. */
+export interface Dispatcher extends DrainableWork {
   /** Queue an already-stored task. */
   submit(row: TaskRow): void;
   /** Cancel: a queued task ends `cancelled`; a running one is aborted. */
-  cancel(id: string, reason: string): 'cancelled' | 'aborting' | 'not-found' | 'already-ended';
+  cancel(id: string, reason: string): Promise<'cancelled' | 'aborting' | 'not-found' | 'already-ended'>;
   /** Tasks in flight. */
   busy(): BusyTask[];
   /** Number of queued tasks. */
@@ -71,35 +67,40 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const onError = options.onError ?? (() => {});
   const queues = new Map(options.agents.map((a) => [a, new AgentQueue()]));
   const running = new Map<string, { task: BusyTask; abort: AbortController; done: Promise<void> }>();
+  const claiming = new Set<string>();
   const idleWaiters: Array<() => void> = [];
   let held = false;
+  // Set by abortAll: a claim that completes afterwards launches already aborted.
+  let abortedWith: string | null = null;
   let activity = 0;
 
   const settleIdle = () => {
-    if (running.size > 0) return;
+    if (running.size > 0 || claiming.size > 0) return;
     for (const w of idleWaiters.splice(0)) w();
   };
 
-  const startNext = (agent: string) => {
-    if (held || [...running.values()].some((r) => r.task.agent === agent)) return;
+  // Start the agent's next queued task, if it is free. A claim in progress counts as busy.
+  const startNext = (agent: string): void => {
+    if (held || claiming.has(agent) || [...running.values()].some((r) => r.task.agent === agent)) return;
     const queue = queues.get(agent);
-    let id = queue?.shift();
-    while (id !== undefined) {
-      let row: TaskRow | undefined;
-      try {
-        row = store.get(id);
-        if (row && row.status === 'queued' && store.markRunning(id, null, null)) {
-          launch(row);
-          return;
-        }
-      } catch (error) {
+    const id = queue?.shift();
+    if (id === undefined) return;
+    claiming.add(agent);
+    store.claim(id).then(
+      (row) => {
+        claiming.delete(agent);
+        if (row) launch(row);
+        else startNext(agent);
+        settleIdle();
+      },
+      (error: unknown) => {
         // The store could not take the claim (locked, disk full): keep the task queued for later.
+        claiming.delete(agent);
         queue?.push(id);
         onError(`could not start task ${id}: ${(error as Error).message}`);
-        return;
-      }
-      id = queue?.shift();
-    }
+        settleIdle();
+      },
+    );
   };
 
   const launch = (row: TaskRow) => {
@@ -108,12 +109,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     onEvent({ type: 'task_started', id: row.id, agent: row.agent, attempt: row.attempt });
     const done = runner(row, {
       signal: abort.signal,
-      onSpawn: (pid, startTime) => store.setPid(row.id, pid, startTime),
+      onSpawn: (pid, startTime) => {
+        store.setPid(row.id, pid, startTime).catch((error: unknown) => onError(`could not record the pid of task ${row.id}: ${(error as Error).message}`));
+      },
       onActivity: () => { activity += 1; },
     }).catch((error: unknown): TaskEnd => ({ status: 'failed', reason: `internal: ${(error as Error).message}`, exitCode: null }))
-      .then((end) => {
+      .then(async (end) => {
         try {
-          if (!store.finish(row.id, end)) onError(`task ${row.id} ended ${end.status}, but its row was no longer running; result not recorded`);
+          if (!(await store.finish(row.id, end))) onError(`task ${row.id} ended ${end.status}, but its row was no longer running; result not recorded`);
         } catch (error) {
           onError(`could not record the end of task ${row.id} (${end.status}): ${(error as Error).message}`);
         } finally {
@@ -126,30 +129,35 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       })
       .catch((error: unknown) => onError(`dispatcher: ${(error as Error).message}`));
     running.set(row.id, { task, abort, done });
+    if (abortedWith !== null) abort.abort(abortedWith);
   };
 
   return {
     submit(row) {
       const queue = queues.get(row.agent);
       if (!queue) {
-        store.endQueued(row.id, 'failed', 'unknown-agent');
+        store.endQueued(row.id, 'failed', 'unknown-agent').catch((error: unknown) => onError(`could not fail task ${row.id} of unknown agent ${row.agent}: ${(error as Error).message}`));
         return;
       }
       queue.push(row.id);
       onEvent({ type: 'task_queued', id: row.id, agent: row.agent });
       startNext(row.agent);
     },
-    cancel(id, reason) {
+    async cancel(id, reason) {
       const live = running.get(id);
       if (live) {
         live.abort.abort(reason);
         return 'aborting';
       }
-      const row = store.get(id);
+      const row = await store.get(id);
       if (!row) return 'not-found';
-      if (row.status !== 'queued') return 'already-ended';
+      const again = running.get(id);
+      if (again) {
+        again.abort.abort(reason);
+        return 'aborting';
+      }
+      if (row.status !== 'queued' || !(await store.endQueued(id, 'cancelled', reason))) return 'already-ended';
       queues.get(row.agent)?.remove(id);
-      store.endQueued(id, 'cancelled', reason);
       onEvent({ type: 'task_ended', id, agent: row.agent, status: 'cancelled', reason, exit_code: null, duration_ms: 0 });
       return 'cancelled';
     },
@@ -157,10 +165,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     queued: () => [...queues.values()].reduce((n, q) => n + q.size, 0),
     hold() { held = true; },
     whenIdle() {
-      if (running.size === 0) return Promise.resolve();
+      if (running.size === 0 && claiming.size === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
     async abortAll(reason) {
+      abortedWith = reason;
       const all = [...running.values()];
       for (const r of all) r.abort.abort(reason);
       await Promise.all(all.map((r) => r.done));

@@ -1,107 +1,103 @@
-/** The task store over SQLite: insert, transition and query `task_history` rows. */
-import { randomUUID } from 'node:crypto';
-import type { Clock } from '../runtime.js';
-import type { Database } from './db.js';
-import type { TaskRow, TaskStatus } from './types.js';
+/**
+ * The task store port: everything the dispatcher, the routes, recovery and the drain need of
+ * `task_history` and the agents table. Every call is async, so a networked backend (a
+ * PostgreSQL shared by several hosts) plugs in beside the embedded SQLite one
+ * (src/tasks/sqlite/) without touching its callers. Status changes are compare-and-set:
+ * each names the status it moves from and reports whether it won.
+ */
+import type { EndStatus, TaskStatus } from '../vocabulary.js';
+import type { TaskRow } from './types.js';
 
 /** A new task to enqueue. */
 export interface NewTask {
+  /** The agent instance that runs it. */
   agent: string;
+  /** Its JSON payload. */
   payload: unknown;
+  /** Where it came from: `http`, `webhook`. */
   source?: string;
+  /** A replay of the same key returns the first row instead of a new one. */
   dedupeKey?: string | null;
 }
 
 /** How a running task ended. */
 export interface TaskEnd {
-  status: Exclude<TaskStatus, 'queued' | 'running'>;
+  /** The end status. */
+  status: EndStatus;
+  /** Why (`exit-code`, `shutdown`, `user`, ...), or null for a plain success. */
   reason: string | null;
+  /** The process's exit code, if it exited. */
   exitCode: number | null;
+  /** The tail of its output. */
   output?: string | null;
 }
 
 /** Result of {@link TaskStore.enqueue}: the row, and whether it already existed (a replay). */
 export interface EnqueueResult {
+  /** The stored row. */
   row: TaskRow;
+  /** True when the dedupe key matched an existing row. */
   duplicate: boolean;
 }
 
-/** Operations on `task_history`. */
-export interface TaskStore {
-  /** Insert a queued task (or return the existing one for a replayed dedupe key). */
-  enqueue(task: NewTask): EnqueueResult;
-  /** One row by id. */
-  get(id: string): TaskRow | undefined;
-  /** Rows in a status, oldest first. */
-  list(status: TaskStatus, limit?: number): TaskRow[];
-  /** queued → running, recording the pid. False if the row was not queued. */
-  markRunning(id: string, pid: number | null, pidStart: number | null): boolean;
-  /** Record the pid once the process is spawned. */
-  setPid(id: string, pid: number, pidStart: number | null): void;
-  /** running → terminal. False if the row was not running. */
-  finish(id: string, end: TaskEnd): boolean;
-  /** queued → cancelled (or failed). False if it was not queued. */
-  endQueued(id: string, status: 'cancelled' | 'failed', reason: string): boolean;
-  /** Queue a new attempt of `row`; returns the new row. Idempotent per row. */
-  retry(row: TaskRow): TaskRow;
-  /** Count rows per status. */
-  counts(): Record<TaskStatus, number>;
-  /** A cheap query proving the store answers. */
-  ping(): boolean;
-  /** Fold the WAL into the main file (PASSIVE: what it can without waiting; TRUNCATE: all, and empty the WAL). */
-  checkpoint(mode?: 'PASSIVE' | 'TRUNCATE'): void;
+/** One agent instance as the store records it. */
+export interface AgentSpec {
+  /** Instance name. */
+  name: string;
+  /** Its type's name. */
+  type: string;
+  /** How its tasks run. */
+  mode: 'process' | 'container';
+  /** A fingerprint of its type definition; a change bumps `updated_at`. */
+  spec: string;
 }
 
-/** Build a {@link TaskStore} over an open database. */
-export function createTaskStore(db: Database, clock: Clock): TaskStore {
-  const iso = () => new Date(clock.now()).toISOString();
-  const nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM task_history');
-  const insert = db.prepare(`INSERT INTO task_history (id, root_id, agent, payload, status, attempt, retry_of, source, dedupe_key, seq, created_at)
-    VALUES (@id, @root_id, @agent, @payload, 'queued', @attempt, @retry_of, @source, @dedupe_key, @seq, @created_at)`);
-  const byId = db.prepare('SELECT * FROM task_history WHERE id = ?');
-  const byKey = db.prepare('SELECT * FROM task_history WHERE dedupe_key = ?');
-  const byStatus = db.prepare('SELECT * FROM task_history WHERE status = ? ORDER BY seq LIMIT ?');
-  const toRunning = db.prepare("UPDATE task_history SET status = 'running', started_at = ?, pid = ?, pid_start = ? WHERE id = ? AND status = 'queued'");
-  const pidSet = db.prepare('UPDATE task_history SET pid = ?, pid_start = ? WHERE id = ?');
-  const toEnd = db.prepare("UPDATE task_history SET status = ?, reason = ?, exit_code = ?, output = ?, ended_at = ? WHERE id = ? AND status = 'running'");
-  const queuedEnd = db.prepare("UPDATE task_history SET status = ?, reason = ?, ended_at = ? WHERE id = ? AND status = 'queued'");
-  const linkRetry = db.prepare('UPDATE task_history SET retried_as = ? WHERE id = ? AND retried_as IS NULL');
-  const countAll = db.prepare('SELECT status, COUNT(*) AS n FROM task_history GROUP BY status');
+/** One row of the agents table. */
+export interface AgentRow extends AgentSpec {
+  /** When `spec` last changed (ISO 8601). */
+  updated_at: string;
+}
 
-  const insertRow = (agent: string, payload: string, attempt: number, rootId: string | null, retryOf: string | null, source: string, dedupeKey: string | null): TaskRow => {
-    const id = randomUUID();
-    const { n } = nextSeq.get() as { n: number };
-    insert.run({ id, root_id: rootId ?? id, agent, payload, attempt, retry_of: retryOf, source, dedupe_key: dedupeKey, seq: n, created_at: iso() });
-    return byId.get(id) as TaskRow;
-  };
+/** What {@link TaskStore.syncAgents} did. */
+export interface AgentSync {
+  /** Every agent row after the sync, by name. */
+  agents: AgentRow[];
+  /** Ids of queued tasks failed with `unknown-agent`: their agent is no longer configured. */
+  orphaned: string[];
+}
 
-  return {
-    enqueue: (task) => db.transaction((): EnqueueResult => {
-      if (task.dedupeKey) {
-        const existing = byKey.get(task.dedupeKey) as TaskRow | undefined;
-        if (existing) return { row: existing, duplicate: true };
-      }
-      return { row: insertRow(task.agent, JSON.stringify(task.payload ?? null), 1, null, null, task.source ?? 'http', task.dedupeKey ?? null), duplicate: false };
-    })(),
-    get: (id) => byId.get(id) as TaskRow | undefined,
-    list: (status, limit = 1_000_000) => byStatus.all(status, limit) as TaskRow[],
-    markRunning: (id, pid, pidStart) => toRunning.run(iso(), pid, pidStart, id).changes === 1,
-    setPid: (id, pid, pidStart) => { pidSet.run(pid, pidStart, id); },
-    finish: (id, end) => toEnd.run(end.status, end.reason, end.exitCode, end.output ?? null, iso(), id).changes === 1,
-    endQueued: (id, status, reason) => queuedEnd.run(status, reason, iso(), id).changes === 1,
-    retry: (row) => db.transaction((): TaskRow => {
-      const fresh = byId.get(row.id) as TaskRow;
-      if (fresh.retried_as) return byId.get(fresh.retried_as) as TaskRow;
-      const next = insertRow(fresh.agent, fresh.payload, fresh.attempt + 1, fresh.root_id, fresh.id, fresh.source, null);
-      linkRetry.run(next.id, fresh.id);
-      return next;
-    })(),
-    counts: () => {
-      const out: Record<TaskStatus, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0, crashed: 0 };
-      for (const r of countAll.all() as { status: TaskStatus; n: number }[]) out[r.status] = r.n;
-      return out;
-    },
-    ping: () => (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1,
-    checkpoint: (mode = 'TRUNCATE') => { db.pragma(`wal_checkpoint(${mode})`); },
-  };
+/** Operations on the task store. */
+export interface TaskStore {
+  /** Insert a queued task (or return the existing one for a replayed dedupe key). */
+  enqueue(task: NewTask): Promise<EnqueueResult>;
+  /** One row by id. */
+  get(id: string): Promise<TaskRow | undefined>;
+  /** Rows in a status, oldest first. */
+  list(status: TaskStatus, limit?: number): Promise<TaskRow[]>;
+  /** queued → running; the claimed row, or undefined if it was no longer queued. */
+  claim(id: string): Promise<TaskRow | undefined>;
+  /** Record the pid (and its start time) once the process is spawned. */
+  setPid(id: string, pid: number, pidStart: number | null): Promise<void>;
+  /** running → an end status. False if the row was not running. */
+  finish(id: string, end: TaskEnd): Promise<boolean>;
+  /** queued → cancelled (or failed). False if it was not queued. */
+  endQueued(id: string, status: 'cancelled' | 'failed', reason: string): Promise<boolean>;
+  /** Queue a new attempt of `row`; returns the new row. Idempotent per row. */
+  retry(row: TaskRow): Promise<TaskRow>;
+  /** Every row left `running` becomes `crashed/crash`; returns their ids. */
+  crashRunning(): Promise<string[]>;
+  /** Rows that ended `crashed` or `cancelled/shutdown` and have no next attempt yet, oldest first. */
+  listRetryable(): Promise<TaskRow[]>;
+  /** Count rows per status. */
+  counts(): Promise<Record<TaskStatus, number>>;
+  /** Replace the agents table with `agents`; queued tasks of agents no longer listed fail. */
+  syncAgents(agents: readonly AgentSpec[]): Promise<AgentSync>;
+  /** Every agent row, by name. */
+  listAgents(): Promise<AgentRow[]>;
+  /** A cheap query proving the store answers. */
+  ping(): Promise<boolean>;
+  /** Housekeeping: fold a write-ahead log (`idle`: what it can without waiting; `full`: all of it). A no-op where there is none. */
+  compact(mode?: 'idle' | 'full'): Promise<void>;
+  /** Release the store. Idempotent. */
+  close(): Promise<void>;
 }

@@ -1,10 +1,8 @@
 /** Task records as the store keeps them and as the API shows them. */
 
-/** Every status a task row can have. */
-export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'crashed';
+import type { TaskStatus } from '../vocabulary.js';
 
-/** Terminal statuses: a row in one of these never changes again. */
-export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'cancelled', 'crashed']);
+export type { TaskStatus } from '../vocabulary.js';
 
 /** One row of `task_history` (one attempt of a task). */
 export interface TaskRow {

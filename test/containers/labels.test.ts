@@ -1,7 +1,8 @@
 // Names, canonical JSON and the config hash: wire formats, checked byte for byte.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, configHash, containerName } from '../../src/containers/labels.js';
+import { configHash, containerName } from '../../src/containers/labels.js';
+import { canonicalJson } from '../../src/config/fingerprint.js';
 
 describe('containerName', () => {
   it('joins the service and the instance', () => {

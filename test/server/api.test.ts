@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.js';
 import { createSseHub } from '../../src/server/sse-hub.js';
 import { signBody } from '../../src/server/signature.js';
-import { openDatabase } from '../../src/tasks/db.js';
-import { createTaskStore, type TaskStore } from '../../src/tasks/store.js';
+import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
+import type { TaskStore } from '../../src/tasks/store.js';
 import { createDispatcher } from '../../src/tasks/dispatcher.js';
 import { systemClock } from '../../src/runtime.js';
 
@@ -17,11 +17,11 @@ let store: TaskStore;
 let refusing = false;
 
 beforeAll(async () => {
-  store = createTaskStore(await openDatabase(':memory:'), systemClock);
+  store = await openSqliteStore(':memory:', systemClock);
   const dispatcher = createDispatcher({ store, agents: ['dev-default', 'dev-2'], clock: systemClock, onEvent: () => {}, runner: () => new Promise(() => {}) });
   app = await buildServer({
     store, dispatcher, hub: createSseHub(), agents: new Set(['dev-default', 'dev-2']), token: TOKEN, webhookSecret: SECRET,
-    refusing: () => refusing, health: () => ({ ok: true, state: 'running', running: 0, queued: 0, checks: {} }), log: () => {}, bodyLimit: 64 * 1024,
+    refusing: () => refusing, health: async () => ({ ok: true, state: 'running', running: 0, queued: 0, checks: {} }), log: () => {}, bodyLimit: 64 * 1024,
   });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 });
@@ -80,7 +80,7 @@ describe('GET /tasks/:id and POST /cancel/:id', () => {
     const r = await post('/task', JSON.stringify({ agent: 'dev-2' }));
     const { id } = await r.json() as { id: string };
     expect((await post(`/cancel/${id}`, '{}')).status).toBe(202);
-    expect(store.get(id)).toMatchObject({ status: 'cancelled', reason: 'user' });
+    expect(await store.get(id)).toMatchObject({ status: 'cancelled', reason: 'user' });
     expect((await post(`/cancel/${id}`, '{}')).status).toBe(409);
   });
 });

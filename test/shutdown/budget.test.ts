@@ -1,6 +1,6 @@
 // The drain budget: plain and extend rules, derived TimeoutStopSec, the user cap and the runtime plan.
 import { describe, expect, it } from 'vitest';
-import { budgetFromConfig, checkBudget, EXTEND_SLICE_MS, hardCapMs, planDrain, requiredTimeoutStopMs, resolveTimeoutStopMs, type BudgetInput } from '../../src/shutdown/budget.js';
+import { budgetFromConfig, checkBudget, EXTEND_MIN_TIMEOUT_STOP_MS, EXTEND_STALL_MS, hardCapMs, planDrain, requiredTimeoutStopMs, resolveTimeoutStopMs, type BudgetInput } from '../../src/shutdown/budget.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 
 const plain: BudgetInput = { drainMs: 60_000, abortGraceMs: 5_000, cleanupMs: 5_000, marginMs: 5_000, extend: false, maxDrainMs: 600_000 };
@@ -28,7 +28,7 @@ describe('budget', () => {
   it('extend: T=3s is valid, T must leave room for the first extension', () => {
     expect(rules(extend, 3_000)).toEqual([]);
     expect(rules(extend, 2_000)).toEqual(['error:budget.extend-first']);
-    expect(requiredTimeoutStopMs(extend)).toBeGreaterThan(EXTEND_SLICE_MS);
+    expect(requiredTimeoutStopMs(extend)).toBe(EXTEND_MIN_TIMEOUT_STOP_MS);
     expect(requiredTimeoutStopMs(extend)).toBeGreaterThanOrEqual(2_000);
   });
 
@@ -62,7 +62,7 @@ describe('budget', () => {
   });
 
   it('plans an extend drain up to max_drain under the hard cap', () => {
-    expect(planDrain(extend, 3_000)).toEqual({ mode: 'extend', timeoutStopMs: 3_000, drainMs: 600_000, abortGraceMs: 5_000, cleanupMs: 5_000, marginMs: 5_000, capMs: 615_000, sliceMs: EXTEND_SLICE_MS });
+    expect(planDrain(extend, 3_000)).toEqual({ mode: 'extend', timeoutStopMs: 3_000, drainMs: 600_000, abortGraceMs: 5_000, cleanupMs: 5_000, marginMs: 5_000, capMs: 615_000, tailMs: 15_000, stallMs: EXTEND_STALL_MS, sliceMs: 15_000 + EXTEND_STALL_MS });
   });
 
   it('extend with a TimeoutStopSec longer than the hard cap: the cap becomes T (the extender needs cap >= T)', () => {

@@ -1,7 +1,7 @@
 // Extend-timeout helper: first slice at once, slices only on progress, never past the cap.
 import { describe, expect, it } from 'vitest';
 import { createNotifier } from '../../src/systemd/notify.js';
-import { defaultSliceMs, startExtender, type ExtenderOptions } from '../../src/systemd/extend.js';
+import { startExtender, type ExtenderOptions } from '../../src/systemd/extend.js';
 import { manualTime } from './fake-timers.js';
 
 // An extender on manual time, recording [time, wire text] per notification.
@@ -82,9 +82,5 @@ describe('startExtender', () => {
     ['capMs', { capMs: 1000 }], ['sliceMs', { sliceMs: -1 }],
   ] as [string, Partial<ExtenderOptions>][])('rejects a bad %s naming it', (option, over) => {
     expect(() => setup(over)).toThrow(expect.objectContaining({ code: 'hooks.extend.invalid', exitCode: 78, details: expect.objectContaining({ option }) }));
-  });
-
-  it('defaults the slice to min(T, 10 s), at least 300 ms', () => {
-    expect([defaultSliceMs(2000), defaultSliceMs(90_000), defaultSliceMs(100)]).toEqual([2000, 10_000, 300]);
   });
 });

@@ -1,72 +1,67 @@
-// Task store, recovery and agents table over a real (in-memory) SQLite database.
-import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/tasks/db.js';
-import { createTaskStore } from '../../src/tasks/store.js';
+// The task store over SQLite: the port's contract, plus what only the SQLite backend does.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { recoverAtBoot } from '../../src/tasks/recovery.js';
-import { syncAgents } from '../../src/tasks/agents.js';
-import { listInstances } from '../../src/config/instances.js';
-import { loadConfig } from '../../src/config/load.js';
+import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
+import { openDatabase } from '../../src/tasks/sqlite/db.js';
+import { MIGRATIONS } from '../../src/tasks/sqlite/migrations.js';
+import { openTaskStore } from '../../src/tasks/open-store.js';
 import { systemClock } from '../../src/runtime.js';
+import { describeTaskStore } from './store-contract.js';
 
-async function fresh() {
-  const db = await openDatabase(':memory:');
-  return { db, store: createTaskStore(db, systemClock) };
-}
+describeTaskStore('sqlite :memory:', () => openSqliteStore(':memory:', systemClock));
 
-describe('task store', () => {
-  it('enqueues, runs and finishes a task with the public fields', async () => {
-    const { store } = await fresh();
-    const { row } = store.enqueue({ agent: 'dev-default', payload: { a: 1 } });
-    expect(row).toMatchObject({ status: 'queued', attempt: 1, agent: 'dev-default' });
-    expect(store.markRunning(row.id, 42, 7)).toBe(true);
-    expect(store.markRunning(row.id, 42, 7)).toBe(false);
-    expect(store.finish(row.id, { status: 'succeeded', reason: null, exitCode: 0 })).toBe(true);
-    expect(store.finish(row.id, { status: 'failed', reason: 'x', exitCode: 1 })).toBe(false);
-    expect(store.get(row.id)).toMatchObject({ status: 'succeeded', exit_code: 0, pid: 42 });
+describe('sqlite store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hooks-store-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps rows across a close and reopen of the same file', async () => {
+    const path = join(dir, 'a', 'hooks.db');
+    const first = await openSqliteStore(path, systemClock);
+    const { row } = await first.enqueue({ agent: 'a', payload: { x: 1 } });
+    await first.close();
+    const second = await openTaskStore(path, systemClock);
+    expect(await second.get(row.id)).toMatchObject({ status: 'queued' });
+    await second.close();
   });
 
-  it('returns the same row for a replayed dedupe key', async () => {
-    const { store } = await fresh();
-    const a = store.enqueue({ agent: 'x', payload: 1, dedupeKey: 'k' });
-    const b = store.enqueue({ agent: 'x', payload: 2, dedupeKey: 'k' });
-    expect(b).toEqual({ row: a.row, duplicate: true });
+  it('refuses a schema newer than it knows (exit 78)', async () => {
+    const path = join(dir, 'new.db');
+    const db = await openDatabase(path);
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    await expect(openSqliteStore(path, systemClock)).rejects.toMatchObject({ code: 'hooks.store.too_new', exitCode: 78 });
   });
 
-  it('recovery marks running rows crashed and requeues crashed and shutdown-cancelled tasks once', async () => {
-    const { db, store } = await fresh();
-    const running = store.enqueue({ agent: 'a', payload: 1 }).row;
-    store.markRunning(running.id, 1, 1);
-    const shut = store.enqueue({ agent: 'a', payload: 2 }).row;
-    store.markRunning(shut.id, 2, 2);
-    store.finish(shut.id, { status: 'cancelled', reason: 'shutdown', exitCode: null });
-    const user = store.enqueue({ agent: 'a', payload: 3 }).row;
-    store.markRunning(user.id, 3, 3);
-    store.finish(user.id, { status: 'cancelled', reason: 'user', exitCode: null });
-    const report = recoverAtBoot(db, store, { requeue: true, now: new Date().toISOString() });
-    expect(report.crashed).toEqual([running.id]);
-    expect(report.requeued.map(([old]) => old).sort()).toEqual([running.id, shut.id].sort());
-    expect(store.list('running')).toEqual([]);
-    const retry = store.get(report.requeued.find(([old]) => old === shut.id)?.[1] ?? '');
-    expect(retry).toMatchObject({ status: 'queued', attempt: 2, retry_of: shut.id, root_id: shut.id });
-    expect(store.get(shut.id)).toMatchObject({ status: 'cancelled', reason: 'shutdown', retried_as: retry?.id });
-    expect(recoverAtBoot(db, store, { requeue: true, now: 'x' }).requeued).toEqual([]);
+  it('refuses a URL it has no backend for, without echoing a password', async () => {
+    const error = await openTaskStore('postgres://u:secret@db/hooks', systemClock).catch((e: unknown) => e as Error);
+    expect(error).toMatchObject({ code: 'hooks.store.open', exitCode: 78 });
+    expect((error as Error).message).not.toContain('secret');
+  });
+});
+
+describe('recoverAtBoot', () => {
+  it('crashes running rows and, with requeue, queues each crashed or shutdown-cancelled task once', async () => {
+    const store = await openSqliteStore(':memory:', systemClock);
+    const a = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+    await store.claim(a.id);
+    const b = (await store.enqueue({ agent: 'a', payload: 2 })).row;
+    await store.claim(b.id);
+    await store.finish(b.id, { status: 'cancelled', reason: 'shutdown', exitCode: null });
+    const report = await recoverAtBoot(store, { requeue: true });
+    expect(report.crashed).toEqual([a.id]);
+    expect(report.requeued.map(([old]) => old)).toEqual([a.id, b.id]);
+    expect(await store.list('running')).toEqual([]);
+    expect((await recoverAtBoot(store, { requeue: true })).requeued).toEqual([]);
   });
 
-  it('recovery without requeue leaves crashed rows alone', async () => {
-    const { db, store } = await fresh();
-    const r = store.enqueue({ agent: 'a', payload: 1 }).row;
-    store.markRunning(r.id, 1, 1);
-    expect(recoverAtBoot(db, store, { requeue: false, now: 'x' })).toEqual({ crashed: [r.id], requeued: [] });
-    expect(store.counts()).toMatchObject({ crashed: 1, queued: 0, running: 0 });
-  });
-
-  it('syncs the agents table from config and fails queued tasks of removed agents', async () => {
-    const { db, store } = await fresh();
-    const { config } = loadConfig({ env: {}, cwd: '/', execPath: '/usr/bin/node', exists: () => false });
-    const gone = store.enqueue({ agent: 'old-agent', payload: 1 }).row;
-    const { agents, orphaned } = syncAgents(db, listInstances(config), new Date().toISOString());
-    expect(agents.map((a) => a.name)).toEqual(['dev-2', 'dev-default']);
-    expect(orphaned).toEqual([gone.id]);
-    expect(store.get(gone.id)).toMatchObject({ status: 'failed', reason: 'unknown-agent' });
+  it('without requeue leaves crashed rows alone', async () => {
+    const store = await openSqliteStore(':memory:', systemClock);
+    const r = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+    await store.claim(r.id);
+    expect(await recoverAtBoot(store, { requeue: false })).toEqual({ crashed: [r.id], requeued: [] });
+    expect(await store.counts()).toMatchObject({ crashed: 1, queued: 0, running: 0 });
   });
 });

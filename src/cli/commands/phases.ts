@@ -3,8 +3,8 @@ import { Command, Option } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig, withConfigOption } from '../config-option.js';
 import { printJson, printLines } from '../output.js';
+import { SHUTDOWN_PHASES } from '../../vocabulary.js';
 
-const PHASES = ['signal', 'drain', 'abort', 'cleanup', 'bye'];
 const HELP = `
 Reads entries hooksctl wrote itself (SYSLOG_IDENTIFIER=hooksctl, HOOKS_SERVICE=<name>,
 SHUTDOWN_PHASE=…), grouped by INVOCATION_ID, so it works for user units whose entries land in
@@ -27,7 +27,7 @@ export function makePhasesCommand(ctx: CliContext): Command {
     .action(async (opts: { config?: string; unit?: string; user?: boolean; system?: boolean; since?: string; json?: boolean }) => {
       const name = (opts.unit ?? (await loadCliConfig(ctx, opts.config)).config.service.name).replace(/\.service$/, '');
       const [{ readJournal, showTimeoutStopMs }, { buildTimelines, formatTimeline }] = await Promise.all([import('../../systemd/journal-read.js'), import('../../shutdown/phases.js')]);
-      const entries = await readJournal({ env: ctx.runtime.env, matches: [`SYSLOG_IDENTIFIER=hooksctl`, `HOOKS_SERVICE=${name}`, ...PHASES.map((p) => `SHUTDOWN_PHASE=${p}`)], since: opts.since });
+      const entries = await readJournal({ env: ctx.runtime.env, matches: [`SYSLOG_IDENTIFIER=hooksctl`, `HOOKS_SERVICE=${name}`, ...SHUTDOWN_PHASES.map((p) => `SHUTDOWN_PHASE=${p}`)], since: opts.since });
       const timeoutStopMs = await showTimeoutStopMs({ env: ctx.runtime.env, unit: `${name}.service`, scope: opts.system ? 'system' : 'user' });
       const timelines = buildTimelines(entries).map((t) => ({ ...t, timeoutStopMs }));
       if (opts.json) return printJson(ctx.runtime.stdout, timelines);

@@ -22,7 +22,7 @@ export function makeServeCommand(ctx: CliContext): Command {
     .description('Run the dispatcher service (HTTP API, task queues, graceful drain under systemd)')
     .addHelpText('after', HELP)
     .action(async (opts: { config?: string }) => {
-      const service = import('../../service.js'); // load it while the config is read and validated
+      const service = import('../../service/index.js'); // load it while the config is read and validated
       const loaded = await loadCliConfig(ctx, opts.config);
       const { runService } = await service;
       const code = await runService({ config: loaded.config, runtime: ctx.runtime, pid: process.pid });

@@ -1,4 +1,8 @@
 /** Schema migrations for the task store, applied in order and tracked with PRAGMA user_version. */
+import { TASK_STATUSES } from '../../vocabulary.js';
+
+// The CHECK list of migration 1. A status added to the vocabulary later needs a migration of its own for existing databases.
+const STATUS_CHECK = TASK_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /** Each entry moves the schema from version i to i+1. */
 export const MIGRATIONS: readonly string[] = [
@@ -14,7 +18,7 @@ export const MIGRATIONS: readonly string[] = [
      root_id TEXT NOT NULL,
      agent TEXT NOT NULL,
      payload TEXT NOT NULL,
-     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled', 'crashed')),
+     status TEXT NOT NULL CHECK (status IN (${STATUS_CHECK})),
      reason TEXT,
      attempt INTEGER NOT NULL DEFAULT 1,
      retry_of TEXT REFERENCES task_history(id),

@@ -1,9 +1,9 @@
 /** Open the SQLite database (better-sqlite3) in WAL mode and bring its schema up to date. */
 import { dirname } from 'node:path';
-import { ExitCode, HooksError } from '../errors.js';
+import { ExitCode, HooksError } from '../../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import type DatabaseCtor from 'better-sqlite3';
-import { makeDir } from '../make-dir.js';
+import { makeDir } from '../../make-dir.js';
 
 /** A better-sqlite3 database handle. */
 export type Database = DatabaseCtor.Database;

@@ -1,6 +1,6 @@
 /** Map a supervisor outcome to how the task row ends (status, reason, exit code, output). */
 import type { Outcome } from '../supervisor/index.js';
-import type { TaskEnd } from './store.js';
+import type { TaskEnd } from '../tasks/store.js';
 
 const OUTPUT_CHARS = 8192;
 

@@ -2,9 +2,9 @@
 import type { AgentInstance } from '../config/instances.js';
 import type { Env } from '../runtime.js';
 import type { Outcome } from '../supervisor/index.js';
-import type { RunContext, TaskRunner } from './dispatcher.js';
+import type { RunContext, TaskRunner } from '../tasks/dispatcher.js';
 import { outcomeToEnd } from './outcome-to-end.js';
-import type { TaskRow } from './types.js';
+import type { TaskRow } from '../tasks/types.js';
 
 /** Options for {@link createProcessRunner}. */
 export interface ProcessRunnerOptions {

@@ -10,10 +10,10 @@ import { containerTaskCommand, ensureContainerRunning } from '../containers/disp
 import type { ContainerEngine } from '../containers/engine.js';
 import { killTaskInContainer } from '../containers/orphan-guard.js';
 import type { Env } from '../runtime.js';
-import type { RunContext, TaskRunner } from './dispatcher.js';
+import type { RunContext, TaskRunner } from '../tasks/dispatcher.js';
 import { outcomeToEnd } from './outcome-to-end.js';
 import { superviseTask } from './process-runner.js';
-import type { TaskRow } from './types.js';
+import type { TaskRow } from '../tasks/types.js';
 
 /** Options for {@link createContainerRunner}. */
 export interface ContainerRunnerOptions {

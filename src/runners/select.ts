@@ -1,0 +1,36 @@
+/**
+ * The runner `serve` uses: process mode through the supervisor, container mode through
+ * `docker exec`, picked per agent. The container runner and its engine load only when some
+ * instance runs in a container. Also the real ways to stop a crashed run's leftovers.
+ */
+import type { AgentInstance } from '../config/instances.js';
+import type { Config } from '../config/schema.js';
+import type { Runtime } from '../runtime.js';
+import type { JournalLogger } from '../systemd/journal.js';
+import type { TaskRunner } from '../tasks/dispatcher.js';
+import type { LeftoverKillers } from '../tasks/leftovers.js';
+import { createProcessRunner } from './process-runner.js';
+
+/** One runner that picks process or container mode per agent. */
+export async function selectRunner(config: Config, instances: ReadonlyMap<string, AgentInstance>, runtime: Runtime, logger: JournalLogger): Promise<TaskRunner> {
+  const common = { instances, env: runtime.env, cwd: runtime.cwd, graceMs: config.shutdown.abort_grace_ms };
+  const processRunner = createProcessRunner(common);
+  if (![...instances.values()].some((i) => i.type.mode === 'container')) return processRunner;
+  const [{ createContainerRunner }, { createEngine }] = await Promise.all([import('./container-runner.js'), import('../containers/engine.js')]);
+  let engine: ReturnType<typeof createEngine> | undefined;
+  const containerRunner = createContainerRunner({ ...common, serviceName: config.service.name, engine: () => (engine ??= createEngine({ env: runtime.env })), log: (m, f) => logger.info(m, f) });
+  return (task, ctx) => (instances.get(task.agent)?.type.mode === 'container' ? containerRunner(task, ctx) : processRunner(task, ctx));
+}
+
+/** The real ways to stop a crashed run: its process group, or its processes in the container. */
+export function leftoverKillers(config: Config, runtime: Runtime): LeftoverKillers {
+  return {
+    processGroup: async (pid, startTime) => {
+      (await import('../supervisor/group.js')).signalGroup(pid, startTime, 'SIGKILL');
+    },
+    inContainer: async (agent, taskId) => {
+      const [{ createEngine }, { killTaskInContainer }, { containerName }] = await Promise.all([import('../containers/engine.js'), import('../containers/orphan-guard.js'), import('../containers/labels.js')]);
+      await killTaskInContainer({ engine: createEngine({ env: runtime.env }), container: containerName(config.service.name, agent), taskId, graceMs: config.shutdown.abort_grace_ms });
+    },
+  };
+}

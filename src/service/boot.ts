@@ -1,0 +1,45 @@
+/**
+ * Boot: open the store and bring the agents table in line with the config; after the port
+ * listens (the single-instance check), stop leftover runs and recover crashed rows.
+ */
+import { listInstances, type AgentInstance } from '../config/instances.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../runtime.js';
+import type { JournalLogger } from '../systemd/journal.js';
+import { agentSpecs } from '../tasks/agents.js';
+import { stopLeftovers, type LeftoverKillers } from '../tasks/leftovers.js';
+import { openTaskStore } from '../tasks/open-store.js';
+import { recoverAtBoot, type RecoveryReport } from '../tasks/recovery.js';
+import type { TaskStore } from '../tasks/store.js';
+
+/** The store and the instances the agents table holds. */
+export interface Booted {
+  /** The open task store. */
+  store: TaskStore;
+  /** Configured instances that are in the agents table, by name. */
+  instances: ReadonlyMap<string, AgentInstance>;
+}
+
+/** Open the store and sync the agents table from the config; queued tasks of removed agents fail. */
+export async function openStoreAndAgents(config: Config, clock: Clock, logger: JournalLogger): Promise<Booted> {
+  const store = await openTaskStore(config.service.db, clock);
+  const configured = listInstances(config);
+  try {
+    const { agents, orphaned } = await store.syncAgents(agentSpecs(configured));
+    for (const id of orphaned) logger.warn(`task ${id} failed: its agent is no longer configured`, { TASK_ID: id });
+    const names = new Set(agents.map((a) => a.name));
+    return { store, instances: new Map(configured.filter((i) => names.has(i.name)).map((i) => [i.name, i])) };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Stop what a crash left running, then recover its rows (crashed, and requeued when configured). */
+export async function recoverLeftovers(booted: Booted, killers: LeftoverKillers, requeue: boolean, logger: JournalLogger): Promise<RecoveryReport> {
+  await stopLeftovers(await booted.store.list('running'), booted.instances, killers, (m) => logger.warn(m));
+  const recovery = await recoverAtBoot(booted.store, { requeue });
+  for (const id of recovery.crashed) logger.warn(`task ${id} was running when the service died: marked crashed`, { TASK_ID: id });
+  for (const [old, fresh] of recovery.requeued) logger.info(`task ${old} queued again as ${fresh}`, { TASK_ID: fresh, RETRY_OF: old });
+  return recovery;
+}

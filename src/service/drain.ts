@@ -1,0 +1,67 @@
+/**
+ * The drain as `serve` wires it: phases to the journal, STOPPING/STATUS/EXTEND_TIMEOUT to
+ * systemd, the service_shutdown event to SSE clients, and a cleanup that closes the server
+ * and the store. The figures all come from the one {@link DrainPlan}.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../runtime.js';
+import { RETRY_AFTER_S } from '../server/app.js';
+import type { SseHub } from '../server/sse-hub.js';
+import type { DrainPlan } from '../shutdown/budget.js';
+import { createDrain, type Drain, type SettledTask } from '../shutdown/drain.js';
+import { startExtender } from '../systemd/extend.js';
+import type { JournalLogger } from '../systemd/journal.js';
+import type { Notifier } from '../systemd/notify.js';
+import type { Timers } from '../systemd/timers.js';
+import type { Dispatcher } from '../tasks/dispatcher.js';
+import type { TaskStore } from '../tasks/store.js';
+import type { StatusLine } from './status.js';
+
+/** What the serve drain touches. */
+export interface ServeDrainDeps {
+  plan: DrainPlan;
+  clock: Clock;
+  timers: Timers;
+  dispatcher: Dispatcher;
+  store: TaskStore;
+  hub: SseHub;
+  server: FastifyInstance;
+  logger: JournalLogger;
+  notifier: Notifier;
+  statusLine: StatusLine;
+  /** Subscribe to settles (the dispatcher's task_ended events). */
+  onSettled(cb: (task: SettledTask) => void): () => void;
+  /** Stop the keepalive loops (watchdog, lag monitor) before closing. */
+  stopLoops(): void;
+}
+
+/** Build the drain for `serve`. */
+export function createServeDrain(deps: ServeDrainDeps): Drain {
+  const { plan, clock, timers, server, store, hub } = deps;
+  return createDrain({
+    plan,
+    clock,
+    timers,
+    work: deps.dispatcher,
+    log: (phase, message, fields) => deps.logger.phase(phase, message, fields),
+    stopping: (text) => deps.statusLine.stopping(text),
+    status: (text) => deps.statusLine.status(text),
+    refuse: (busy, drainMs) => {
+      hub.broadcast('service_shutdown', { drain_ms: drainMs, busy_workers: busy.map((b) => ({ task: b.id, agent: b.agent })), retry_after_s: RETRY_AFTER_S });
+      hub.closeAll();
+      server.server.closeIdleConnections();
+    },
+    onSettled: deps.onSettled,
+    startExtension: (progress, describe) =>
+      startExtender({ notifier: deps.notifier, clock, timers, timeoutStopMs: plan.timeoutStopMs, capMs: plan.capMs, sliceMs: plan.sliceMs, progress, describe }),
+    whileWaiting: () => {
+      store.compact('idle').catch(() => undefined);
+    },
+    cleanup: async () => {
+      deps.stopLoops();
+      await server.close();
+      await store.compact('full');
+      await store.close();
+    },
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * The service's health: the store answers, the event loop is not stuck, and it accepts
+ * work. /healthz reports all three; the watchdog keepalive needs only the first two (a
+ * draining service is alive). Each check runs once per call.
+ */
+import type { Health } from '../server/deps.js';
+import type { Dispatcher } from '../tasks/dispatcher.js';
+import type { TaskStore } from '../tasks/store.js';
+
+/** A lag above this fails the event-loop check. */
+export const MAX_LAG_MS = 5_000;
+
+/** What the checks read. */
+export interface HealthDeps {
+  store: Pick<TaskStore, 'ping'>;
+  dispatcher: Pick<Dispatcher, 'busy' | 'queued'>;
+  /** The worst recent event-loop lag, ms. */
+  lagMs(): number;
+  /** The service's state: `starting`, then the drain's states. */
+  state(): string;
+  /** True while the service accepts new work. */
+  accepting(): boolean;
+}
+
+/** The checks, as /healthz and the watchdog use them. */
+export interface HealthChecks {
+  /** Every check, for /healthz. */
+  report(): Promise<Health>;
+  /** Store and event loop only, for WATCHDOG=1. */
+  alive(): Promise<boolean>;
+}
+
+/** Build the health checks. */
+export function createHealth(deps: HealthDeps): HealthChecks {
+  const storeOk = async (): Promise<boolean> => deps.store.ping().catch(() => false);
+  const lagOk = (): boolean => deps.lagMs() < MAX_LAG_MS;
+  return {
+    async report() {
+      const checks = { store: await storeOk(), event_loop: lagOk(), accepting: deps.accepting() };
+      const ok = checks.store && checks.event_loop && checks.accepting;
+      return { ok, state: deps.state(), running: deps.dispatcher.busy().length, queued: deps.dispatcher.queued(), checks };
+    },
+    async alive() {
+      return lagOk() && (await storeOk());
+    },
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * The composition root of `hooksctl serve`. It runs the named steps in order: listen for
+ * stop signals, boot (store, agents), runners and dispatcher, health, the front door,
+ * listen, recover leftovers, READY; then it waits for the drain. READY=1 goes out only after
+ * the port listens, the store is open and crash recovery ran.
+ */
+import type { Config } from '../config/schema.js';
+import { ExitCode } from '../errors.js';
+import { monitorLag } from '../event-loop-lag.js';
+import { leftoverKillers, selectRunner } from '../runners/select.js';
+import { loadSupervisor } from '../runners/process-runner.js';
+import type { Runtime } from '../runtime.js';
+import { createSseHub } from '../server/sse-hub.js';
+import { planDrainFromConfig } from '../shutdown/budget.js';
+import type { Drain, DrainReport, SettledTask } from '../shutdown/drain.js';
+import { MESSAGE_IDS } from '../systemd/catalog.js';
+import { createJournalLogger, type JournalLogger } from '../systemd/journal.js';
+import { createNotifier, type Notifier } from '../systemd/notify.js';
+import { realTimers, type Timers } from '../systemd/timers.js';
+import { startWatchdog } from '../systemd/watchdog.js';
+import { createDispatcher, type DispatchEvent, type Dispatcher } from '../tasks/dispatcher.js';
+import { openStoreAndAgents, recoverLeftovers } from './boot.js';
+import { createServeDrain } from './drain.js';
+import { createHealth } from './health.js';
+import { buildFrontDoor, listenOnPort } from './server.js';
+import { listenForStop, type StopSignals } from './signals.js';
+import { createStatusLine, describeLoad } from './status.js';
+
+export { describeLoad } from './status.js';
+
+/** Inputs of {@link runService}. */
+export interface ServiceOptions {
+  /** The loaded config. */
+  config: Config;
+  /** The outside world. */
+  runtime: Runtime;
+  /** This process's pid (WATCHDOG_PID checks). */
+  pid: number;
+  /** Override the journal logger (tests). */
+  logger?: JournalLogger;
+  /** Override the notifier (tests). */
+  notifier?: Notifier;
+  /** Override the timers (tests); the real ones are unref'd. */
+  timers?: Timers;
+}
+
+/** Run the service until it has drained after a signal. Resolves with the exit code. */
+export async function runService(options: ServiceOptions): Promise<number> {
+  const { config, runtime } = options;
+  const { env, clock } = runtime;
+  const timers = options.timers ?? realTimers;
+  const logger = options.logger ?? createJournalLogger({ env, stderr: runtime.stderr, fields: { HOOKS_SERVICE: config.service.name } });
+  const notifier = options.notifier ?? createNotifier({ env });
+  const plan = planDrainFromConfig(config);
+  const stop = listenForStop(runtime.signals);
+  const { host, port } = config.service;
+
+  logger.log({ message: `starting ${config.service.name} on ${host}:${port}`, messageId: MESSAGE_IDS.startup, fields: { DB: config.service.db } });
+  const booted = await openStoreAndAgents(config, clock, logger).catch((error: unknown) => {
+    stop.uninstall();
+    throw error;
+  });
+  const { store, instances } = booted;
+  const hub = createSseHub();
+  const statusLine = createStatusLine(notifier);
+  const settles = new Set<(t: SettledTask) => void>();
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    agents: [...instances.keys()],
+    runner: await selectRunner(config, instances, runtime, logger),
+    onError: (message) => logger.error(message),
+    onEvent: (event: DispatchEvent) => {
+      hub.broadcast(event.type, event);
+      if (event.type === 'task_ended') for (const cb of settles) cb({ id: event.id, agent: event.agent, status: event.status, durationMs: event.duration_ms });
+      if (accepting()) statusLine.status(describeLoad(dispatcher.busy().length, dispatcher.queued()));
+    },
+  });
+
+  // The one answer to "do we take new work": READY sent, and the drain not begun.
+  let ready = false;
+  const accepting = (): boolean => ready && drain.state() === 'running';
+  const lag = monitorLag(() => clock.monotonic(), timers);
+  const health = createHealth({ store, dispatcher, lagMs: lag.lagMs, state: () => (ready ? drain.state() : 'starting'), accepting });
+  const server = await buildFrontDoor({ config, env, store, dispatcher, hub, agents: new Set(instances.keys()), refusing: () => !accepting(), health: health.report, logger });
+  let stopLoops = (): void => lag.stop();
+  const drain = createServeDrain({
+    plan, clock, timers, dispatcher, store, hub, server, logger, notifier, statusLine,
+    onSettled: (cb) => {
+      settles.add(cb);
+      return () => settles.delete(cb);
+    },
+    stopLoops: () => stopLoops(),
+  });
+
+  try {
+    await listenOnPort(server, config);
+  } catch (error) {
+    lag.stop();
+    stop.uninstall();
+    await store.close();
+    throw error;
+  }
+  const watchdog = startWatchdog({ env, pid: options.pid, notifier, healthCheck: health.alive });
+  stopLoops = () => {
+    lag.stop();
+    watchdog.stop();
+  };
+
+  // Listening is also the single-instance check: recovery must not touch the rows of a live twin.
+  const recovery = await recoverLeftovers(booted, leftoverKillers(config, runtime), config.shutdown.requeue, logger);
+  const finished = waitForDrain(drain, dispatcher, logger);
+  // A stop requested during start-up: queued tasks stay queued for the next boot.
+  if (stop.early().length > 0) dispatcher.hold();
+  for (const task of await store.list('queued')) dispatcher.submit(task);
+  ready = true;
+  notifier.ready(describeLoad(dispatcher.busy().length, dispatcher.queued()));
+  logger.log({ message: `ready: listening on ${host}:${port}, ${instances.size} agents, ${recovery.requeued.length} requeued`, messageId: MESSAGE_IDS.ready, fields: { PORT: port, AGENTS: instances.size } });
+  routeStop(stop, finished);
+  void loadSupervisor(); // warm it after READY, so the first task does not wait for it
+
+  const report = await finished.report;
+  stop.uninstall();
+  notifier.status(`stopped: ${report.settled} settled, ${report.aborted.length} aborted`);
+  return report.failed ? ExitCode.internal : ExitCode.ok;
+}
+
+/** A drain waiting for its signal. */
+interface PendingDrain {
+  /** Start or escalate the drain. */
+  signal(name: string): void;
+  /** Resolves with the drain's report (a failed drain still aborts every task). */
+  report: Promise<DrainReport>;
+}
+
+// The drain's outcome; if the drain itself fails, every task is still aborted, so nothing is orphaned.
+function waitForDrain(drain: Drain, dispatcher: Dispatcher, logger: JournalLogger): PendingDrain {
+  let signal: (name: string) => void = () => {};
+  const report = new Promise<DrainReport>((resolve) => {
+    signal = (sig) => {
+      drain.signal(sig).then(resolve, async (error: unknown) => {
+        logger.error(`drain failed: ${(error as Error).message}; aborting every task`);
+        const left = dispatcher.busy().map((b) => b.id);
+        await dispatcher.abortAll('shutdown').catch(() => undefined);
+        resolve({ signal: sig, settled: 0, aborted: left, drainMs: 0, totalMs: 0, failed: true });
+      });
+    };
+  });
+  return { signal: (name) => signal(name), report };
+}
+
+// From now on, stop signals (and any that came during start-up) go to the drain.
+function routeStop(stop: StopSignals, pending: PendingDrain): void {
+  stop.route((sig) => pending.signal(sig));
+}

@@ -1,0 +1,55 @@
+/** The HTTP front door of `serve`: the fastify app over the store and dispatcher, listening on the configured port. */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/schema.js';
+import { ExitCode, HooksError } from '../errors.js';
+import type { Env } from '../runtime.js';
+import { buildServer } from '../server/app.js';
+import type { Health } from '../server/deps.js';
+import type { SseHub } from '../server/sse-hub.js';
+import type { JournalLogger } from '../systemd/journal.js';
+import type { Dispatcher } from '../tasks/dispatcher.js';
+import type { TaskStore } from '../tasks/store.js';
+
+/** What the front door needs. */
+export interface FrontDoorDeps {
+  config: Config;
+  env: Env;
+  store: TaskStore;
+  dispatcher: Dispatcher;
+  hub: SseHub;
+  agents: ReadonlySet<string>;
+  /** True while the service refuses new work (starting, or draining). */
+  refusing(): boolean;
+  health(): Promise<Health>;
+  logger: JournalLogger;
+}
+
+/** Build the app (not listening yet). */
+export function buildFrontDoor(deps: FrontDoorDeps): Promise<FastifyInstance> {
+  const { config, env } = deps;
+  return buildServer({
+    store: deps.store,
+    dispatcher: deps.dispatcher,
+    hub: deps.hub,
+    agents: deps.agents,
+    token: env[config.service.token_env],
+    webhookSecret: env[config.service.webhook_secret_env],
+    refusing: deps.refusing,
+    health: deps.health,
+    log: (message, fields) => deps.logger.info(message, fields),
+  });
+}
+
+/** Listen on `service.host:port`; a port in use or not allowed is exit 69, anything else 70. */
+export async function listenOnPort(server: FastifyInstance, config: Config): Promise<void> {
+  const { host, port } = config.service;
+  try {
+    await server.listen({ host, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new HooksError('hooks.serve.listen', `Cannot listen on ${host}:${port}: ${code ?? (error as Error).message}`, {
+      exitCode: code === 'EADDRINUSE' || code === 'EACCES' ? ExitCode.unavailable : ExitCode.internal,
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,99 @@
+/** The task store port over embedded SQLite (better-sqlite3, WAL): the default backend. */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../runtime.js';
+import { TASK_STATUSES, type TaskStatus } from '../../vocabulary.js';
+import type { AgentRow, AgentSync, EnqueueResult, TaskStore } from '../store.js';
+import type { TaskRow } from '../types.js';
+import { openDatabase, type Database } from './db.js';
+import { sqliteAgents } from './agents.js';
+
+/** Open (creating and migrating) the SQLite store at `path` (`:memory:` for a private one). */
+export async function openSqliteStore(path: string, clock: Clock): Promise<TaskStore> {
+  return createSqliteStore(await openDatabase(path), clock);
+}
+
+/** Build a {@link TaskStore} over an open, migrated database; `close()` closes it. */
+export function createSqliteStore(db: Database, clock: Clock): TaskStore {
+  const iso = (): string => new Date(clock.now()).toISOString();
+  const q = statements(db);
+  const agents = sqliteAgents(db);
+
+  const insertRow = (agent: string, payload: string, attempt: number, rootId: string | null, retryOf: string | null, source: string, dedupeKey: string | null): TaskRow => {
+    const id = randomUUID();
+    const { n } = q.nextSeq.get() as { n: number };
+    q.insert.run({ id, root_id: rootId ?? id, agent, payload, attempt, retry_of: retryOf, source, dedupe_key: dedupeKey, seq: n, created_at: iso() });
+    return q.byId.get(id) as TaskRow;
+  };
+  const enqueue = db.transaction((agent: string, payload: string, source: string, dedupeKey: string | null): EnqueueResult => {
+    const existing = dedupeKey ? (q.byKey.get(dedupeKey) as TaskRow | undefined) : undefined;
+    if (existing) return { row: existing, duplicate: true };
+    return { row: insertRow(agent, payload, 1, null, null, source, dedupeKey), duplicate: false };
+  });
+  const retry = db.transaction((id: string): TaskRow => {
+    const fresh = q.byId.get(id) as TaskRow;
+    if (fresh.retried_as) return q.byId.get(fresh.retried_as) as TaskRow;
+    const next = insertRow(fresh.agent, fresh.payload, fresh.attempt + 1, fresh.root_id, fresh.id, fresh.source, null);
+    q.linkRetry.run(next.id, fresh.id);
+    return next;
+  });
+  const crashRunning = db.transaction((): string[] => {
+    const ids = (q.runningIds.all() as { id: string }[]).map((r) => r.id);
+    q.crashAll.run(iso());
+    return ids;
+  });
+  let closed = false;
+
+  return {
+    enqueue: async (task) => enqueue(task.agent, JSON.stringify(task.payload ?? null), task.source ?? 'http', task.dedupeKey ?? null),
+    get: async (id) => q.byId.get(id) as TaskRow | undefined,
+    list: async (status, limit = 1_000_000) => q.byStatus.all(status, limit) as TaskRow[],
+    claim: async (id) => (q.claim.run(iso(), id).changes === 1 ? (q.byId.get(id) as TaskRow) : undefined),
+    setPid: async (id, pid, pidStart) => {
+      q.pidSet.run(pid, pidStart, id);
+    },
+    finish: async (id, end) => q.toEnd.run(end.status, end.reason, end.exitCode, end.output ?? null, iso(), id).changes === 1,
+    endQueued: async (id, status, reason) => q.queuedEnd.run(status, reason, iso(), id).changes === 1,
+    retry: async (row) => retry(row.id),
+    crashRunning: async () => crashRunning(),
+    listRetryable: async () => q.retryable.all() as TaskRow[],
+    counts: async () => {
+      const out = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
+      for (const r of q.countAll.all() as { status: TaskStatus; n: number }[]) out[r.status] = r.n;
+      return out;
+    },
+    syncAgents: async (specs): Promise<AgentSync> => agents.sync(specs, iso()),
+    listAgents: async (): Promise<AgentRow[]> => agents.list(),
+    ping: async () => (q.ping.get() as { ok: number }).ok === 1,
+    compact: async (mode = 'full') => {
+      db.pragma(`wal_checkpoint(${mode === 'idle' ? 'PASSIVE' : 'TRUNCATE'})`);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+// Every statement the store runs, prepared once.
+function statements(db: Database) {
+  return {
+    nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM task_history'),
+    insert: db.prepare(`INSERT INTO task_history (id, root_id, agent, payload, status, attempt, retry_of, source, dedupe_key, seq, created_at)
+      VALUES (@id, @root_id, @agent, @payload, 'queued', @attempt, @retry_of, @source, @dedupe_key, @seq, @created_at)`),
+    byId: db.prepare('SELECT * FROM task_history WHERE id = ?'),
+    byKey: db.prepare('SELECT * FROM task_history WHERE dedupe_key = ?'),
+    byStatus: db.prepare('SELECT * FROM task_history WHERE status = ? ORDER BY seq LIMIT ?'),
+    claim: db.prepare("UPDATE task_history SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'"),
+    pidSet: db.prepare('UPDATE task_history SET pid = ?, pid_start = ? WHERE id = ?'),
+    toEnd: db.prepare("UPDATE task_history SET status = ?, reason = ?, exit_code = ?, output = ?, ended_at = ? WHERE id = ? AND status = 'running'"),
+    queuedEnd: db.prepare("UPDATE task_history SET status = ?, reason = ?, ended_at = ? WHERE id = ? AND status = 'queued'"),
+    linkRetry: db.prepare('UPDATE task_history SET retried_as = ? WHERE id = ? AND retried_as IS NULL'),
+    runningIds: db.prepare("SELECT id FROM task_history WHERE status = 'running'"),
+    crashAll: db.prepare("UPDATE task_history SET status = 'crashed', reason = 'crash', ended_at = ? WHERE status = 'running'"),
+    retryable: db.prepare(`SELECT * FROM task_history WHERE retried_as IS NULL
+      AND (status = 'crashed' OR (status = 'cancelled' AND reason = 'shutdown')) ORDER BY seq`),
+    countAll: db.prepare('SELECT status, COUNT(*) AS n FROM task_history GROUP BY status'),
+    ping: db.prepare('SELECT 1 AS ok'),
+  };
+}

@@ -1,0 +1,109 @@
+// The task store port's contract: every backend runs these against its own implementation.
+import { describe, expect, it } from 'vitest';
+import type { TaskStore } from '../../src/tasks/store.js';
+import { TASK_STATUSES } from '../../src/vocabulary.js';
+
+/** Run the port's contract against the backend `open` makes (a fresh, empty store per call). */
+export function describeTaskStore(backend: string, open: () => Promise<TaskStore>): void {
+  describe(`TaskStore contract: ${backend}`, () => {
+    const running = async (store: TaskStore, agent = 'a') => {
+      const { row } = await store.enqueue({ agent, payload: 1 });
+      await store.claim(row.id);
+      return row;
+    };
+
+    it('enqueues, claims once, records the pid and finishes once', async () => {
+      const store = await open();
+      const { row, duplicate } = await store.enqueue({ agent: 'dev-default', payload: { a: 1 } });
+      expect(duplicate).toBe(false);
+      expect(row).toMatchObject({ status: 'queued', attempt: 1, agent: 'dev-default', source: 'http', root_id: row.id });
+      expect(JSON.parse(row.payload)).toEqual({ a: 1 });
+      expect(await store.claim(row.id)).toMatchObject({ id: row.id, status: 'running' });
+      expect(await store.claim(row.id)).toBeUndefined();
+      await store.setPid(row.id, 42, 7);
+      expect(await store.finish(row.id, { status: 'succeeded', reason: null, exitCode: 0, output: 'ok' })).toBe(true);
+      expect(await store.finish(row.id, { status: 'failed', reason: 'x', exitCode: 1 })).toBe(false);
+      expect(await store.get(row.id)).toMatchObject({ status: 'succeeded', exit_code: 0, pid: 42, pid_start: 7, output: 'ok' });
+      expect((await store.get(row.id))?.ended_at).not.toBeNull();
+      await store.close();
+    });
+
+    it('returns the same row for a replayed dedupe key', async () => {
+      const store = await open();
+      const a = await store.enqueue({ agent: 'x', payload: 1, dedupeKey: 'k', source: 'webhook' });
+      const b = await store.enqueue({ agent: 'x', payload: 2, dedupeKey: 'k', source: 'webhook' });
+      expect(b).toEqual({ row: a.row, duplicate: true });
+      await store.close();
+    });
+
+    it('ends a queued task only while it is queued', async () => {
+      const store = await open();
+      const { row } = await store.enqueue({ agent: 'a', payload: null });
+      expect(await store.endQueued(row.id, 'cancelled', 'user')).toBe(true);
+      expect(await store.endQueued(row.id, 'failed', 'x')).toBe(false);
+      expect(await store.claim(row.id)).toBeUndefined();
+      expect(await store.get(row.id)).toMatchObject({ status: 'cancelled', reason: 'user' });
+      await store.close();
+    });
+
+    it('lists by status oldest first, with a limit, and counts every status', async () => {
+      const store = await open();
+      const ids = [];
+      for (let i = 0; i < 3; i++) ids.push((await store.enqueue({ agent: 'a', payload: i })).row.id);
+      await store.claim(ids[1] ?? '');
+      expect((await store.list('queued')).map((r) => r.id)).toEqual([ids[0], ids[2]]);
+      expect((await store.list('queued', 1)).map((r) => r.id)).toEqual([ids[0]]);
+      const counts = await store.counts();
+      expect(Object.keys(counts).sort()).toEqual([...TASK_STATUSES].sort());
+      expect(counts).toMatchObject({ queued: 2, running: 1, succeeded: 0 });
+      await store.close();
+    });
+
+    it('crashes running rows and lists crashed and shutdown-cancelled rows for retry, once each', async () => {
+      const store = await open();
+      const crashed = await running(store);
+      const shut = await running(store);
+      await store.finish(shut.id, { status: 'cancelled', reason: 'shutdown', exitCode: null });
+      const user = await running(store);
+      await store.finish(user.id, { status: 'cancelled', reason: 'user', exitCode: null });
+      expect(await store.crashRunning()).toEqual([crashed.id]);
+      expect(await store.get(crashed.id)).toMatchObject({ status: 'crashed', reason: 'crash' });
+      expect((await store.listRetryable()).map((r) => r.id)).toEqual([crashed.id, shut.id]);
+      const next = await store.retry(shut);
+      expect(next).toMatchObject({ status: 'queued', attempt: 2, retry_of: shut.id, root_id: shut.id, agent: shut.agent });
+      expect(await store.retry(shut)).toEqual(next);
+      expect(await store.get(shut.id)).toMatchObject({ retried_as: next.id });
+      expect((await store.listRetryable()).map((r) => r.id)).toEqual([crashed.id]);
+      expect(await store.crashRunning()).toEqual([]);
+      await store.close();
+    });
+
+    it('syncs the agents table, bumps updated_at only on a spec change, and fails queued tasks of removed agents', async () => {
+      const store = await open();
+      const gone = (await store.enqueue({ agent: 'old-agent', payload: 1 })).row;
+      const kept = (await store.enqueue({ agent: 'dev-2', payload: 1 })).row;
+      const first = await store.syncAgents([
+        { name: 'dev-default', type: 'dev', mode: 'process', spec: 's1' },
+        { name: 'dev-2', type: 'dev', mode: 'container', spec: 's1' },
+      ]);
+      expect(first.agents.map((a) => [a.name, a.mode])).toEqual([['dev-2', 'container'], ['dev-default', 'process']]);
+      expect(first.orphaned).toEqual([gone.id]);
+      expect(await store.get(gone.id)).toMatchObject({ status: 'failed', reason: 'unknown-agent' });
+      expect(await store.get(kept.id)).toMatchObject({ status: 'queued' });
+      const again = await store.syncAgents([{ name: 'dev-2', type: 'dev', mode: 'container', spec: 's1' }]);
+      expect(again.agents.map((a) => a.name)).toEqual(['dev-2']);
+      expect(again.agents[0]?.updated_at).toBe(first.agents[0]?.updated_at);
+      expect(await store.listAgents()).toEqual(again.agents);
+      await store.close();
+    });
+
+    it('answers ping, compacts in both modes, and closes idempotently', async () => {
+      const store = await open();
+      expect(await store.ping()).toBe(true);
+      await store.compact('idle');
+      await store.compact('full');
+      await store.close();
+      await store.close();
+    });
+  });
+}
