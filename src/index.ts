@@ -1,78 +1,36 @@
 /**
- * hooksctl public API: explicit named exports only.
+ * `hooksctl`: what a service embedding the toolkit needs: errors and exit codes, the injected
+ * runtime types, sd_notify(3), the journal logger with SHUTDOWN_PHASE=, the watchdog and the
+ * EXTEND_TIMEOUT_USEC extender, the drain coordinator and its budget, the child-process
+ * supervisor, and `hooksctl serve` itself ({@link runService}, with its config loader).
+ *
+ * Everything else lives under an area subpath: `hooksctl/systemd`, `hooksctl/shutdown`,
+ * `hooksctl/supervisor`, `hooksctl/tasks`, `hooksctl/containers`, `hooksctl/worker`.
+ * Explicit named exports only.
  */
-export { ExitCode, HooksError, isHooksError, ERROR_CODES } from './errors.js';
-export type { ExitCodeValue, HooksErrorOptions, ErrorCode } from './errors.js';
+export { ExitCode, HooksError, isHooksError } from './errors.js';
+export type { ErrorCode, ExitCodeValue, HooksErrorOptions } from './errors.js';
 export { systemClock } from './runtime.js';
 export type { Clock, Env, Exit, Runtime, SignalSource, TextSink } from './runtime.js';
-export { loadConfig, parseConfig } from './config/load.js';
-export type { ConfigSource, LoadConfigOptions, LoadedConfig } from './config/load.js';
-export { configSchema, NAME_PATTERN } from './config/schema.js';
-export type { AgentType, Config } from './config/schema.js';
-export { defaultConfig, exampleAgentPath } from './config/defaults.js';
-export { listInstances } from './config/instances.js';
-export type { AgentInstance } from './config/instances.js';
-export { formatTimespan, parseTimespan, parseTimespanMs } from './systemd/timespan.js';
-export { createNotifier, formatNotify, sanitizeStatus } from './systemd/notify.js';
+export { realTimers } from './systemd/timers.js';
+export type { Timers } from './systemd/timers.js';
+export { createNotifier } from './systemd/notify.js';
 export type { Notifier, NotifierOptions, NotifyFields, NotifyResult } from './systemd/notify.js';
+export { createJournalLogger } from './systemd/journal.js';
+export type { JournalFieldValue, JournalLogger, JournalLoggerOptions, JournalPriority, LogEntry, ShutdownPhase } from './systemd/journal.js';
 export { startWatchdog, watchdogUsec } from './systemd/watchdog.js';
 export type { WatchdogHandle, WatchdogOptions } from './systemd/watchdog.js';
 export { startExtender } from './systemd/extend.js';
 export type { ExtenderHandle, ExtenderOptions } from './systemd/extend.js';
-export { createJournalLogger, encodeJournalFields, isValidFieldName } from './systemd/journal.js';
-export type { JournalLogger, JournalLoggerOptions, LogEntry, ShutdownPhase, JournalPriority } from './systemd/journal.js';
-export { MESSAGE_IDS, catalogPath, renderCatalog } from './systemd/catalog.js';
-export type { CatalogStep } from './systemd/catalog.js';
-export { realTimers } from './systemd/timers.js';
-export type { Timers } from './systemd/timers.js';
-export { runSupervised, spawnSupervised, validateRunOptions, DEFAULT_WAIT_DELAY_MS, isAlive, processStartTime, readProcStat, parseProcStat, processGroupExists, groupOwnership, signalGroup, findDeadTasks, reapOnce, startReaper } from './supervisor/index.js';
-export type { RunOptions, Outcome, OutcomeDetails, OutcomeKind, OutcomePhases, SupervisedProcess, ProcStat, GroupSignalResult, FindDeadTasksOptions, ReapableTask, ReaperOptions } from './supervisor/index.js';
-export { installExitGuard, signalExitCode, startDeadmanThread, flushStreams, isGuardEnabled, WORKER_GUARD_ENV } from './worker/index.js';
-export type { ExitGuardOptions, Deadman, DeadmanThreadOptions } from './worker/index.js';
-export { openTaskStore } from './tasks/open-store.js';
-export { openSqliteStore } from './tasks/sqlite/store.js';
-export type { TaskStore, NewTask, TaskEnd, EnqueueResult, AgentRow, AgentSpec, AgentSync } from './tasks/store.js';
-export { recoverAtBoot } from './tasks/recovery.js';
-export type { RecoveryReport } from './tasks/recovery.js';
-export { createDispatcher } from './tasks/dispatcher.js';
-export type { Dispatcher, DispatcherOptions, DispatchEvent, TaskRunner, RunContext } from './tasks/dispatcher.js';
-export { TASK_STATUSES, END_STATUSES, SHUTDOWN_PHASES } from './vocabulary.js';
-export type { TaskStatus, EndStatus } from './vocabulary.js';
-export type { TaskRow, TaskView } from './tasks/types.js';
 export { createDrain } from './shutdown/drain.js';
-export type { Drain, DrainDeps, DrainableWork, BusyTask, SettledTask, DrainReport, PhaseLog, Extension } from './shutdown/drain.js';
+export type { BusyTask, Drain, DrainableWork, DrainDeps, DrainReport, Extension, PhaseLog, SettledTask } from './shutdown/drain.js';
 export type { DrainState } from './shutdown/state.js';
-export { buildTimelines, formatTimeline } from './shutdown/phases.js';
-export type { ShutdownTimeline, PhaseTask } from './shutdown/phases.js';
-export { buildServer } from './server/app.js';
-export type { ServerDeps, Health } from './server/deps.js';
-export { verifySignature, signBody } from './server/signature.js';
-export type { SignatureCheck } from './server/signature.js';
-export { readWebhook } from './server/webhook-event.js';
+export { checkBudget, hardCapMs, planDrain, requiredTimeoutStopMs, resolveTimeoutStopMs, tailMs } from './shutdown/budget.js';
+export type { BudgetFinding, BudgetInput, DrainPlan } from './shutdown/budget.js';
+export { runSupervised, spawnSupervised } from './supervisor/index.js';
+export type { Outcome, OutcomeDetails, OutcomeKind, OutcomePhases, RunOptions, SupervisedProcess } from './supervisor/index.js';
+export { loadConfig, parseConfig } from './config/load.js';
+export type { ConfigSource, LoadConfigOptions, LoadedConfig } from './config/load.js';
+export type { Config } from './config/schema.js';
 export { runService } from './service/index.js';
 export type { ServiceOptions } from './service/index.js';
-export { budgetFromConfig, checkBudget, planDrain, planDrainFromConfig, requiredTimeoutStopMs, hardCapMs, resolveTimeoutStopMs, tailMs } from './shutdown/budget.js';
-export type { BudgetInput, BudgetFinding, DrainPlan } from './shutdown/budget.js';
-export { parseUnit, serializeUnit, listValues, lastValue, assignmentsOf } from './systemd/unit-file.js';
-export type { UnitFile, UnitEntry } from './systemd/unit-file.js';
-export { generateUnit } from './systemd/unit-generate.js';
-export type { GenerateUnitOptions } from './systemd/unit-generate.js';
-export { validateUnitText } from './systemd/unit-validate.js';
-export type { UnitFinding, ValidateUnitOptions } from './systemd/unit-validate.js';
-export { checkUnitFile, startAnalysis } from './systemd/unit-check.js';
-export type { UnitCheckReport } from './systemd/unit-check.js';
-export { quoteExecArg, quoteEnvironment, formatExecLine } from './systemd/unit-quote.js';
-export { parseExecLine } from './systemd/exec-line.js';
-export type { ExecLine } from './systemd/exec-line.js';
-export { createEngine } from './containers/engine.js';
-export type { ContainerEngine, EngineResult, EngineCallOptions, EngineTrace, CreateEngineOptions } from './containers/engine.js';
-export { containerName, configHash, LABEL_SERVICE, LABEL_INSTANCE, LABEL_HASH } from './containers/labels.js';
-export { reconcile } from './containers/apply.js';
-export type { ReconcileResult, ReconcileOptions } from './containers/apply.js';
-export { planReconcile } from './containers/reconcile.js';
-export type { ReconcileAction } from './containers/reconcile.js';
-export { containersDown } from './containers/down.js';
-export type { DownResult, DownAction } from './containers/down.js';
-export { containerTaskCommand, ensureContainerRunning, taskPidFile } from './containers/dispatch.js';
-export { killTaskInContainer } from './containers/orphan-guard.js';
-export type { KillTaskResult } from './containers/orphan-guard.js';

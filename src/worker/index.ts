@@ -1,4 +1,10 @@
-/** The worker exit guard and its parts. */
+/**
+ * `hooksctl/worker`: the exit guard for a task process run by the supervisor.
+ *
+ * On SIGTERM/SIGHUP (signal(7)) the guard runs cleanup under a deadline, flushes stdio and exits
+ * 128 + signo even when handles keep the event loop alive; a deadman thread SIGKILLs a main
+ * thread that hangs. Opt-in through `HOOKS_WORKER_GUARD=1`, which the supervisor sets.
+ */
 export { installExitGuard, signalExitCode } from './exit-guard.js';
 export type { ExitGuardOptions } from './exit-guard.js';
 export { startDeadmanThread } from './deadman.js';

@@ -1,0 +1,35 @@
+/**
+ * `hooksctl/systemd`: talking to systemd from a service, and the unit-file model.
+ *
+ * - sd_notify(3): {@link createNotifier} (READY=1, STOPPING=1, STATUS=, EXTEND_TIMEOUT_USEC=, WATCHDOG=1).
+ * - sd_watchdog_enabled(3): {@link startWatchdog} keepalive gated on a health check.
+ * - EXTEND_TIMEOUT_USEC= (sd_notify(3)) against TimeoutStopSec= (systemd.service(5)): {@link startExtender}.
+ * - sd_journal_print(3) / systemd.journal-fields(7): {@link createJournalLogger} with SHUTDOWN_PHASE= and
+ *   the catalog's MESSAGE_IDs (journalctl(1) `-x`, sd-id128(3)).
+ * - systemd.time(7): time spans.
+ * - systemd.syntax(7), systemd.unit(5), systemd.service(5): a lossless unit-file model, a generator
+ *   for `hooksctl serve` units, a validator, and Exec*= quoting/parsing.
+ */
+export { createNotifier, formatNotify, sanitizeStatus } from './notify.js';
+export type { Notifier, NotifierOptions, NotifyFields, NotifyResult } from './notify.js';
+export { startWatchdog, watchdogUsec } from './watchdog.js';
+export type { WatchdogHandle, WatchdogOptions } from './watchdog.js';
+export { startExtender } from './extend.js';
+export type { ExtenderHandle, ExtenderOptions } from './extend.js';
+export { createJournalLogger, encodeJournalFields, isValidFieldName } from './journal.js';
+export type { JournalFieldValue, JournalLogger, JournalLoggerOptions, JournalPriority, LogEntry, ShutdownPhase } from './journal.js';
+export { MESSAGE_IDS, catalogPath, renderCatalog } from './catalog.js';
+export type { CatalogStep } from './catalog.js';
+export type { Timers } from './timers.js';
+export { formatTimespan, parseTimespan, parseTimespanMs } from './timespan.js';
+export { parseUnit, serializeUnit, assignmentsOf, lastValue, listValues } from './unit-file.js';
+export type { AssignmentEntry, InvalidEntry, SectionEntry, TriviaEntry, UnitEntry, UnitFile } from './unit-file.js';
+export { generateUnit } from './unit-generate.js';
+export type { GenerateUnitOptions } from './unit-generate.js';
+export { validateUnitText } from './unit-validate.js';
+export type { UnitFinding, ValidateUnitOptions } from './unit-validate.js';
+export { checkUnitFile } from './unit-check.js';
+export type { CheckUnitOptions, UnitCheckReport } from './unit-check.js';
+export { formatExecLine, quoteEnvironment, quoteExecArg } from './unit-quote.js';
+export { parseExecLine } from './exec-line.js';
+export type { ExecLine } from './exec-line.js';
