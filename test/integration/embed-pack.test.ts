@@ -54,7 +54,7 @@ describe('the packed package', () => {
     expect(keys['hooksctl/shutdown']).toEqual(expect.arrayContaining(['createDrain', 'planDrain', 'checkBudget', 'buildTimelines']));
     expect(keys['hooksctl/supervisor']).toEqual(expect.arrayContaining(['runSupervised', 'spawnSupervised', 'isAlive', 'processStartTime', 'startReaper']));
     expect(keys['hooksctl/supervisor']).not.toContain('parseProcStat');
-    expect(keys['hooksctl/tasks']).toEqual(expect.arrayContaining(['openDatabase', 'createTaskStore', 'createDispatcher', 'recoverAtBoot']));
+    expect(keys['hooksctl/tasks']).toEqual(expect.arrayContaining(['openTaskStore', 'openSqliteStore', 'createDispatcher', 'recoverAtBoot', 'TASK_STATUSES']));
     expect(keys['hooksctl/tasks']).not.toContain('migrate');
     expect(keys['hooksctl/containers']).toEqual(expect.arrayContaining(['createEngine', 'reconcile', 'planReconcile', 'containersDown']));
     expect(keys['hooksctl/worker']).toEqual(expect.arrayContaining(['installExitGuard', 'startDeadmanThread']));
