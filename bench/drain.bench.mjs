@@ -9,7 +9,7 @@ import { openSqliteStore } from '../dist/tasks/sqlite/store.js';
 import { createDispatcher } from '../dist/tasks/dispatcher.js';
 import { createDrain } from '../dist/shutdown/drain.js';
 import { planDrain } from '../dist/shutdown/budget.js';
-import { realTimers } from '../dist/systemd/timers.js';
+import { realTimers } from '../dist/timers.js';
 import { buildServer } from '../dist/server/app.js';
 import { createSseHub } from '../dist/server/sse-hub.js';
 import { systemClock } from '../dist/runtime.js';

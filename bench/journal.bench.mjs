@@ -41,8 +41,8 @@ if (!existsSync(SOCKET)) {
   process.exit(runInSandbox());
 }
 
-const { createJournalLogger, encodeJournalFields } = await import('../dist/systemd/journal.js');
-const { MESSAGE_IDS } = await import('../dist/systemd/catalog.js');
+const { createJournalLogger, encodeJournalFields } = await import('../dist/systemd/journal/journal.js');
+const { MESSAGE_IDS } = await import('../dist/systemd/journal/catalog.js');
 const binding = createRequire(import.meta.url)('systemd-journald/build/Release/journal_send.node');
 
 const IDENT = `hooksctl-bench-${process.pid}`;

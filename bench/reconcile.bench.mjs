@@ -1,7 +1,7 @@
 // bench/reconcile: a no-op agents-sync pass over 20 instances (one ps + one batched inspect)
 // against the anchor, a naive loop that inspects each container on its own, in the same run.
 // Reports engine calls (target <= 2) and median wall time as a ratio to the anchor. Needs root.
-import { reconcile } from '../dist/containers/apply.js';
+import { reconcile } from '../dist/containers/reconcile.js';
 import { containerName } from '../dist/containers/labels.js';
 import { createEngine } from '../dist/containers/engine.js';
 import { CLIENT, IMAGE, privateDockerd } from './dockerd.mjs';

@@ -11,7 +11,7 @@ import { interleave, median, report } from './lib.mjs';
 import { timeCommand } from './lib.mjs';
 import { defaultConfig } from '../dist/config/defaults.js';
 import { parseConfig } from '../dist/config/load.js';
-import { generateUnit } from '../dist/systemd/unit-generate.js';
+import { generateUnit } from '../dist/systemd/unit/generate.js';
 
 const bin = fileURLToPath(new URL('../bin/hooksctl', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hooks-bench-validate-'));

@@ -1,5 +1,5 @@
 /** Event-loop lag: how late a periodic timer fires. Feeds the watchdog's health check. */
-import type { Timers } from './systemd/timers.js';
+import type { Timers } from './timers.js';
 
 /** A running lag monitor. */
 export interface LagMonitor {

@@ -8,7 +8,7 @@ import { desiredContainers } from './desired.js';
 import type { ContainerEngine } from './engine.js';
 import { mapLimit } from './limit.js';
 import { observeFleet } from './observe.js';
-import type { ObservedContainer } from './reconcile.js';
+import type { ObservedContainer } from './reconcile-plan.js';
 
 /** What containers-down did for one container: `absent` when a desired instance has none. */
 export type DownAction = 'stopped' | 'already-stopped' | 'absent';

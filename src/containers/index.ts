@@ -10,10 +10,10 @@
 export { createEngine } from './engine.js';
 export type { ContainerEngine, CreateEngineOptions, EngineCallOptions, EngineResult, EngineTrace } from './engine.js';
 export { configHash, containerName, LABEL_HASH, LABEL_INSTANCE, LABEL_SERVICE } from './labels.js';
-export { reconcile } from './apply.js';
-export type { ReconcileOptions, ReconcileResult } from './apply.js';
-export { planReconcile } from './reconcile.js';
-export type { ReconcileAction } from './reconcile.js';
+export { reconcile } from './reconcile.js';
+export type { ReconcileOptions, ReconcileResult } from './reconcile.js';
+export { planReconcile } from './reconcile-plan.js';
+export type { ReconcileAction } from './reconcile-plan.js';
 export { containersDown } from './down.js';
 export type { ContainersDownOptions, DownAction, DownResult } from './down.js';
 export { killTaskInContainer } from './orphan-guard.js';

@@ -1,7 +1,7 @@
 /** Reading the fleet: one `ps` (by service label) and one batched `inspect`, never a call per container. */
 import type { ContainerEngine } from './engine.js';
 import { LABEL_SERVICE } from './labels.js';
-import { toObserved, type ObservedContainer } from './reconcile.js';
+import { toObserved, type ObservedContainer } from './reconcile-plan.js';
 
 /** Every container labelled with `serviceName`, in two engine calls at most (one when there are none). */
 export async function observeFleet(engine: ContainerEngine, serviceName: string, signal?: AbortSignal): Promise<ObservedContainer[]> {

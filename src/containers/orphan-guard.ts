@@ -8,7 +8,7 @@
  * exec'd process leads one). The image needs a POSIX `sh` with kill, sleep, cat, tr, grep, sed, cut.
  */
 import type { ContainerEngine } from './engine.js';
-import { taskPidFile } from './dispatch.js';
+import { taskPidFile } from './task-exec.js';
 
 /** What the guard found and did. */
 export interface KillTaskResult {

@@ -1,92 +1,86 @@
 /**
- * The reconcile decision table, as a pure function: desired containers plus what the engine
- * holds give exactly one action per instance. No I/O here; apply.ts carries the plan out.
- *
- * | found                                   | matching | running | action      | engine calls          |
- * |-----------------------------------------|----------|---------|-------------|-----------------------|
- * | absent                                  | -        | -       | `created`   | run -d (create+start) |
- * | present                                 | yes      | yes     | `unchanged` | none                  |
- * | present                                 | yes      | no      | `started`   | start                 |
- * | present                                 | yes      | paused  | `started`   | unpause               |
- * | present                                 | no       | any     | `recreated` | stop -t, rm, run -d   |
- * | labelled, instance no longer desired    | -        | any     | `removed`   | stop -t, rm           |
- * | labelled, a second one for an instance  | -        | any     | `removed`   | stop -t, rm           |
- *
- * "matching" means the container's config-hash label and its name equal the desired ones.
- * "running" comes from inspect: State.Running (restarting counts as running), or paused.
+ * Reconcile: observe the fleet (one list, one batched inspect), plan with the decision table
+ * (reconcile.ts), then carry out each step. A failure on one instance is reported on its
+ * result and the others still converge.
  */
-import type { DesiredContainer } from './desired.js';
-import type { InspectedContainer } from './inspect-json.js';
-import { LABEL_HASH, LABEL_INSTANCE } from './labels.js';
+import type { AgentInstance } from '../config/instances.js';
+import { desiredContainers, runArgs, type DesiredContainer } from './desired.js';
+import type { ContainerEngine } from './engine.js';
+import { mapLimit } from './limit.js';
+import { observeFleet } from './observe.js';
+import { planReconcile, type PlanStep, type ReconcileAction } from './reconcile-plan.js';
 
-/** What reconcile did (or, in a dry run, would do) for one instance. */
-export type ReconcileAction = 'created' | 'unchanged' | 'started' | 'recreated' | 'removed';
-
-/** The running column of the table. */
-export type RunState = 'running' | 'stopped' | 'paused';
-
-/** A managed container as the engine reports it. */
-export interface ObservedContainer {
-  /** Container ID. */
-  id: string;
-  /** Container name. */
-  name: string;
-  /** The instance label, or null when missing. */
-  instance: string | null;
-  /** The config-hash label, or null when missing. */
-  hash: string | null;
-  /** Running, stopped or paused. */
-  state: RunState;
-  /** When it was last started (engine string). */
-  startedAt: string;
-}
-
-/** One step of a plan. */
-export interface PlanStep {
-  /** The instance (for removals: the container's instance label, else its name). */
+/** The outcome for one instance. */
+export interface ReconcileResult {
+  /** The instance name. */
   instance: string;
   /** The container name. */
   container: string;
-  /** The action. */
+  /** The action taken (or planned, in a dry run). */
   action: ReconcileAction;
-  /** The desired container (absent for removals). */
-  desired?: DesiredContainer;
-  /** The existing container (absent for creations). */
-  observed?: ObservedContainer;
+  /** Why the action failed; absent on success. */
+  error?: string;
 }
 
-/** Turn an inspected container into the table's view of it. */
-export function toObserved(c: InspectedContainer): ObservedContainer {
-  const state: RunState = c.paused ? 'paused' : c.running || c.status === 'restarting' ? 'running' : 'stopped';
-  return { id: c.id, name: c.name, instance: c.labels[LABEL_INSTANCE] ?? null, hash: c.labels[LABEL_HASH] ?? null, state, startedAt: c.startedAt };
+/** Inputs to {@link reconcile}. */
+export interface ReconcileOptions {
+  /** The engine port. */
+  engine: ContainerEngine;
+  /** The service name (label value and container name prefix). */
+  serviceName: string;
+  /** The agent instances (desired state); process-mode ones are ignored. */
+  instances: readonly AgentInstance[];
+  /** Plan only: report the actions without changing anything. */
+  dryRun?: boolean;
+  /** Grace for `stop -t` before a recreate or removal, in seconds (default 10). */
+  stopTimeoutSec?: number;
+  /** How many instances to change at once (default 4). */
+  concurrency?: number;
+  /** Cancels the pass between and during engine calls. */
+  signal?: AbortSignal;
 }
 
-/** Apply the decision table: desired steps in the desired order, then removals in name order. */
-export function planReconcile(desired: readonly DesiredContainer[], observed: readonly ObservedContainer[]): PlanStep[] {
-  const byInstance = new Map<string, ObservedContainer>();
-  const extras: ObservedContainer[] = [];
-  for (const o of [...observed].sort(preferDesiredName(desired))) {
-    if (o.instance !== null && !byInstance.has(o.instance)) byInstance.set(o.instance, o);
-    else extras.push(o);
+/** Converge the containers to the desired state; throws only when the engine is unreachable. */
+export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult[]> {
+  const desired = desiredContainers(opts.serviceName, opts.instances);
+  const plan = planReconcile(desired, await observeFleet(opts.engine, opts.serviceName, opts.signal));
+  if (opts.dryRun) return plan.map(({ instance, container, action }) => ({ instance, container, action }));
+  return mapLimit(plan, opts.concurrency ?? 4, (step) => applyStep(opts, step));
+}
+
+// Carry out one step, turning a failure into the result's `error`.
+async function applyStep(opts: ReconcileOptions, step: PlanStep): Promise<ReconcileResult> {
+  const { instance, container, action } = step;
+  try {
+    await mutate(opts, step);
+    return { instance, container, action };
+  } catch (error) {
+    opts.signal?.throwIfAborted();
+    return { instance, container, action, error: (error as Error).message };
   }
-  const steps: PlanStep[] = desired.map((d) => {
-    const o = byInstance.get(d.instance);
-    byInstance.delete(d.instance);
-    return o === undefined ? { instance: d.instance, container: d.container, action: 'created', desired: d } : { instance: d.instance, container: d.container, action: decide(d, o), desired: d, observed: o };
-  });
-  const removals = [...byInstance.values(), ...extras].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const o of removals) steps.push({ instance: o.instance ?? o.name, container: o.name, action: 'removed', observed: o });
-  return steps;
 }
 
-// The table's row for a desired instance that has a container.
-function decide(d: DesiredContainer, o: ObservedContainer): ReconcileAction {
-  if (o.hash !== d.hash || o.name !== d.container) return 'recreated';
-  return o.state === 'running' ? 'unchanged' : 'started';
-}
-
-// Order so that, of two containers claiming one instance, the one with the desired name is kept.
-function preferDesiredName(desired: readonly DesiredContainer[]): (a: ObservedContainer, b: ObservedContainer) => number {
-  const names = new Set(desired.map((d) => d.container));
-  return (a, b) => Number(names.has(b.name)) - Number(names.has(a.name));
+// The engine calls of one row of the decision table.
+async function mutate(opts: ReconcileOptions, step: PlanStep): Promise<void> {
+  const { engine, signal } = opts;
+  const stopSec = opts.stopTimeoutSec ?? 10;
+  const o = step.observed;
+  switch (step.action) {
+    case 'unchanged':
+      return;
+    case 'started':
+      if (o?.state === 'paused') await engine.unpause(o.id, signal);
+      else await engine.start(o?.id ?? step.container, signal);
+      return;
+    case 'created':
+      await engine.runDetached(runArgs(step.desired as DesiredContainer), signal);
+      return;
+    case 'recreated':
+    case 'removed':
+      if (o !== undefined) {
+        if (o.state !== 'stopped') await engine.stop(o.id, stopSec, signal);
+        await engine.remove(o.id, signal);
+      }
+      if (step.action === 'recreated') await engine.runDetached(runArgs(step.desired as DesiredContainer), signal);
+  }
 }

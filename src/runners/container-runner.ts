@@ -6,7 +6,7 @@
  */
 import type { AgentInstance } from '../config/instances.js';
 import { containerName } from '../containers/labels.js';
-import { containerTaskCommand, ensureContainerRunning } from '../containers/dispatch.js';
+import { containerTaskCommand, ensureContainerRunning } from '../containers/task-exec.js';
 import type { ContainerEngine } from '../containers/engine.js';
 import { killTaskInContainer } from '../containers/orphan-guard.js';
 import type { Env } from '../runtime.js';

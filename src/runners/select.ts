@@ -6,7 +6,7 @@
 import type { AgentInstance } from '../config/instances.js';
 import type { Config } from '../config/schema.js';
 import type { Runtime } from '../runtime.js';
-import type { JournalLogger } from '../systemd/journal.js';
+import type { JournalLogger } from '../systemd/journal/journal.js';
 import type { TaskRunner } from '../tasks/dispatcher.js';
 import type { LeftoverKillers } from '../tasks/leftovers.js';
 import { createProcessRunner } from './process-runner.js';

@@ -5,7 +5,7 @@
 import { listInstances, type AgentInstance } from '../config/instances.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../runtime.js';
-import type { JournalLogger } from '../systemd/journal.js';
+import type { JournalLogger } from '../systemd/journal/journal.js';
 import { agentSpecs } from '../tasks/agents.js';
 import { stopLeftovers, type LeftoverKillers } from '../tasks/leftovers.js';
 import { openTaskStore } from '../tasks/open-store.js';

@@ -6,7 +6,7 @@ import type { Env } from '../runtime.js';
 import { buildServer } from '../server/app.js';
 import type { Health } from '../server/deps.js';
 import type { SseHub } from '../server/sse-hub.js';
-import type { JournalLogger } from '../systemd/journal.js';
+import type { JournalLogger } from '../systemd/journal/journal.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
 

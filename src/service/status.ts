@@ -1,5 +1,5 @@
 /** STATUS= for the service: the load line, sent only when it changes. */
-import type { Notifier } from '../systemd/notify.js';
+import type { Notifier } from '../systemd/notify/notify.js';
 
 /** STATUS= text for the current load. */
 export function describeLoad(running: number, queued: number): string {

@@ -4,7 +4,7 @@
  * extend mode waits while the extender keeps the stop deadline ahead of the tail.
  */
 import type { Clock } from '../runtime.js';
-import type { Timers } from '../systemd/timers.js';
+import type { Timers } from '../timers.js';
 import type { DrainPlan } from './budget.js';
 import type { DrainableWork } from './drain.js';
 

@@ -6,7 +6,7 @@
  * injected {@link Timers}, so the whole state machine runs on fake time in unit tests.
  */
 import type { Clock } from '../runtime.js';
-import type { Timers } from '../systemd/timers.js';
+import type { Timers } from '../timers.js';
 import type { DrainPlan } from './budget.js';
 import { describeDrain, plural } from './drain-text.js';
 import { canMove, type DrainState } from './state.js';

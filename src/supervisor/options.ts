@@ -70,7 +70,7 @@ export function validateRunOptions(options: RunOptions): HooksError | null {
 }
 
 /** The child's environment: the given env (or the parent's, when omitted) plus the worker-guard opt-in. */
-export function childEnv(env: RunOptions['env']): { env: Record<string, string | undefined>; extendEnv: boolean } {
+export function supervisedEnv(env: RunOptions['env']): { env: Record<string, string | undefined>; extendEnv: boolean } {
   if (env === undefined) return { env: { [WORKER_GUARD_ENV]: '1' }, extendEnv: true };
   return { env: { [WORKER_GUARD_ENV]: '1', ...env }, extendEnv: false };
 }

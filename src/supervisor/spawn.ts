@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { systemClock } from '../runtime.js';
 import { signalGroup } from './group.js';
-import { childEnv, DEFAULT_TAIL_CHARS, DEFAULT_WAIT_DELAY_MS, validateRunOptions, type RunOptions } from './options.js';
+import { supervisedEnv, DEFAULT_TAIL_CHARS, DEFAULT_WAIT_DELAY_MS, validateRunOptions, type RunOptions } from './options.js';
 import { notStarted, outcomeKind, type Outcome, type OutcomeKind, type Trigger } from './outcome.js';
 import { processStartTime } from './proc.js';
 import { TextTail } from './tail.js';
@@ -59,7 +59,7 @@ export function spawnSupervised(options: RunOptions): SupervisedProcess {
   if (invalid !== null) return unstarted({ type: 'spawn-failed', error: invalid.message }, 0);
   if (options.signal?.aborted === true) return unstarted({ type: 'cancelled', reason: abortReason(options.signal) }, 0);
   const [file = '', ...args] = options.command;
-  const { env, extendEnv } = childEnv(options.env);
+  const { env, extendEnv } = supervisedEnv(options.env);
   let child;
   try {
     child = execa(file, args, {

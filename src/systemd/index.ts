@@ -10,26 +10,26 @@
  * - systemd.syntax(7), systemd.unit(5), systemd.service(5): a lossless unit-file model, a generator
  *   for `hooksctl serve` units, a validator, and Exec*= quoting/parsing.
  */
-export { createNotifier, formatNotify, sanitizeStatus } from './notify.js';
-export type { Notifier, NotifierOptions, NotifyFields, NotifyResult } from './notify.js';
-export { startWatchdog, watchdogUsec } from './watchdog.js';
-export type { WatchdogHandle, WatchdogOptions } from './watchdog.js';
-export { startExtender } from './extend.js';
-export type { ExtenderHandle, ExtenderOptions } from './extend.js';
-export { createJournalLogger, encodeJournalFields, isValidFieldName } from './journal.js';
-export type { JournalFieldValue, JournalLogger, JournalLoggerOptions, JournalPriority, LogEntry, ShutdownPhase } from './journal.js';
-export { MESSAGE_IDS, catalogPath, renderCatalog } from './catalog.js';
-export type { CatalogStep } from './catalog.js';
-export type { Timers } from './timers.js';
+export { createNotifier, formatNotify, sanitizeStatus } from './notify/notify.js';
+export type { Notifier, NotifierOptions, NotifyFields, NotifyResult } from './notify/notify.js';
+export { startWatchdog, watchdogUsec } from './notify/watchdog.js';
+export type { WatchdogHandle, WatchdogOptions } from './notify/watchdog.js';
+export { startExtender } from './notify/extend.js';
+export type { ExtenderHandle, ExtenderOptions } from './notify/extend.js';
+export { createJournalLogger, encodeJournalFields, isValidFieldName } from './journal/journal.js';
+export type { JournalFieldValue, JournalLogger, JournalLoggerOptions, JournalPriority, LogEntry, ShutdownPhase } from './journal/journal.js';
+export { MESSAGE_IDS, catalogPath, renderCatalog } from './journal/catalog.js';
+export type { CatalogStep } from './journal/catalog.js';
+export type { Timers } from '../timers.js';
 export { formatTimespan, parseTimespan, parseTimespanMs } from './timespan.js';
-export { parseUnit, serializeUnit, assignmentsOf, lastValue, listValues } from './unit-file.js';
-export type { AssignmentEntry, InvalidEntry, SectionEntry, TriviaEntry, UnitEntry, UnitFile } from './unit-file.js';
-export { generateUnit } from './unit-generate.js';
-export type { GenerateUnitOptions } from './unit-generate.js';
-export { validateUnitText } from './unit-validate.js';
-export type { UnitFinding, ValidateUnitOptions } from './unit-validate.js';
-export { checkUnitFile } from './unit-check.js';
-export type { CheckUnitOptions, UnitCheckReport } from './unit-check.js';
-export { formatExecLine, quoteEnvironment, quoteExecArg } from './unit-quote.js';
-export { parseExecLine } from './exec-line.js';
-export type { ExecLine } from './exec-line.js';
+export { parseUnit, serializeUnit, assignmentsOf, lastValue, listValues } from './unit/file.js';
+export type { AssignmentEntry, InvalidEntry, SectionEntry, TriviaEntry, UnitEntry, UnitFile } from './unit/file.js';
+export { generateUnit } from './unit/generate.js';
+export type { GenerateUnitOptions } from './unit/generate.js';
+export { validateUnitText } from './unit/validate-text.js';
+export type { UnitFinding, ValidateUnitOptions } from './unit/validate-text.js';
+export { checkUnitFile } from './unit/check-file.js';
+export type { CheckUnitOptions, UnitCheckReport } from './unit/check-file.js';
+export { formatExecLine, quoteEnvironment, quoteExecArg } from './unit/quote.js';
+export { parseExecLine } from './unit/exec-line.js';
+export type { ExecLine } from './unit/exec-line.js';

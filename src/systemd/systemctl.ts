@@ -1,11 +1,9 @@
 /**
  * Wrappers around `systemctl [--user]`: daemon-reload, enable, start, show.
  * The environment is injected (XDG_RUNTIME_DIR/DBUS address decide which user manager answers).
- * They use node:child_process rather than execa: `validate-unit` runs these on every call and
- * importing execa alone costs ~90 ms of its start-up (see bench/validate).
  * See systemctl(1).
  */
-import { execFile } from 'node:child_process';
+import { runCommand, type CommandResult } from '../run-command.js';
 import type { Env } from '../runtime.js';
 
 /** Which manager to talk to. */
@@ -21,35 +19,7 @@ export interface ManagerOptions {
   signal?: AbortSignal;
 }
 
-/** The outcome of one command; a non-zero exit is a result, not an exception. */
-export interface CommandResult {
-  /** The exit code (127 when the program is missing). */
-  exitCode: number;
-  /** Captured stdout. */
-  stdout: string;
-  /** Captured stderr. */
-  stderr: string;
-}
-
-/** The injected Env as a plain record for a child process. */
-export function childEnv(env: Env): Record<string, string> {
-  const out: Record<string, string> = { SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' };
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
-}
-
-/** Run a program, never throwing on a non-zero exit or a missing binary. */
-export function runCommand(file: string, args: readonly string[], o: { env: Env; signal?: AbortSignal | undefined; timeoutMs?: number }): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    const child = execFile(file, [...args], { env: childEnv(o.env), maxBuffer: 16 * 1024 * 1024, ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}), ...(o.signal ? { signal: o.signal } : {}) }, (error, stdout, stderr) => {
-      const code = (error as NodeJS.ErrnoException | null)?.code;
-      if (code === 'ENOENT') resolve({ exitCode: 127, stdout: '', stderr: `${file}: not found` });
-      else if ((error as { killed?: boolean } | null)?.killed && o.timeoutMs) resolve({ exitCode: 124, stdout, stderr: `${file} timed out after ${o.timeoutMs} ms` });
-      else resolve({ exitCode: error === null ? 0 : typeof code === 'number' ? code : (child.exitCode ?? 1), stdout, stderr });
-    });
-    child.stdin?.end();
-  });
-}
+export type { CommandResult } from '../run-command.js';
 
 /** `systemctl [--user] <args...>`. */
 export function systemctl(args: readonly string[], o: ManagerOptions): Promise<CommandResult> {

@@ -1,6 +1,6 @@
 // Pure pieces of container dispatch and the guard: the exec argv, the PID file, output parsing, text lines.
 import { describe, expect, it } from 'vitest';
-import { containerTaskCommand, taskPidFile } from '../../src/containers/dispatch.js';
+import { containerTaskCommand, taskPidFile } from '../../src/containers/task-exec.js';
 import { describeEngineHost, isEngineUnavailable } from '../../src/containers/engine-errors.js';
 import { createEngine } from '../../src/containers/engine.js';
 import { anyFailed, formatFleetLines } from '../../src/containers/format.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentInstance } from '../../src/config/instances.js';
 import { desiredContainers, runArgs } from '../../src/containers/desired.js';
-import { planReconcile, toObserved, type ObservedContainer } from '../../src/containers/reconcile.js';
+import { planReconcile, toObserved, type ObservedContainer } from '../../src/containers/reconcile-plan.js';
 
 const type = (over: Partial<AgentInstance['type']> = {}): AgentInstance['type'] => ({ mode: 'container', command: ['agent'], image: 'img', env: { K: 'v' }, mounts: [], network: 'none', ...over });
 const instances: AgentInstance[] = [

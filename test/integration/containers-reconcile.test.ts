@@ -1,7 +1,7 @@
 // Reconcile against a real dockerd: created, unchanged (no container touched, ≤ 2 engine calls),
 // started, recreated, removed, one failing instance, and containers-down with pool members.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconcile } from '../../src/containers/apply.js';
+import { reconcile } from '../../src/containers/reconcile.js';
 import { containersDown } from '../../src/containers/down.js';
 import { createEngine, type EngineTrace } from '../../src/containers/engine.js';
 import { startDocker, type DockerSandbox } from '../harness/docker.js';

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogPath, MESSAGE_IDS } from '../../src/systemd/catalog.js';
+import { catalogPath, MESSAGE_IDS } from '../../src/systemd/journal/catalog.js';
 import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
 
 const LOGGER = fileURLToPath(new URL('../fixtures/sd-journal.mjs', import.meta.url));

@@ -2,7 +2,7 @@
 // inside), an empty assignment resetting a list, a repeated section, CRLF line ends and no final newline.
 import { describe, expect, it } from 'vitest';
 import { withSystemd } from '../harness/systemd.js';
-import { lastValue, listValues, parseUnit, serializeUnit } from '../../src/systemd/unit-file.js';
+import { lastValue, listValues, parseUnit, serializeUnit } from '../../src/systemd/unit/file.js';
 
 const TRICKY = [
   '[Unit]',

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
-import { generateUnit } from '../../src/systemd/unit-generate.js';
+import { generateUnit } from '../../src/systemd/unit/generate.js';
 import { parseConfig } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { planDrain, type BudgetInput, type DrainPlan } from '../../src/shutdown/budget.js';
 import { createDrain, type BusyTask, type DrainDeps, type DrainableWork, type SettledTask } from '../../src/shutdown/drain.js';
-import { startExtender } from '../../src/systemd/extend.js';
-import { createNotifier } from '../../src/systemd/notify.js';
+import { startExtender } from '../../src/systemd/notify/extend.js';
+import { createNotifier } from '../../src/systemd/notify/notify.js';
 import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import { createDispatcher, type TaskRunner } from '../../src/tasks/dispatcher.js';
 import { manualTime } from '../systemd/fake-timers.js';

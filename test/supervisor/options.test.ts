@@ -1,6 +1,6 @@
 // Run-option validation (messages name the option) and the child's environment.
 import { describe, expect, it } from 'vitest';
-import { childEnv, validateRunOptions } from '../../src/supervisor/options.js';
+import { supervisedEnv, validateRunOptions } from '../../src/supervisor/options.js';
 import { notStarted, outcomeKind } from '../../src/supervisor/outcome.js';
 
 describe('validateRunOptions', () => {
@@ -24,14 +24,14 @@ describe('validateRunOptions', () => {
   });
 });
 
-describe('childEnv', () => {
+describe('supervisedEnv', () => {
   it('inherits the parent env and adds the worker-guard opt-in when no env is given', () => {
-    expect(childEnv(undefined)).toEqual({ env: { HOOKS_WORKER_GUARD: '1' }, extendEnv: true });
+    expect(supervisedEnv(undefined)).toEqual({ env: { HOOKS_WORKER_GUARD: '1' }, extendEnv: true });
   });
 
   it('uses exactly the given env, where an explicit opt-in value wins', () => {
-    expect(childEnv({ PATH: '/bin' })).toEqual({ env: { HOOKS_WORKER_GUARD: '1', PATH: '/bin' }, extendEnv: false });
-    expect(childEnv({ HOOKS_WORKER_GUARD: '0' }).env).toEqual({ HOOKS_WORKER_GUARD: '0' });
+    expect(supervisedEnv({ PATH: '/bin' })).toEqual({ env: { HOOKS_WORKER_GUARD: '1', PATH: '/bin' }, extendEnv: false });
+    expect(supervisedEnv({ HOOKS_WORKER_GUARD: '0' }).env).toEqual({ HOOKS_WORKER_GUARD: '0' });
   });
 });
 

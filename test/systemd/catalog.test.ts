@@ -1,7 +1,7 @@
 // The message catalog: fixed 128-bit IDs, and the committed units/hooksctl.catalog matches them.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { catalogPath, MESSAGE_IDS, renderCatalog } from '../../src/systemd/catalog.js';
+import { catalogPath, MESSAGE_IDS, renderCatalog } from '../../src/systemd/journal/catalog.js';
 
 describe('message catalog', () => {
   it('has one distinct 128-bit lowercase hex ID per step', () => {

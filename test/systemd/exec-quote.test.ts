@@ -1,8 +1,8 @@
 // Quoting config values into a unit and reading Exec lines back: hostile strings survive or are rejected with exit 78.
 import { describe, expect, it } from 'vitest';
-import { parseExecLine } from '../../src/systemd/exec-line.js';
-import { formatExecLine, quoteEnvironment, quoteExecArg, quotePath, quotePathListItem } from '../../src/systemd/unit-quote.js';
-import { parseUnit, serializeUnit } from '../../src/systemd/unit-file.js';
+import { parseExecLine } from '../../src/systemd/unit/exec-line.js';
+import { formatExecLine, quoteEnvironment, quoteExecArg, quotePath, quotePathListItem } from '../../src/systemd/unit/quote.js';
+import { parseUnit, serializeUnit } from '../../src/systemd/unit/file.js';
 
 const HOSTILE = ['plain', 'with space', '100%', '%n%i', '$HOME', '${HOME}', '$$', 'a"b', "a'b", 'back\\slash', 'trailing\\', ';', '-dash', '', '[Install]', 'x=y', '\ttab', '#hash', 'üñí'];
 

@@ -1,7 +1,7 @@
 // Extend-timeout helper: first slice at once, slices only on progress, never past the cap.
 import { describe, expect, it } from 'vitest';
-import { createNotifier } from '../../src/systemd/notify.js';
-import { startExtender, type ExtenderOptions } from '../../src/systemd/extend.js';
+import { createNotifier } from '../../src/systemd/notify/notify.js';
+import { startExtender, type ExtenderOptions } from '../../src/systemd/notify/extend.js';
 import { manualTime } from './fake-timers.js';
 
 // An extender on manual time, recording [time, wire text] per notification.

@@ -1,6 +1,6 @@
 // A manual clock and timer source for the keepalive loops (vitest fake timers miss injected clocks).
 import type { Clock } from '../../src/runtime.js';
-import type { Timers } from '../../src/systemd/timers.js';
+import type { Timers } from '../../src/timers.js';
 
 /** A fake monotonic clock with timers that fire when `advance` passes their due time. */
 export function manualTime(): { clock: Clock; timers: Timers; advance(ms: number): Promise<void>; pending(): number } {

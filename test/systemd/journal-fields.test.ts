@@ -1,7 +1,7 @@
 // journald field-name rules and the exact KEY=value list handed to sd_journal_sendv.
 import { describe, expect, it } from 'vitest';
-import { encodeJournalFields, isValidFieldName } from '../../src/systemd/journal-fields.js';
-import { formatFallbackLine } from '../../src/systemd/journal-fallback.js';
+import { encodeJournalFields, isValidFieldName } from '../../src/systemd/journal/fields.js';
+import { formatFallbackLine } from '../../src/systemd/journal/fallback.js';
 
 describe('field names', () => {
   it.each(['MESSAGE', 'SHUTDOWN_PHASE', 'A', 'X9_', 'A'.repeat(64)])('accepts %s', (name) => expect(isValidFieldName(name)).toBe(true));

@@ -1,7 +1,7 @@
 // The journal logger against a recording transport and a recording stderr.
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_IDS } from '../../src/systemd/catalog.js';
-import { createJournalLogger, type JournalLoggerOptions } from '../../src/systemd/journal.js';
+import { MESSAGE_IDS } from '../../src/systemd/journal/catalog.js';
+import { createJournalLogger, type JournalLoggerOptions } from '../../src/systemd/journal/journal.js';
 import type { HooksError } from '../../src/errors.js';
 
 // A logger with recorded sends, stderr lines and reported errors.

@@ -1,6 +1,6 @@
 // sd_notify wire text (byte for byte) and the Notifier's results, with a recording transport.
 import { describe, expect, it } from 'vitest';
-import { createNotifier, formatNotify, type NotifyFields } from '../../src/systemd/notify.js';
+import { createNotifier, formatNotify, type NotifyFields } from '../../src/systemd/notify/notify.js';
 
 describe('formatNotify', () => {
   it.each([

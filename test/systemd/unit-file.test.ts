@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { assignmentsOf, lastValue, listValues, parseUnit, physicalLines, serializeUnit, type AssignmentEntry } from '../../src/systemd/unit-file.js';
+import { assignmentsOf, lastValue, listValues, parseUnit, physicalLines, serializeUnit, type AssignmentEntry } from '../../src/systemd/unit/file.js';
 
 const UNIT_SUFFIX = /\.(service|socket|target|timer|path|mount|automount|swap|slice|scope|device)$/;
 

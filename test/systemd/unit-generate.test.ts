@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { parseExecLine } from '../../src/systemd/exec-line.js';
-import { lastValue, listValues, parseUnit } from '../../src/systemd/unit-file.js';
-import { generateUnit, type GenerateUnitOptions } from '../../src/systemd/unit-generate.js';
-import { validateUnitText } from '../../src/systemd/unit-validate.js';
+import { parseExecLine } from '../../src/systemd/unit/exec-line.js';
+import { lastValue, listValues, parseUnit } from '../../src/systemd/unit/file.js';
+import { generateUnit, type GenerateUnitOptions } from '../../src/systemd/unit/generate.js';
+import { validateUnitText } from '../../src/systemd/unit/validate-text.js';
 import { budgetFromConfig } from '../../src/shutdown/budget.js';
 
 const NODE = '/usr/bin/node';

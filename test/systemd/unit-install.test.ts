@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installCatalog } from '../../src/systemd/catalog-install.js';
-import { catalogPath } from '../../src/systemd/catalog.js';
-import { unitDiff } from '../../src/systemd/unit-diff.js';
-import { defaultUnitDir, writeUnitAtomic } from '../../src/systemd/unit-install.js';
+import { installCatalog } from '../../src/systemd/journal/catalog-install.js';
+import { catalogPath } from '../../src/systemd/journal/catalog.js';
+import { unitDiff } from '../../src/systemd/unit/diff.js';
+import { defaultUnitDir, writeUnitAtomic } from '../../src/systemd/unit/install.js';
 
 const dirs: string[] = [];
 const scratch = () => { const d = mkdtempSync(join(tmpdir(), 'hooks-unit-install-')); dirs.push(d); return d; };

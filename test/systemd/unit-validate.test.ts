@@ -2,7 +2,7 @@
 // each naming its rule id and line. Pure logic (systemd-analyze is covered by the integration tests).
 import { describe, expect, it } from 'vitest';
 import type { BudgetInput } from '../../src/shutdown/budget.js';
-import { validateUnitText } from '../../src/systemd/unit-validate.js';
+import { validateUnitText } from '../../src/systemd/unit/validate-text.js';
 
 const HOOKS = '/usr/bin/node /opt/hooksctl/bin/hooksctl';
 const budget: BudgetInput = { drainMs: 60_000, abortGraceMs: 5_000, cleanupMs: 5_000, marginMs: 5_000, extend: false, maxDrainMs: 600_000 };

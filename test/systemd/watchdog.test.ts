@@ -1,7 +1,7 @@
 // Watchdog keepalive: interval from WATCHDOG_USEC, pings only while healthy, trigger, stop.
 import { describe, expect, it } from 'vitest';
-import { createNotifier } from '../../src/systemd/notify.js';
-import { startWatchdog, watchdogUsec } from '../../src/systemd/watchdog.js';
+import { createNotifier } from '../../src/systemd/notify/notify.js';
+import { startWatchdog, watchdogUsec } from '../../src/systemd/notify/watchdog.js';
 import { manualTime } from './fake-timers.js';
 
 const ENV = { NOTIFY_SOCKET: '/run/n', WATCHDOG_USEC: '1000000', WATCHDOG_PID: '42' };

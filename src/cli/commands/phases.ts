@@ -26,7 +26,7 @@ export function makePhasesCommand(ctx: CliContext): Command {
     .addHelpText('after', HELP)
     .action(async (opts: { config?: string; unit?: string; user?: boolean; system?: boolean; since?: string; json?: boolean }) => {
       const name = (opts.unit ?? (await loadCliConfig(ctx, opts.config)).config.service.name).replace(/\.service$/, '');
-      const [{ readJournal, showTimeoutStopMs }, { buildTimelines, formatTimeline }] = await Promise.all([import('../../systemd/journal-read.js'), import('../../shutdown/phases.js')]);
+      const [{ readJournal, showTimeoutStopMs }, { buildTimelines, formatTimeline }] = await Promise.all([import('../../systemd/journal/read.js'), import('../../shutdown/phases.js')]);
       const entries = await readJournal({ env: ctx.runtime.env, matches: [`SYSLOG_IDENTIFIER=hooksctl`, `HOOKS_SERVICE=${name}`, ...SHUTDOWN_PHASES.map((p) => `SHUTDOWN_PHASE=${p}`)], since: opts.since });
       const timeoutStopMs = await showTimeoutStopMs({ env: ctx.runtime.env, unit: `${name}.service`, scope: opts.system ? 'system' : 'user' });
       const timelines = buildTimelines(entries).map((t) => ({ ...t, timeoutStopMs }));

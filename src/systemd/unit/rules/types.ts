@@ -1,6 +1,6 @@
 /** The shapes every validator rule shares: a finding and the context a rule reads. */
-import type { BudgetInput } from '../../shutdown/budget.js';
-import type { UnitFile } from '../unit-file.js';
+import type { BudgetInput } from '../../../shutdown/budget.js';
+import type { UnitFile } from '../file.js';
 
 /** One problem in a unit file, always tied to a line. */
 export interface UnitFinding {

@@ -4,7 +4,7 @@
  * needs W+X pages) and, in container mode, talks to the Docker socket. See systemd.exec(5)
  * and `systemd-analyze security`.
  */
-import { quotePathListItem } from './unit-quote.js';
+import { quotePathListItem } from './quote.js';
 
 /** What the hardening must leave open. */
 export interface HardeningNeeds {

@@ -1,6 +1,6 @@
 /** The half-stopped-fleet rule: containers must be started and stopped from the same source of truth. */
-import type { AssignmentEntry } from '../unit-file.js';
-import { listValues } from '../unit-file.js';
+import type { AssignmentEntry } from '../file.js';
+import { listValues } from '../file.js';
 import { execArgv, foreignContainerCommand, hooksctlVerb } from './exec-kind.js';
 import type { UnitFinding, UnitRule } from './types.js';
 

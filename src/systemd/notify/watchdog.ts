@@ -4,9 +4,9 @@
  * restarts a wedged service. `trigger()` sends `WATCHDOG=trigger` on a fatal internal error.
  * See https://www.freedesktop.org/software/systemd/man/sd_watchdog_enabled.html
  */
-import type { Env } from '../runtime.js';
+import type { Env } from '../../runtime.js';
 import type { Notifier } from './notify.js';
-import { realTimers, type Timers } from './timers.js';
+import { realTimers, type Timers } from '../../timers.js';
 
 /** Options for {@link startWatchdog}. */
 export interface WatchdogOptions {

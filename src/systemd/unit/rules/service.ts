@@ -1,5 +1,5 @@
 /** [Service] rules: a missing ExecStart, Type=notify with NotifyAccess=none, and the kill mode. */
-import { lastValue, listValues } from '../unit-file.js';
+import { lastValue, listValues } from '../file.js';
 import { execArgv, hooksctlVerb } from './exec-kind.js';
 import type { RuleContext, UnitFinding, UnitRule } from './types.js';
 

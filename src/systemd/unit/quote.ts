@@ -4,7 +4,7 @@
  * "Specifiers"). Anything that cannot be escaped (newlines, control characters) is rejected
  * with `hooks.unit.unsafe_value` (exit 78).
  */
-import { ExitCode, HooksError } from '../errors.js';
+import { ExitCode, HooksError } from '../../errors.js';
 
 // True when the text holds a C0 control other than TAB, or DEL: never allowed in a unit value.
 function hasControl(value: string): boolean {

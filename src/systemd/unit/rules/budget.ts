@@ -1,7 +1,7 @@
 /** The budget rules: TimeoutStopSec against the config's drain budget (src/shutdown/budget.ts does the math). */
-import { checkBudget, DEFAULT_TIMEOUT_STOP_MS, type BudgetInput } from '../../shutdown/budget.js';
-import { parseTimespanMs } from '../timespan.js';
-import { lastValue } from '../unit-file.js';
+import { checkBudget, DEFAULT_TIMEOUT_STOP_MS, type BudgetInput } from '../../../shutdown/budget.js';
+import { parseTimespanMs } from '../../timespan.js';
+import { lastValue } from '../file.js';
 import type { UnitRule } from './types.js';
 
 // The effective TimeoutStopSec in ms (TimeoutSec= sets it too), or null when unreadable.

@@ -1,8 +1,9 @@
 /** Read entries back with `journalctl -o json`, and a unit's TimeoutStopSec with `systemctl show`. See journalctl(1). */
-import { ExitCode, HooksError } from '../errors.js';
-import type { Env } from '../runtime.js';
-import { runCommand, showUnit, type UnitScope } from './systemctl.js';
-import { parseTimespanMs } from './timespan.js';
+import { ExitCode, HooksError } from '../../errors.js';
+import type { Env } from '../../runtime.js';
+import { runCommand } from '../../run-command.js';
+import { showUnit, type UnitScope } from '../systemctl.js';
+import { parseTimespanMs } from '../timespan.js';
 
 /** Entries matching every field (same-field matches are ORed by journalctl), oldest first. */
 export async function readJournal(o: { env: Env; matches: readonly string[]; since?: string | undefined }): Promise<Record<string, unknown>[]> {

@@ -4,9 +4,9 @@
  */
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, HooksError } from '../errors.js';
-import type { Env } from '../runtime.js';
-import { makeDir } from '../make-dir.js';
+import { ExitCode, HooksError } from '../../errors.js';
+import type { Env } from '../../runtime.js';
+import { makeDir } from '../../make-dir.js';
 
 /** The default unit directory: `$XDG_CONFIG_HOME/systemd/user` (else `~/.config/systemd/user`) or `/etc/systemd/system`. */
 export function defaultUnitDir(scope: 'user' | 'system', env: Env): string {

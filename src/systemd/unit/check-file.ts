@@ -3,12 +3,12 @@
  * (its messages become findings) and `security --offline=yes` (the exposure score), each
  * reported as unavailable when it cannot run.
  */
-import type { BudgetInput } from '../shutdown/budget.js';
-import { parseUnit, sectionLine } from './unit-file.js';
-import { sortFindings, validateUnitText, type UnitFinding } from './unit-validate.js';
-import type { UnitAnalysis } from './systemd-analyze.js';
+import type { BudgetInput } from '../../shutdown/budget.js';
+import { parseUnit, sectionLine } from './file.js';
+import { sortFindings, validateUnitText, type UnitFinding } from './validate-text.js';
+import type { UnitAnalysis } from './analyze.js';
 
-export { startAnalysis, type UnitAnalysis } from './systemd-analyze.js';
+export { startAnalysis, type UnitAnalysis } from './analyze.js';
 
 /** Inputs to {@link checkUnitFile}. */
 export interface CheckUnitOptions {

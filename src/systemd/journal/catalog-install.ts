@@ -7,9 +7,9 @@
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Env } from '../runtime.js';
-import { runCommand } from './systemctl.js';
-import { makeDir } from '../make-dir.js';
+import type { Env } from '../../runtime.js';
+import { runCommand } from '../../run-command.js';
+import { makeDir } from '../../make-dir.js';
 
 /** The system catalog directory journalctl --update-catalog reads. */
 export const SYSTEM_CATALOG_DIR = '/etc/systemd/catalog';

@@ -3,8 +3,9 @@
  * (systemd-analyze(1)). Not being able to run them is a result with a reason, never an error.
  */
 import { basename } from 'node:path';
-import type { Env } from '../runtime.js';
-import { runCommand, type ManagerOptions } from './systemctl.js';
+import type { Env } from '../../runtime.js';
+import { runCommand } from '../../run-command.js';
+import type { ManagerOptions } from '../systemctl.js';
 
 /** How long one systemd-analyze run may take before its finding is reported as unavailable. */
 export const ANALYZE_TIMEOUT_MS = 20_000;

@@ -1,6 +1,6 @@
 /** Syntax rules: unreadable lines, assignments outside a section, broken Exec quoting, bad time spans. */
 import { parseExecLine } from '../exec-line.js';
-import { parseTimespan } from '../timespan.js';
+import { parseTimespan } from '../../timespan.js';
 import type { UnitFinding, UnitRule } from './types.js';
 
 /** systemd's longest unit-file line (LONG_LINE_MAX, 1 MiB). */

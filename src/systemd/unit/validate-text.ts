@@ -2,16 +2,16 @@
  * The unit validator: pure rules over a parsed unit (./unit-rules/), optionally against a
  * config's drain budget. `systemd-analyze` is folded in by ./unit-analyze.ts.
  */
-import type { BudgetInput } from '../shutdown/budget.js';
-import { parseUnit, sectionLine } from './unit-file.js';
-import { budgetRule } from './unit-rules/budget.js';
-import { containersRule } from './unit-rules/containers.js';
-import { execStartRule, killModeRule, notifyRule, watchdogRule } from './unit-rules/service.js';
-import { syntaxRule } from './unit-rules/syntax.js';
-import type { UnitFinding, UnitRule } from './unit-rules/types.js';
-import { unknownRule } from './unit-rules/unknown.js';
+import type { BudgetInput } from '../../shutdown/budget.js';
+import { parseUnit, sectionLine } from './file.js';
+import { budgetRule } from './rules/budget.js';
+import { containersRule } from './rules/containers.js';
+import { execStartRule, killModeRule, notifyRule, watchdogRule } from './rules/service.js';
+import { syntaxRule } from './rules/syntax.js';
+import type { UnitFinding, UnitRule } from './rules/types.js';
+import { unknownRule } from './rules/unknown.js';
 
-export type { UnitFinding } from './unit-rules/types.js';
+export type { UnitFinding } from './rules/types.js';
 
 /** Options for {@link validateUnitText}. */
 export interface ValidateUnitOptions {

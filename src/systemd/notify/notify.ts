@@ -5,10 +5,10 @@
  * See https://www.freedesktop.org/software/systemd/man/sd_notify.html
  */
 import { createRequire } from 'node:module';
-import type { Env } from '../runtime.js';
-import { formatNotify, type NotifyFields } from './notify-format.js';
+import type { Env } from '../../runtime.js';
+import { formatNotify, type NotifyFields } from './format.js';
 
-export { formatNotify, sanitizeStatus, type NotifyFields } from './notify-format.js';
+export { formatNotify, sanitizeStatus, type NotifyFields } from './format.js';
 
 /** What happened to one notification. */
 export type NotifyResult = { sent: true } | { sent: false; reason: 'no-socket' | 'error'; error?: string };

@@ -4,11 +4,11 @@
  * See systemd.service(5), systemd.kill(5), systemd.exec(5).
  */
 import { dirname } from 'node:path';
-import type { Config } from '../config/schema.js';
-import { budgetFromConfig, resolveTimeoutStopMs } from '../shutdown/budget.js';
-import { formatTimespan, parseTimespan } from './timespan.js';
-import { escapeSpecifiers, formatExecLine, quoteEnvironment, quotePath } from './unit-quote.js';
-import { hardeningLines } from './unit-hardening.js';
+import type { Config } from '../../config/schema.js';
+import { budgetFromConfig, resolveTimeoutStopMs } from '../../shutdown/budget.js';
+import { formatTimespan, parseTimespan } from '../timespan.js';
+import { escapeSpecifiers, formatExecLine, quoteEnvironment, quotePath } from './quote.js';
+import { hardeningLines } from './hardening.js';
 
 /** Inputs to {@link generateUnit}. */
 export interface GenerateUnitOptions {

@@ -5,18 +5,18 @@
  * Logging never throws into the caller: a bad field name is dropped and reported to `onError`.
  * See https://www.freedesktop.org/software/systemd/man/sd_journal_print.html
  */
-import { HooksError } from '../errors.js';
-import type { Env, TextSink } from '../runtime.js';
+import { HooksError } from '../../errors.js';
+import type { Env, TextSink } from '../../runtime.js';
 import { MESSAGE_IDS } from './catalog.js';
-import { formatFallbackLine } from './journal-fallback.js';
-import { assertFieldName, encodeFieldValue, isValidFieldName, RESERVED_FIELDS, type JournalFieldValue } from './journal-fields.js';
-import { journalSocketExists, nativeJournalSend } from './journal-native.js';
+import { formatFallbackLine } from './fallback.js';
+import { assertFieldName, encodeFieldValue, isValidFieldName, RESERVED_FIELDS, type JournalFieldValue } from './fields.js';
+import { journalSocketExists, nativeJournalSend } from './native.js';
 
-export { encodeJournalFields, isValidFieldName, type JournalFieldValue } from './journal-fields.js';
+export { encodeJournalFields, isValidFieldName, type JournalFieldValue } from './fields.js';
 
-import type { ShutdownPhase } from '../vocabulary.js';
+import type { ShutdownPhase } from '../../vocabulary.js';
 
-export type { ShutdownPhase } from '../vocabulary.js';
+export type { ShutdownPhase } from '../../vocabulary.js';
 
 /** Syslog priority: 0 emerg … 3 err, 4 warning, 5 notice, 6 info, 7 debug. */
 export type JournalPriority = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;

@@ -6,7 +6,7 @@
  * characters `\x00`. PRIORITY is reserved: the binding adds it from the priority argument.
  * See https://www.freedesktop.org/software/systemd/man/systemd.journal-fields.html
  */
-import { ExitCode, HooksError } from '../errors.js';
+import { ExitCode, HooksError } from '../../errors.js';
 
 /** Field values the logger accepts; `undefined` leaves the field out. */
 export type JournalFieldValue = string | number | undefined;

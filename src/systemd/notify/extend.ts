@@ -5,10 +5,10 @@
  * before T), and never a slice that ends past the hard cap. STATUS= carries a countdown.
  * See sd_notify(3), EXTEND_TIMEOUT_USEC=, and systemd.service(5), TimeoutStopSec=.
  */
-import { ExitCode, HooksError } from '../errors.js';
-import type { Clock } from '../runtime.js';
+import { ExitCode, HooksError } from '../../errors.js';
+import type { Clock } from '../../runtime.js';
 import type { Notifier } from './notify.js';
-import { realTimers, type Timers } from './timers.js';
+import { realTimers, type Timers } from '../../timers.js';
 
 /** Options for {@link startExtender}. Times are ms; the stop began when this is called. */
 export interface ExtenderOptions {

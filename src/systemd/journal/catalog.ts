@@ -5,9 +5,9 @@
  * run `journalctl --update-catalog`. See journalctl(1) and sd-id128(3).
  */
 import { fileURLToPath } from 'node:url';
-import type { CatalogStep } from '../vocabulary.js';
+import type { CatalogStep } from '../../vocabulary.js';
 
-export type { CatalogStep } from '../vocabulary.js';
+export type { CatalogStep } from '../../vocabulary.js';
 
 /** The fixed MESSAGE_IDs (32 lowercase hex digits). Never change one: users match on them. */
 export const MESSAGE_IDS: Readonly<Record<CatalogStep, string>> = Object.freeze({
@@ -69,5 +69,5 @@ export function renderCatalog(): string {
 
 /** Absolute path of `units/hooksctl.catalog` in the installed package. */
 export function catalogPath(): string {
-  return fileURLToPath(new URL('../../units/hooksctl.catalog', import.meta.url));
+  return fileURLToPath(new URL('../../../units/hooksctl.catalog', import.meta.url));
 }

@@ -3,7 +3,7 @@
  * Free text (STATUS=) is flattened to one line so it can never carry a second assignment.
  * See https://www.freedesktop.org/software/systemd/man/sd_notify.html
  */
-import { ExitCode, HooksError } from '../errors.js';
+import { ExitCode, HooksError } from '../../errors.js';
 
 /** The states a service can announce with sd_notify. */
 export type NotifyFields = {
