@@ -50,6 +50,8 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
       if (ctx.signal.aborted) return { status: 'cancelled', reason: String(ctx.signal.reason ?? 'aborted'), exitCode: null };
       return { status: 'failed', reason: 'container-unavailable', exitCode: null, output: (error as Error).message };
     }
+    // An abort that came as the check finished would never reach the listener below (it is added too late).
+    if (ctx.signal.aborted) return { status: 'cancelled', reason: String(ctx.signal.reason ?? 'aborted'), exitCode: null };
     const client = new AbortController();
     let guard: Promise<boolean> = Promise.resolve(false);
     const onAbort = () => {

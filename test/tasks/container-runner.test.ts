@@ -120,6 +120,17 @@ describe('createContainerRunner', () => {
     expect(t.sup.loads()).toBe(0);
   });
 
+  it('an abort that lands as the container check succeeds still cancels the task, and starts no exec client', async () => {
+    const t = setup(async (o) => { await aborted(o.signal); return cancelledBy(o.signal); });
+    const rc = runContext();
+    // The probe exec completes, and the abort arrives before the runner goes on.
+    const exec = t.fake.engine.exec.bind(t.fake.engine);
+    t.fake.engine.exec = async (...args) => { const r = await exec(...args); rc.abort('shutdown'); return r; };
+    const end = await Promise.race([t.runner(taskRow(), rc.ctx), new Promise((r) => setTimeout(() => r('hung: the task ran on after the abort'), 2000))]);
+    expect(end).toEqual({ status: 'cancelled', reason: 'shutdown', exitCode: null });
+    expect(t.sup.runs).toHaveLength(0);
+  });
+
   describe('abort while the task runs', () => {
     it('runs the orphan guard in the container (task id, pid file, grace), then stops the exec client: cancelled with the reason', async () => {
       let clientStopped: AbortSignal | undefined;
