@@ -12,18 +12,27 @@ import { killTaskInContainer } from '../containers/orphan-guard.js';
 import type { Env } from '../runtime.js';
 import type { RunContext, TaskRunner } from '../tasks/dispatcher.js';
 import { outcomeToEnd } from './outcome-to-end.js';
-import { superviseTask } from './process-runner.js';
+import { superviseTask, type TaskSupervisor } from './process-runner.js';
 import type { TaskRow } from '../tasks/types.js';
 
 /** Options for {@link createContainerRunner}. */
 export interface ContainerRunnerOptions {
+  /** The agent instances by name; a task for any other agent fails with `unknown-agent`. */
   instances: ReadonlyMap<string, AgentInstance>;
+  /** The service name: containers are named `<service>-<instance>`. */
   serviceName: string;
+  /** The container engine, asked for once per task (so a real one is created on first use). */
   engine: () => ContainerEngine;
+  /** The base environment of the `docker exec` client (the engine's env goes on top). */
   env: Env;
+  /** The working directory of the `docker exec` client. */
   cwd: string;
+  /** SIGTERM → SIGKILL grace for the in-container process (and the client) when a task is aborted, in ms. */
   graceMs: number;
+  /** Journal line for what the runner did besides the task (started a container, ran the orphan guard). */
   log: (message: string, fields: Record<string, string>) => void;
+  /** Loads the supervisor the exec client runs under (default: the lazy real one). Tests pass a fake. */
+  supervisor?: () => Promise<TaskSupervisor>;
 }
 
 /** Build the runner for container-mode agents. */
@@ -41,6 +50,8 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
       if (ctx.signal.aborted) return { status: 'cancelled', reason: String(ctx.signal.reason ?? 'aborted'), exitCode: null };
       return { status: 'failed', reason: 'container-unavailable', exitCode: null, output: (error as Error).message };
     }
+    // An abort that came as the check finished would never reach the listener below (it is added too late).
+    if (ctx.signal.aborted) return { status: 'cancelled', reason: String(ctx.signal.reason ?? 'aborted'), exitCode: null };
     const client = new AbortController();
     let guard: Promise<boolean> = Promise.resolve(false);
     const onAbort = () => {

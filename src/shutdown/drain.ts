@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../runtime.js';
 import type { Timers } from '../timers.js';
+import { timeoutSignal } from '../timeout-signal.js';
 import type { DrainPlan } from './budget.js';
 import { describeDrain, plural } from './drain-text.js';
 import { canMove, type DrainState } from './state.js';
@@ -194,19 +195,12 @@ async function cleanUp(deps: DrainDeps): Promise<void> {
   const { clock, timers, plan } = deps;
   deps.status('cleaning up');
   const start = clock.monotonic();
-  const guard = new AbortController();
-  let handle: unknown;
-  const timedOut = new Promise<void>((resolve) => {
-    handle = timers.setTimeout(() => {
-      guard.abort(new Error('cleanup timed out'));
-      resolve();
-    }, Math.max(1, plan.cleanupMs));
-  });
+  const guard = timeoutSignal(timers, Math.max(1, plan.cleanupMs));
+  const timedOut = new Promise<void>((resolve) => guard.addEventListener('abort', () => resolve(), { once: true }));
   const work = Promise.resolve()
-    .then(() => deps.cleanup?.(guard.signal))
+    .then(() => deps.cleanup?.(guard))
     .catch((error: unknown) => deps.log('cleanup', `cleanup failed: ${(error as Error)?.message ?? String(error)}`));
   await Promise.race([work, timedOut]);
-  timers.clearTimeout(handle);
   const ms = Math.round(clock.monotonic() - start);
-  deps.log('cleanup', guard.signal.aborted ? `cleanup cut off after ${ms} ms` : `cleanup done after ${ms} ms`, { CLEANUP_MS: ms });
+  deps.log('cleanup', guard.aborted ? `cleanup cut off after ${ms} ms` : `cleanup done after ${ms} ms`, { CLEANUP_MS: ms });
 }

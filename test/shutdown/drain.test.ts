@@ -8,13 +8,13 @@ import { startExtender } from '../../src/systemd/notify/extend.js';
 import { createNotifier } from '../../src/systemd/notify/notify.js';
 import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import { createDispatcher, type TaskRunner } from '../../src/tasks/dispatcher.js';
-import { manualTime } from '../systemd/fake-timers.js';
+import { createFakeTime } from '../harness/fake-time.js';
 
 const plainInput: BudgetInput = { drainMs: 10_000, abortGraceMs: 2_000, cleanupMs: 3_000, marginMs: 1_000, extend: false, maxDrainMs: 60_000 };
 const plainPlan = planDrain(plainInput, 16_000);
 
 // In-flight work the test settles by hand; abortAll settles everything after `abortMs`.
-function fakeWork(time: ReturnType<typeof manualTime>, ids: string[], abortMs = 0) {
+function fakeWork(time: ReturnType<typeof createFakeTime>, ids: string[], abortMs = 0) {
   const busy = new Map<string, BusyTask>(ids.map((id) => [id, { id, agent: `agent-${id}`, startedAt: time.clock.monotonic() }]));
   const listeners = new Set<(t: SettledTask) => void>();
   const waiters: Array<() => void> = [];
@@ -55,7 +55,7 @@ function fakeWork(time: ReturnType<typeof manualTime>, ids: string[], abortMs = 
 
 // A drain over fake time and fake work, recording every phase line, STOPPING and STATUS text.
 function setup(opts: { ids?: string[]; plan?: DrainPlan; abortMs?: number; over?: Partial<DrainDeps> } = {}) {
-  const time = manualTime();
+  const time = createFakeTime();
   const f = fakeWork(time, opts.ids ?? ['t1', 't2'], opts.abortMs);
   const phases: Array<{ phase: string; message: string; fields: Record<string, string | number> }> = [];
   const stopping: string[] = [];
@@ -81,7 +81,7 @@ function setup(opts: { ids?: string[]; plan?: DrainPlan; abortMs?: number; over?
 }
 
 // Resolve `p` while advancing fake time in steps; fails if it does not settle within `maxMs`.
-async function runFor<T>(time: ReturnType<typeof manualTime>, p: Promise<T>, maxMs: number, stepMs = 100): Promise<T> {
+async function runFor<T>(time: ReturnType<typeof createFakeTime>, p: Promise<T>, maxMs: number, stepMs = 100): Promise<T> {
   let done = false;
   let value: T | undefined;
   void p.then((v) => {
@@ -138,7 +138,7 @@ describe('createDrain', () => {
   });
 
   it('ends a timed-out task cancelled/shutdown in the store, through the real dispatcher', async () => {
-    const time = manualTime();
+    const time = createFakeTime();
     const store = await openSqliteStore(':memory:', time.clock);
     const runner: TaskRunner = (_task, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ status: 'cancelled', reason: String(ctx.signal.reason), exitCode: null })));
     const dispatcher = createDispatcher({ store, agents: ['a'], runner, clock: time.clock, onEvent: () => {} });
@@ -228,13 +228,13 @@ describe('createDrain in extend mode', () => {
   // An extend-mode drain with the real extender over a capturing notifier.
   function extendSetup(p: DrainPlan = plan) {
     const sent: Array<[number, number]> = [];
-    const holder: { time?: ReturnType<typeof manualTime> } = {};
+    const holder: { time?: ReturnType<typeof createFakeTime> } = {};
     const s = setup({
       ids: ['t1'],
       plan: p,
       over: {
         startExtension: (progress, describe) => {
-          const time = holder.time as ReturnType<typeof manualTime>;
+          const time = holder.time as ReturnType<typeof createFakeTime>;
           const notifier = createNotifier({ env: { NOTIFY_SOCKET: '/run/n' }, transport: (text) => {
             const m = /EXTEND_TIMEOUT_USEC=(\d+)/.exec(text);
             if (m) sent.push([time.clock.monotonic(), Number(m[1]) / 1000]);

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { createNotifier } from '../../src/systemd/notify/notify.js';
 import { startExtender, type ExtenderOptions } from '../../src/systemd/notify/extend.js';
-import { manualTime } from './fake-timers.js';
+import { createFakeTime } from '../harness/fake-time.js';
 
 // An extender on manual time, recording [time, wire text] per notification.
 function setup(over: Partial<ExtenderOptions> = {}) {
-  const time = manualTime();
+  const time = createFakeTime();
   const start = time.clock.monotonic();
   const sent: [number, string][] = [];
   const notifier = createNotifier({ env: { NOTIFY_SOCKET: '/run/n' }, transport: (t) => sent.push([time.clock.monotonic() - start, t]) });

@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { createNotifier } from '../../src/systemd/notify/notify.js';
 import { startWatchdog, watchdogUsec } from '../../src/systemd/notify/watchdog.js';
-import { manualTime } from './fake-timers.js';
+import { createFakeTime } from '../harness/fake-time.js';
 
 const ENV = { NOTIFY_SOCKET: '/run/n', WATCHDOG_USEC: '1000000', WATCHDOG_PID: '42' };
 
 // A watchdog wired to a recording notifier and manual time.
 function setup(healthCheck: () => boolean | Promise<boolean>, env: Record<string, string> = ENV, signal?: AbortSignal) {
   const sent: string[] = [];
-  const time = manualTime();
+  const time = createFakeTime();
   const notifier = createNotifier({ env, transport: (t) => sent.push(t) });
   const wd = startWatchdog({ env, pid: 42, notifier, healthCheck, timers: time.timers, ...(signal ? { signal } : {}) });
   return { sent, time, wd };

@@ -17,7 +17,7 @@ import type { CliContext } from '../context.js';
 import { loadCliConfig } from '../config-option.js';
 import { printJson, printLines } from '../output.js';
 import type { InstallUnitFlags } from './install-unit.js';
-import { escapeControl } from '../escape.js';
+import { escapeControl } from '../../escape.js';
 import { makeDir } from '../../make-dir.js';
 
 // Unit type suffixes (systemd.unit(5)): a name still ending in one after `.service` is stripped is a mistake.

@@ -1,5 +1,5 @@
 /** The `validate-unit` action: read the unit (and config), check it, print findings and set the exit code. */
-import { escapeControl } from '../escape.js';
+import { escapeControl } from '../../escape.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, HooksError } from '../../errors.js';
