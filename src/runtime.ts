@@ -1,6 +1,6 @@
 /**
  * The outside world, injected. Library code takes these instead of touching `process`
- * directly; only `src/cli/` and `src/service.ts` wire the real ones (see {@link realRuntime}).
+ * directly; only `src/cli/` and `src/service/` wire the real ones (see {@link realRuntime}).
  */
 
 /** Environment variables, read-only. */

@@ -1,6 +1,6 @@
 /**
  * The reconcile decision table, as a pure function: desired containers plus what the engine
- * holds give exactly one action per instance. No I/O here; apply.ts carries the plan out.
+ * holds give exactly one action per instance. No I/O here; ./reconcile.ts carries the plan out.
  *
  * | found                                   | matching | running | action      | engine calls          |
  * |-----------------------------------------|----------|---------|-------------|-----------------------|

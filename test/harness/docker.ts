@@ -1,6 +1,6 @@
 /**
  * withDocker(fn): a real dockerd on a private socket, with an offline busybox image built
- * from busybox-static and `docker import` (ARCHITECTURE.md). Torn down by PID afterwards.
+ * from busybox-static and `docker import` (docs/architecture.md, "Testing against the real thing"). Torn down by PID afterwards.
  * It never skips: if the engine cannot start, it throws and the test fails.
  */
 import { execa, type Options, type Result } from 'execa';

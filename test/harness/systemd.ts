@@ -1,6 +1,6 @@
 /**
  * withSystemd(fn): a real journald and a real `systemd --user` in a private mount namespace
- * (ARCHITECTURE.md, "Testing against the real thing"). Commands run inside it through
+ * (docs/architecture.md, "Testing against the real thing"). Commands run inside it through
  * `nsenter --mount --target <holder>`. Everything is stopped by PID afterwards.
  * It never skips: if the sandbox cannot start, it throws and the test fails.
  */

@@ -1,7 +1,7 @@
 /**
  * The journal logger: structured entries through sd_journal_sendv(3) (the `systemd-journald`
  * binding), with SYSLOG_IDENTIFIER, SHUTDOWN_PHASE, the phase's MESSAGE_ID and INVOCATION_ID.
- * Without the journal socket it writes one human line to stderr (see journal-fallback.ts).
+ * Without the journal socket it writes one human line to stderr (see ./fallback.ts).
  * Logging never throws into the caller: a bad field name is dropped and reported to `onError`.
  * See https://www.freedesktop.org/software/systemd/man/sd_journal_print.html
  */

@@ -1,5 +1,5 @@
 /**
- * Check one unit file: the pure rules of ./unit-validate.ts, then `systemd-analyze verify`
+ * Check one unit file: the pure rules of ./validate-text.ts, then `systemd-analyze verify`
  * (its messages become findings) and `security --offline=yes` (the exposure score), each
  * reported as unavailable when it cannot run.
  */

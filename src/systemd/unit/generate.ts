@@ -1,6 +1,6 @@
 /**
  * The generator: config → the text of a `Type=notify` .service unit for `hooksctl serve`.
- * Every config-derived string goes through ./unit-quote.ts (escaped or rejected with exit 78).
+ * Every config-derived string goes through ./quote.ts (escaped or rejected with exit 78).
  * See systemd.service(5), systemd.kill(5), systemd.exec(5).
  */
 import { dirname } from 'node:path';

@@ -1,6 +1,6 @@
 /**
- * The unit validator: pure rules over a parsed unit (./unit-rules/), optionally against a
- * config's drain budget. `systemd-analyze` is folded in by ./unit-analyze.ts.
+ * The unit validator: pure rules over a parsed unit (./rules/), optionally against a
+ * config's drain budget. `systemd-analyze` is folded in by ./check-file.ts (through ./analyze.ts).
  */
 import type { BudgetInput } from '../../shutdown/budget.js';
 import { parseUnit, sectionLine } from './file.js';
