@@ -1,7 +1,7 @@
 // The steps of `serve`, each on its own with fakes: stop signals buffered during start-up,
 // the STATUS= line, the health checks, and boot over an in-memory store.
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../../src/config/defaults.js';
+import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import type { SignalSource } from '../../src/runtime.js';
 import { openStoreAndAgents, recoverLeftovers } from '../../src/service/boot.js';
@@ -88,7 +88,10 @@ describe('boot', () => {
     const lines: string[] = [];
     return { lines, logger: createJournalLogger({ env: {}, stderr: { write: (t: string) => void lines.push(t) }, fields: {} }) };
   };
-  const config = (): Config => ({ ...defaultConfig('/usr/bin/node'), service: { ...defaultConfig('/usr/bin/node').service, db: ':memory:' } });
+  const config = (): Config => {
+    const { config: c } = loadConfig({ env: {}, cwd: '/', execPath: '/usr/bin/node', exists: () => false });
+    return { ...c, service: { ...c.service, db: ':memory:' } };
+  };
 
   it('opens the store, syncs the configured instances, and recovers a crashed run', async () => {
     const { logger: log, lines } = logger();
