@@ -31,7 +31,7 @@ export type { ExitGuardOptions, Deadman, DeadmanThreadOptions } from './worker/i
 export { openDatabase, migrate } from './tasks/db.js';
 export type { Database } from './tasks/db.js';
 export { createTaskStore } from './tasks/store.js';
-export type { TaskStore, NewTask, TaskEnd, EnqueueResult } from './tasks/store.js';
+export type { TaskStore, NewTask, TaskEnd, EnqueueResult, TaskPage, TaskPageQuery } from './tasks/store.js';
 export { recoverAtBoot } from './tasks/recovery.js';
 export type { RecoveryReport } from './tasks/recovery.js';
 export { syncAgents, listAgents } from './tasks/agents.js';

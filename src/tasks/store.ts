@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../runtime.js';
 import type { Database } from './db.js';
 import type { TaskRow, TaskStatus } from './types.js';
+import { createTaskPager, type TaskPage, type TaskPageQuery } from './page.js';
+
+export type { TaskPage, TaskPageQuery } from './page.js';
 
 /** A new task to enqueue. */
 export interface NewTask {
@@ -34,6 +37,8 @@ export interface TaskStore {
   get(id: string): TaskRow | undefined;
   /** Rows in a status, oldest first. */
   list(status: TaskStatus, limit?: number): TaskRow[];
+  /** Rows newest first (by seq), optionally filtered by status, a page at a time (keyset on the seq index). */
+  page(query: TaskPageQuery): TaskPage;
   /** queued → running, recording the pid. False if the row was not queued. */
   markRunning(id: string, pid: number | null, pidStart: number | null): boolean;
   /** Record the pid once the process is spawned. */
@@ -68,6 +73,8 @@ export function createTaskStore(db: Database, clock: Clock): TaskStore {
   const linkRetry = db.prepare('UPDATE task_history SET retried_as = ? WHERE id = ? AND retried_as IS NULL');
   const countAll = db.prepare('SELECT status, COUNT(*) AS n FROM task_history GROUP BY status');
 
+  const page = createTaskPager(db);
+
   const insertRow = (agent: string, payload: string, attempt: number, rootId: string | null, retryOf: string | null, source: string, dedupeKey: string | null): TaskRow => {
     const id = randomUUID();
     const { n } = nextSeq.get() as { n: number };
@@ -85,6 +92,7 @@ export function createTaskStore(db: Database, clock: Clock): TaskStore {
     })(),
     get: (id) => byId.get(id) as TaskRow | undefined,
     list: (status, limit = 1_000_000) => byStatus.all(status, limit) as TaskRow[],
+    page,
     markRunning: (id, pid, pidStart) => toRunning.run(iso(), pid, pidStart, id).changes === 1,
     setPid: (id, pid, pidStart) => { pidSet.run(pid, pidStart, id); },
     finish: (id, end) => toEnd.run(end.status, end.reason, end.exitCode, end.output ?? null, iso(), id).changes === 1,
