@@ -53,11 +53,25 @@ export async function main(argv: readonly string[], ctx: Omit<CliContext, 'setEx
     return ExitCode.usage;
   }
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(withoutHelpForUnknownVerb(program, argv), { from: 'user' });
     return code;
   } catch (error) {
     return handleError(error, full, argv.includes('--json'));
   }
+}
+
+const ROOT_FLAGS = new Set(['-h', '--help', '-V', '--version']);
+
+/**
+ * `hooksctl tasks --help` (or `hooksctl help tasks`) names a verb that does not exist: commander
+ * would print the root help (or version) and exit 0. Drop the help and version flags so commander reports the unknown
+ * verb (exit 2), as it does for a bare `hooksctl tasks`.
+ */
+export function withoutHelpForUnknownVerb(program: Command, argv: readonly string[]): string[] {
+  const verb = argv[0] === 'help' ? argv[1] : argv[0];
+  if (verb === undefined || verb.startsWith('-') || verb === 'help') return [...argv];
+  if (program.commands.some((c) => c.name() === verb || c.aliases().includes(verb))) return [...argv];
+  return [verb, ...argv.slice(argv[0] === 'help' ? 2 : 1).filter((a) => !ROOT_FLAGS.has(a))];
 }
 
 // Map any thrown value to an exit code, printing one clear line (or JSON).

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { toView } from '../tasks/types.js';
-import { isTaskStatus, TASK_STATUSES } from '../vocabulary.js';
+import { parseTaskListQuery } from './task-list-query.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
 import type { ServerDeps } from './deps.js';
 
@@ -12,7 +12,6 @@ const taskBody = z.strictObject({
 });
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'Expected a task id (a UUID)') });
-
 
 /** Register the task routes. */
 export function registerTaskRoutes(app: FastifyInstance, deps: ServerDeps): void {
@@ -30,12 +29,12 @@ export function registerTaskRoutes(app: FastifyInstance, deps: ServerDeps): void
     return toView(row);
   });
 
-  app.get<{ Querystring: { status?: string; limit?: string } }>('/tasks', async (req, reply) => {
-    const status = req.query.status ?? 'queued';
-    if (!isTaskStatus(status)) return reply.code(400).send({ error: 'bad_request', message: `Expected \`status\` to be one of ${TASK_STATUSES.join(', ')}` });
-    const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 1000);
-    const [rows, counts] = await Promise.all([deps.store.list(status, limit), deps.store.counts()]);
-    return { tasks: rows.map(toView), counts };
+  // Every task newest first (or those in the given statuses), a page at a time: pass `next_before` back as `before`.
+  app.get<{ Querystring: Record<string, unknown> }>('/tasks', async (req, reply) => {
+    const parsed = parseTaskListQuery(req.query);
+    if (!parsed.ok) return reply.code(400).send({ error: 'bad_request', message: parsed.message });
+    const [page, counts] = await Promise.all([deps.store.page(parsed.query), deps.store.counts()]);
+    return { tasks: page.rows.map(toView), next_before: page.nextBefore === null ? null : String(page.nextBefore), counts };
   });
 
   app.post<{ Params: { id: string } }>('/cancel/:id', { schema: { params: idParams } }, async (req, reply) => {

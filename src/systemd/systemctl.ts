@@ -1,5 +1,5 @@
 /**
- * Wrappers around `systemctl [--user]`: daemon-reload, enable, start, show.
+ * Wrappers around `systemctl [--user]`: any verb, and `show` parsed. (install-unit's steps are in ./unit/activate.ts.)
  * The environment is injected (XDG_RUNTIME_DIR/DBUS address decide which user manager answers).
  * See systemctl(1).
  */
@@ -24,21 +24,6 @@ export type { CommandResult } from '../run-command.js';
 /** `systemctl [--user] <args...>`. */
 export function systemctl(args: readonly string[], o: ManagerOptions): Promise<CommandResult> {
   return runCommand('systemctl', [...(o.scope === 'user' ? ['--user'] : []), '--no-pager', ...args], o);
-}
-
-/** `systemctl daemon-reload`. */
-export function daemonReload(o: ManagerOptions): Promise<CommandResult> {
-  return systemctl(['daemon-reload'], o);
-}
-
-/** `systemctl enable [--now] <unit>`. */
-export function enableUnit(unit: string, now: boolean, o: ManagerOptions): Promise<CommandResult> {
-  return systemctl(['enable', ...(now ? ['--now'] : []), unit], o);
-}
-
-/** `systemctl start <unit>`. */
-export function startUnit(unit: string, o: ManagerOptions): Promise<CommandResult> {
-  return systemctl(['start', unit], o);
 }
 
 /** `systemctl show -p ... <unit>` parsed into a record. */

@@ -66,6 +66,24 @@ export interface AgentSync {
   orphaned: string[];
 }
 
+/** A query for `TaskStore.page`. */
+export interface TaskPageQuery {
+  /** Only rows in one of these statuses; absent or empty: every status. */
+  statuses?: readonly TaskStatus[];
+  /** At most this many rows (a positive integer). */
+  limit: number;
+  /** Only rows older than this cursor (the `nextBefore` of the previous page). */
+  before?: number;
+}
+
+/** One page of rows, newest first, and the cursor of the next (older) page or null when this is the last. */
+export interface TaskPage {
+  /** The rows, newest first. */
+  rows: TaskRow[];
+  /** The `before` of the next (older) page, or null when no older row matches. */
+  nextBefore: number | null;
+}
+
 /** Operations on the task store. */
 export interface TaskStore {
   /** Insert a queued task (or return the existing one for a replayed dedupe key). */
@@ -74,6 +92,8 @@ export interface TaskStore {
   get(id: string): Promise<TaskRow | undefined>;
   /** Rows in a status, oldest first. */
   list(status: TaskStatus, limit?: number): Promise<TaskRow[]>;
+  /** Rows newest first, optionally only some statuses, a page at a time (keyset on `seq`). */
+  page(query: TaskPageQuery): Promise<TaskPage>;
   /** queued → running; the claimed row, or undefined if it was no longer queued. */
   claim(id: string): Promise<TaskRow | undefined>;
   /** Record the pid (and its start time) once the process is spawned. */

@@ -35,6 +35,19 @@ describe('hooksctl CLI', () => {
     expect(r.stderr).toContain('hooksctl --help');
   });
 
+  it.each([['tasks', '--help'], ['tasks', '-h'], ['tasks', '--json', '--help'], ['help', 'tasks'], ['tasks', '--version']])('an unknown verb with a help request (%s %s) says so and exits 2, not the root help', async (...args) => {
+    const r = await run(...args);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("unknown command 'tasks'");
+    expect(r.stdout).toBe('');
+  });
+
+  it('a known verb with --help still prints its help and exits 0', async () => {
+    const r = await run('phases', '--help');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('Usage: hooksctl phases');
+  });
+
   it('an unknown option exits 2', async () => {
     const r = await run('config', '--frobnicate');
     expect(r.exitCode).toBe(2);

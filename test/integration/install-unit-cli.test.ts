@@ -1,7 +1,8 @@
 // `hooksctl install-unit` as a real process, writing only into a temp --unit-dir (--no-reload, --no-catalog):
-// --system target, --dry-run, --json with the diff of a replaced unit, and hostile configs and names rejected with 78.
+// --system target, --dry-run, --json with the diff of a replaced unit or "unchanged", an unreachable user manager (exit 69,
+// the unit written), and hostile configs and names rejected with 78.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,39 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     const out = JSON.parse(String(second.stdout)) as { unit: string; replaced: boolean; diff: string[]; steps: string[] };
     expect(out).toMatchObject({ unit: join(units, 'svc-b.service'), replaced: true, diff: ['- TimeoutStopSec=1min 15s', '+ TimeoutStopSec=1min 40s'], steps: [] });
     expect(readFileSync(join(units, 'svc-b.service'), 'utf8')).toContain('TimeoutStopSec=1min 40s\n');
+  });
+
+  it('--json on an unchanged unit says "unchanged", not replaced, and needs no daemon-reload', async () => {
+    const units = join(dir, 'units-same');
+    const cfg = config('same.json', { service: { name: 'svc-same' } });
+    const args = ['--system', '--unit-dir', units, '--no-reload', '--no-catalog', '--no-analyze', '--config', cfg, '--json'];
+    const first = JSON.parse(String((await run(...args)).stdout)) as Record<string, unknown>;
+    expect(first).toMatchObject({ ok: true, action: 'created', changed: true, replaced: false, diff: null, reloadNeeded: true });
+    const again = await run(...args);
+    expect(again.exitCode, String(again.stderr)).toBe(0);
+    expect(JSON.parse(String(again.stdout))).toMatchObject({ ok: true, action: 'unchanged', changed: false, replaced: false, reloadNeeded: false, steps: [] });
+    const text = await run(...args.filter((a) => a !== '--json'));
+    expect(String(text.stdout)).toContain('(unchanged)');
+  });
+
+  it('an unreachable user manager: the unit is written, the output names it and the failed step, exit 69', async () => {
+    const runtimeDir = join(dir, 'no-manager');
+    mkdirSync(runtimeDir, { mode: 0o700 });
+    const units = join(dir, 'units-nomgr');
+    const cfg = config('nomgr.json', { service: { name: 'svc-nomgr' } });
+    // No DBUS_SESSION_BUS_ADDRESS, and an XDG_RUNTIME_DIR with no bus in it: systemctl --user cannot connect.
+    const runIn = (...args: string[]) => execa(process.execPath, [BIN, 'install-unit', '--user', '--unit-dir', units, '--no-catalog', '--no-analyze', '--config', cfg, ...args], { reject: false, env: { ...env(), XDG_RUNTIME_DIR: runtimeDir }, extendEnv: false, cwd: dir });
+    const text = await runIn('--enable', '--now');
+    expect(text.exitCode, String(text.stderr)).toBe(69);
+    const path = join(units, 'svc-nomgr.service');
+    expect(existsSync(path)).toBe(true);
+    expect(String(text.stdout)).toContain(`installed ${path} (user)`);
+    expect(String(text.stderr)).toContain('hooks.unit.systemctl_failed');
+    expect(String(text.stderr)).toContain(path);
+    expect(String(text.stderr)).toContain('systemctl --user enable --now svc-nomgr.service');
+    const json = await runIn('--enable', '--now', '--json');
+    expect(json.exitCode).toBe(69);
+    expect(JSON.parse(String(json.stdout))).toMatchObject({ ok: false, unit: path, steps: [], error: { code: 'hooks.unit.systemctl_failed', step: 'daemon-reload', file: path, notRun: ['enable --now'] } });
   });
 
   it('--name overrides service.name, with or without .service', async () => {

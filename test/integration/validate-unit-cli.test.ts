@@ -1,5 +1,6 @@
 // `hooksctl validate-unit` as a real process with the real systemd-analyze: output format, exit codes
-// 0/1/2/78, --strict, --json, verify messages folded in, and "unavailable" said rather than failed.
+// 0/1/2/78, --strict, --json, the budget against --config or the built-in defaults (and which one said),
+// verify messages folded in, and "unavailable" said rather than failed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,8 +45,22 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
     const r = await run(file, '--system', '--config', config, '--json');
     expect(r.exitCode).toBe(1);
     const report = JSON.parse(String(r.stdout)) as Record<string, unknown>;
-    expect(report).toMatchObject({ file, ok: false, findings: [{ rule: 'budget.plain', severity: 'error', line: 9, message: expect.stringContaining('drain_ms') }] });
+    expect(report).toMatchObject({ file, ok: false, config: { source: config }, findings: [{ rule: 'budget.plain', severity: 'error', line: 9, message: expect.stringContaining('drain_ms') }] });
     expect(typeof report['exposure']).toBe('number');
+  });
+
+  it('without a config file checks the budget against the built-in defaults, and says so', async () => {
+    // The defaults need 60 + 5 + 5 + 5 s: a 30 s TimeoutStopSec cannot hold them.
+    const file = write('nocfg.service', GOOD.replace('TimeoutStopSec=90s', 'TimeoutStopSec=30s'));
+    const json = await run(file, '--system', '--no-analyze', '--json');
+    expect(json.exitCode).toBe(1);
+    expect(JSON.parse(String(json.stdout))).toMatchObject({ ok: false, config: { source: 'defaults' }, findings: [{ rule: 'budget.plain', severity: 'error', line: 9 }] });
+    const text = await run(file, '--system', '--no-analyze');
+    expect(text.exitCode).toBe(1);
+    expect(String(text.stdout)).toContain('note: budget: checked against the built-in defaults');
+    const good = await run(write('nocfg-ok.service', GOOD), '--system', '--no-analyze', '--json');
+    expect(good.exitCode).toBe(0);
+    expect(JSON.parse(String(good.stdout))).toMatchObject({ ok: true, config: { source: 'defaults' } });
   });
 
   it('warnings pass without --strict and fail with it', async () => {

@@ -85,6 +85,51 @@ describe('GET /tasks/:id and POST /cancel/:id', () => {
   });
 });
 
+describe('GET /tasks', () => {
+  interface Page { tasks: Array<{ id: string; status: string }>; next_before: string | null; counts: Record<string, number> }
+  const list = async (query: string) => { const r = await fetch(`${base}/tasks${query}`, { headers: auth }); return { status: r.status, body: await r.json() as Page & { error?: string; message?: string } }; };
+
+  it('without a filter lists every task newest first, paginated with limit and the next_before cursor', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await store.enqueue({ agent: 'dev-2', payload: i })).row.id);
+    await store.claim(ids[1] ?? '');
+    const first = await list('?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.tasks.map((t) => t.id)).toEqual([ids[2], ids[1]]);
+    expect(first.body.tasks.map((t) => t.status)).toEqual(['queued', 'running']);
+    expect(typeof first.body.next_before).toBe('string');
+    const second = await list(`?limit=1&before=${first.body.next_before ?? ''}`);
+    expect(second.body.tasks.map((t) => t.id)).toEqual([ids[0]]);
+    // Walking every page visits every task once, newest first.
+    const seen: string[] = [];
+    for (let cursor: string | null = ''; cursor !== null;) {
+      const page: { body: Page } = await list(`?limit=2${cursor === '' ? '' : `&before=${cursor}`}`);
+      seen.push(...page.body.tasks.map((t) => t.id));
+      cursor = page.body.next_before;
+    }
+    const total = Object.values(first.body.counts).reduce((a, b) => a + b, 0);
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+    expect(seen.slice(0, 3)).toEqual([ids[2], ids[1], ids[0]]);
+  });
+
+  it('status may repeat', async () => {
+    const both = await list('?status=queued&status=running&limit=1000');
+    expect(both.status).toBe(200);
+    expect(new Set(both.body.tasks.map((t) => t.status))).toEqual(new Set(['queued', 'running']));
+    expect(both.body.tasks).toHaveLength((both.body.counts['queued'] ?? 0) + (both.body.counts['running'] ?? 0));
+    expect(both.body.next_before).toBeNull();
+    const running = await list('?status=running');
+    expect(running.body.tasks.every((t) => t.status === 'running')).toBe(true);
+  });
+
+  it.each(['?status=bogus', '?status=queued&status=nope', '?limit=0', '?limit=1001', '?limit=ten', '?limit=1.5', '?limit=1&limit=2', '?before=abc', '?before=-3', '?before=0', '?before=1&before=2'])('400 with a message for %s', async (query) => {
+    const r = await list(query);
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: 'bad_request', message: expect.any(String) });
+  });
+});
+
 describe('POST /webhook/forgejo', () => {
   it('turns a signed assignment into a task, and a replay into the same task', async () => {
     const body = issue();

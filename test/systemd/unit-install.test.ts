@@ -2,7 +2,7 @@
 // and the journal catalog outcomes that need no root (missing file, --user skip).
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCatalog } from '../../src/systemd/journal/catalog-install.js';
@@ -31,6 +31,16 @@ describe('writeUnitAtomic', () => {
     expect(writeUnitAtomic(dir, 'a.service', 'two\n', 42)).toEqual({ path: join(dir, 'a.service'), previous: 'one\n' });
     expect(readFileSync(join(dir, 'a.service'), 'utf8')).toBe('two\n');
     expect(readdirSync(dir)).toEqual(['a.service']);
+  });
+
+  it('leaves a unit that already holds the text untouched (same inode and mtime: no NeedDaemonReload)', () => {
+    const dir = scratch();
+    const path = writeUnitAtomic(dir, 'same.service', 'text\n', 1).path;
+    utimesSync(path, 1_000, 1_000);
+    const before = statSync(path);
+    expect(writeUnitAtomic(dir, 'same.service', 'text\n', 1)).toEqual({ path, previous: 'text\n' });
+    const after = statSync(path);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 
   it('replaces a FIFO in the unit\'s place without blocking on it, and reads a symlinked unit for the diff', () => {

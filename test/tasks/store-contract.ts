@@ -97,6 +97,28 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       await store.close();
     });
 
+    it('pages every task newest first, a page at a time, and filters by one or more statuses', async () => {
+      const store = await open();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await store.enqueue({ agent: 'a', payload: i })).row.id);
+      await store.claim(ids[1] ?? '');
+      await store.claim(ids[3] ?? '');
+      await store.finish(ids[3] ?? '', { status: 'succeeded', reason: null, exitCode: 0 });
+      const first = await store.page({ limit: 2 });
+      expect(first.rows.map((r) => r.id)).toEqual([ids[4], ids[3]]);
+      expect(first.nextBefore).toBe(first.rows[1]?.seq);
+      const second = await store.page({ limit: 2, before: first.nextBefore ?? 0 });
+      expect(second.rows.map((r) => r.id)).toEqual([ids[2], ids[1]]);
+      const last = await store.page({ limit: 2, before: second.nextBefore ?? 0 });
+      expect(last).toEqual({ rows: [expect.objectContaining({ id: ids[0] })], nextBefore: null });
+      expect((await store.page({ limit: 5 })).nextBefore).toBeNull();
+      expect((await store.page({ limit: 10, statuses: ['queued'] })).rows.map((r) => r.id)).toEqual([ids[4], ids[2], ids[0]]);
+      expect((await store.page({ limit: 10, statuses: ['running', 'succeeded'] })).rows.map((r) => r.id)).toEqual([ids[3], ids[1]]);
+      expect((await store.page({ limit: 10, statuses: [] })).rows).toHaveLength(5);
+      await expect(store.page({ limit: 0 })).rejects.toMatchObject({ code: 'hooks.store.bad_page' });
+      await store.close();
+    });
+
     it('answers ping, compacts in both modes, and closes idempotently', async () => {
       const store = await open();
       expect(await store.ping()).toBe(true);

@@ -1,4 +1,4 @@
-/** The `install-unit` action: generate, validate, write atomically, daemon-reload, enable/start. */
+/** The `install-unit` action: generate, validate, write atomically, daemon-reload, enable/start (see src/systemd/unit/activate.ts). */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -8,7 +8,8 @@ import type { Env } from '../../runtime.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
 import { catalogPath } from '../../systemd/journal/catalog.js';
 import { installCatalog, SYSTEM_CATALOG_DIR } from '../../systemd/journal/catalog-install.js';
-import { daemonReload, enableUnit, systemctl, type CommandResult, type ManagerOptions } from '../../systemd/systemctl.js';
+import type { ManagerOptions } from '../../systemd/systemctl.js';
+import { activationSteps, reloadNeededForUnchanged, runActivation, type FailedStep } from '../../systemd/unit/activate.js';
 import { checkUnitFile, startAnalysis, type UnitCheckReport } from '../../systemd/unit/check-file.js';
 import { unitDiff } from '../../systemd/unit/diff.js';
 import { generateUnit, usesContainers } from '../../systemd/unit/generate.js';
@@ -78,18 +79,35 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
   const written = writeUnitAtomic(dir, file, text, process.pid);
   const diff = written.previous === null ? null : unitDiff(written.previous, text);
   const manager: ManagerOptions = { scope, env: runtime.env };
-  const steps = [
-    ...(flags.reload ? [await must('daemon-reload', daemonReload(manager))] : []),
-    ...(flags.enable ? [await must('enable', enableUnit(file, flags.now === true, manager))] : []),
-    ...(flags.now && !flags.enable ? [await must('restart', systemctl(['restart', file], manager))] : []),
-  ];
+  const changed = diff === null || diff.length > 0;
+  const action = diff === null ? 'created' : changed ? 'replaced' : 'unchanged';
+  const reloadNeeded = changed || (flags.reload && (await reloadNeededForUnchanged(file, written.path, manager)));
+  const activation = await runActivation(activationSteps(file, { reload: flags.reload && reloadNeeded, enable: flags.enable === true, now: flags.now === true }), manager);
   const catalog = flags.catalog ? await installCatalog({ scope, source: catalogPath(), targetDir: SYSTEM_CATALOG_DIR, env: runtime.env }) : { status: 'skipped', message: 'journal catalog: skipped (--no-catalog)' };
+  const failure = activation.failed === null ? null : stepFailure(activation.failed, written.path, scope);
+  if (failure !== null) ctx.setExitCode(failure.exitCode);
   if (flags.json) {
-    printJson(runtime.stdout, { unit: written.path, dataDir, replaced: written.previous !== null, diff, steps, catalog, exposure: report.exposure, findings: report.findings });
+    const error = failure === null ? {} : { error: { code: failure.code, message: failure.message, ...failure.details, notRun: activation.notRun.map((s) => s.name) } };
+    printJson(runtime.stdout, { ok: failure === null, unit: written.path, dataDir, action, changed, replaced: action === 'replaced', diff, reloadNeeded, steps: activation.ran, ...error, catalog, exposure: report.exposure, findings: report.findings });
     return;
   }
-  const changed = diff === null ? ['(new unit)'] : diff.length === 0 ? ['(unchanged)'] : ['changes:', ...diff.map((l) => `  ${l}`)];
-  printLines(runtime.stdout, [`installed ${written.path} (${scope})`, `data directory ${dataDir}`, ...changed, ...steps.map((s) => `ran systemctl ${s}`), catalog.message, ...(report.exposure === null ? [] : [`exposure (systemd-analyze security --offline=yes): ${report.exposure}`])]);
+  const what = action === 'created' ? ['(new unit)'] : action === 'unchanged' ? ['(unchanged)', ...(flags.reload && !reloadNeeded ? ['daemon-reload not needed: the manager has this unit loaded'] : [])] : ['changes:', ...(diff ?? []).map((l) => `  ${l}`)];
+  printLines(runtime.stdout, [`installed ${written.path} (${scope})`, `data directory ${dataDir}`, ...what, ...activation.ran.map((s) => `ran systemctl ${s}`), catalog.message, ...(report.exposure === null ? [] : [`exposure (systemd-analyze security --offline=yes): ${report.exposure}`])]);
+  if (failure !== null) {
+    const todo = [activation.failed?.args ?? [], ...activation.notRun.map((s) => s.args)];
+    runtime.stderr.write(`hooksctl: ${escapeControl(failure.message)} [${failure.code}]\n`);
+    runtime.stderr.write(`hooksctl: the unit is in place; to finish, run: ${todo.map((args) => `${systemctlPrefix(scope)} ${args.join(' ')}`).join(' && ')}\n`);
+  }
+}
+
+// The error for a failed systemctl step: exit 69 (the manager is unavailable or refused); it names the written unit.
+function stepFailure(failed: FailedStep, path: string, scope: 'user' | 'system'): HooksError {
+  return new HooksError('hooks.unit.systemctl_failed', `wrote ${path}, but ${systemctlPrefix(scope)} ${failed.step} failed (exit ${failed.exitCode}): ${failed.stderr}`, { exitCode: ExitCode.unavailable, details: { step: failed.step, systemctlExit: failed.exitCode, stderr: failed.stderr, file: path } });
+}
+
+// `systemctl` or `systemctl --user`, as the operator would type it.
+function systemctlPrefix(scope: 'user' | 'system'): string {
+  return scope === 'user' ? 'systemctl --user' : 'systemctl';
 }
 
 // Validate the generated text as a file named like the unit, in a temp directory.
@@ -103,11 +121,4 @@ async function checkGenerated(file: string, text: string, scope: 'user' | 'syste
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-// Await a systemctl step; a failure is exit 69 (the manager is unavailable or refused).
-async function must(step: string, pending: Promise<CommandResult>): Promise<string> {
-  const r = await pending;
-  if (r.exitCode !== 0) throw new HooksError('hooks.unit.systemctl_failed', `systemctl ${step} failed (exit ${r.exitCode}): ${r.stderr.trim()}`, { exitCode: ExitCode.unavailable, details: { step } });
-  return step;
 }

@@ -36,14 +36,21 @@ Steps: load the config, generate a Type=notify unit (ExecStart=<node> <hooksctl>
 validate it with the validate-unit rules and systemd-analyze (a unit with errors is NOT installed: exit 1;
 --no-analyze skips systemd-analyze, e.g. where it is missing or slow),
 write <unit-dir>/<name>.service atomically (temp file + rename; a replaced unit prints a short diff),
-then systemctl [--user] daemon-reload. --enable runs "systemctl enable [--now]"; --now alone restarts it.
+then systemctl [--user] daemon-reload (skipped when the unit is unchanged and the manager has it loaded).
+--enable and --now mean what they mean to "systemctl enable --now": --enable --now enables and starts the unit
+(an active unit keeps running), --enable alone only enables it, --now alone starts it, or restarts it if it
+is active (use this to apply a changed unit to a running service).
+If systemctl fails (e.g. the manager is unreachable), the unit stays written: the output names it, what failed
+and the commands left to run, and the exit code is 69 (--json: "ok": false and an "error" object).
 Without --config (and no $HOOKS_CONFIG or ./config/agents.json), WorkingDirectory= is the current directory
 so ./data/hooks.db resolves as it does for a hand-run "hooksctl serve".
 Unit dir: --user: $XDG_CONFIG_HOME/systemd/user (else ~/.config/systemd/user); --system: /etc/systemd/system.
 Journal catalog: --system copies units/hooksctl.catalog to /etc/systemd/catalog/ and runs journalctl
 --update-catalog; --user skips it (the catalog is system-wide) and prints the command to do it.
 
-Exit: 0 installed, 1 the unit failed validation, 2 bad usage, 69 systemctl failed, 78 bad config or unsafe value.
+--json reports "action": "created" | "replaced" | "unchanged", "changed", "diff" and "reloadNeeded".
+
+Exit: 0 installed, 1 the unit failed validation, 2 bad usage, 69 systemctl failed (the unit is written), 78 bad config or unsafe value.
 
 Examples:
   hooksctl install-unit --config ~/hooks/agents.json --enable --now
@@ -58,8 +65,8 @@ export function makeInstallUnitCommand(ctx: CliContext): Command {
     .option('--name <name>', 'unit name without .service (default: service.name from the config)')
     .option('--unit-dir <dir>', 'where to write the unit (default: see below)')
     .option('--dry-run', 'print the unit to stdout and write nothing')
-    .option('--enable', 'systemctl enable the unit (with --now: and start it)')
-    .option('--now', 'start (or restart) the unit after installing')
+    .option('--enable', 'enable the unit (with --now: enable and start it, as systemctl enable --now)')
+    .option('--now', 'start the unit (without --enable: start it, or restart it if active)')
     .option('--no-reload', 'do not run systemctl daemon-reload')
     .option('--no-catalog', 'do not install the journal catalog')
     .option('--no-analyze', 'skip systemd-analyze verify/security (the validate-unit rules still run)')

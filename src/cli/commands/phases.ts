@@ -10,6 +10,10 @@ Reads entries hooksctl wrote itself (SYSLOG_IDENTIFIER=hooksctl, HOOKS_SERVICE=<
 SHUTDOWN_PHASE=…), grouped by INVOCATION_ID, so it works for user units whose entries land in
 the system journal too. TimeoutStopSec comes from 'systemctl show'.
 
+Exit: 0 the journal was read (also when it holds no shutdowns: "no shutdowns of NAME"), 2 bad usage
+(e.g. a bad --since), 69 no journal is reachable (journalctl missing, no journal files, or files this
+user may not read: --json prints {"error": {"code": "hooks.journal.…"}} on stderr), 78 bad config.
+
 Examples:
   hooksctl phases --since today
   hooksctl phases --unit claude-hooks --json | jq '.[-1].drainMs'`;

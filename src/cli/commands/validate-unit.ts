@@ -6,7 +6,7 @@ import { withConfigOption } from '../config-option.js';
 
 /** Options of `validate-unit`. */
 export interface ValidateUnitFlags {
-  /** --config FILE: check the drain budget against this config. */
+  /** --config FILE: check the drain budget against this config (else the usual lookup, else the defaults). */
   config?: string;
   /** --user (default). */
   user?: boolean;
@@ -26,8 +26,8 @@ Rules: syntax.*, exec.missing, notify.access-none, timeout.infinity, timeout.zer
 budget.extend-first, budget.extend-cap, timeout.user-cap, killmode.control-group, killmode.orphans,
 watchdog.not-hooksctl, containers.asymmetric, unknown.section, unknown.key, analyze.verify.
 The budget rule (drain_ms + abort_grace_ms + cleanup_ms + margin_ms <= TimeoutStopSec, or the
-extend-mode rules) uses the config file: --config, else $HOOKS_CONFIG, else ./config/agents.json;
-with none of them it is skipped (the summary says so). Scope: --user unless --system is given. systemd-analyze verify and security --offline=yes are folded
+extend-mode rules) uses the config: --config, else $HOOKS_CONFIG, else ./config/agents.json, else the
+built-in defaults (hooksctl config --json); a note says which (--json: "config": {"source": "defaults" | path}). Scope: --user unless --system is given. systemd-analyze verify and security --offline=yes are folded
 in when they can run; the summary says when they cannot.
 
 Exit: 0 no errors (with --strict: no warnings either), 1 findings, 2 bad usage, 78 unreadable unit or config.

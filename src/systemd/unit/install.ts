@@ -26,13 +26,18 @@ export interface WrittenUnit {
   previous: string | null;
 }
 
-/** Write `text` to `dir/name` atomically (temp file + rename); returns the previous text. */
+/**
+ * Write `text` to `dir/name` atomically (temp file + rename); returns the previous text. A file that
+ * already holds `text` is left alone: rewriting it would change its mtime, and systemd would then
+ * report NeedDaemonReload=yes for a unit that did not change.
+ */
 export function writeUnitAtomic(dir: string, name: string, text: string, pid: number): WrittenUnit {
   const path = join(dir, name);
   const temp = join(dir, `.${name}.tmp-${pid}`);
   let previous: string | null = null;
   // Only a regular file is read back for the diff: a FIFO or device in its place must not block.
   try { previous = statSync(path).isFile() ? readFileSync(path, 'utf8') : null; } catch { previous = null; }
+  if (previous === text) return { path, previous };
   try {
     makeDir(dir);
     writeFileSync(temp, text, { mode: 0o644 });

@@ -36,4 +36,8 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX task_history_status ON task_history (status, agent, seq);
    CREATE INDEX task_history_root ON task_history (root_id);`,
+  // v2: GET /tasks pages newest first by seq (the store hands seq out as MAX + 1 inside its write
+  // transactions, so it is unique); the seq index also makes that MAX a lookup instead of a scan.
+  `CREATE UNIQUE INDEX task_history_seq ON task_history (seq);
+   CREATE INDEX task_history_status_seq ON task_history (status, seq);`,
 ];

@@ -6,6 +6,7 @@ import type { AgentRow, AgentSync, EnqueueResult, TaskStore } from '../store.js'
 import type { TaskRow } from '../types.js';
 import { openDatabase, type Database } from './db.js';
 import { sqliteAgents } from './agents.js';
+import { createTaskPager } from './page.js';
 
 /** Open (creating and migrating) the SQLite store at `path` (`:memory:` for a private one). */
 export async function openSqliteStore(path: string, clock: Clock): Promise<TaskStore> {
@@ -17,6 +18,7 @@ export function createSqliteStore(db: Database, clock: Clock): TaskStore {
   const iso = (): string => new Date(clock.now()).toISOString();
   const q = statements(db);
   const agents = sqliteAgents(db);
+  const pager = createTaskPager(db);
 
   const insertRow = (agent: string, payload: string, attempt: number, rootId: string | null, retryOf: string | null, source: string, dedupeKey: string | null): TaskRow => {
     const id = randomUUID();
@@ -47,6 +49,7 @@ export function createSqliteStore(db: Database, clock: Clock): TaskStore {
     enqueue: async (task) => enqueue(task.agent, JSON.stringify(task.payload ?? null), task.source ?? 'http', task.dedupeKey ?? null),
     get: async (id) => q.byId.get(id) as TaskRow | undefined,
     list: async (status, limit = 1_000_000) => q.byStatus.all(status, limit) as TaskRow[],
+    page: async (query) => pager(query),
     claim: async (id) => (q.claim.run(iso(), id).changes === 1 ? (q.byId.get(id) as TaskRow) : undefined),
     setPid: async (id, pid, pidStart) => {
       q.pidSet.run(pid, pidStart, id);

@@ -1,0 +1,43 @@
+/**
+ * The query of `GET /tasks`: `status` (may repeat: `?status=queued&status=running`), `limit`
+ * (1..1000, default 100) and `before` (the opaque cursor a previous page returned as `next_before`).
+ */
+import type { TaskPageQuery } from '../tasks/store.js';
+import type { TaskStatus } from '../tasks/types.js';
+
+/** Every status a task can have, as `status=` accepts them. */
+export const TASK_STATUSES: readonly TaskStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'crashed'];
+/** The largest `limit` a page may ask for. */
+export const MAX_PAGE_LIMIT = 1000;
+/** The `limit` when none is given. */
+export const DEFAULT_PAGE_LIMIT = 100;
+
+/** The parsed query, or the reason it is bad (for a 400). */
+export type TaskListQuery = { ok: true; query: TaskPageQuery } | { ok: false; message: string };
+
+/** Parse the raw querystring values (a string, or an array when the key repeats). */
+export function parseTaskListQuery(raw: Record<string, unknown>): TaskListQuery {
+  const statuses = values(raw['status']);
+  const bad = statuses.find((s) => !(TASK_STATUSES as readonly string[]).includes(s));
+  if (bad !== undefined) return { ok: false, message: `Expected \`status\` to be one of ${TASK_STATUSES.join(', ')}, got ${JSON.stringify(bad)}` };
+  const limits = values(raw['limit']);
+  const befores = values(raw['before']);
+  if (limits.length > 1) return { ok: false, message: 'Expected one `limit`' };
+  if (befores.length > 1) return { ok: false, message: 'Expected one `before`' };
+  const limitText = limits[0];
+  const limit = limitText === undefined ? DEFAULT_PAGE_LIMIT : Number(limitText);
+  if (limitText !== undefined && (!/^\d+$/.test(limitText) || limit < 1 || limit > MAX_PAGE_LIMIT)) {
+    return { ok: false, message: `Expected \`limit\` to be an integer from 1 to ${MAX_PAGE_LIMIT}, got ${JSON.stringify(limitText)}` };
+  }
+  const beforeText = befores[0];
+  if (beforeText !== undefined && (!/^\d{1,15}$/.test(beforeText) || Number(beforeText) < 1)) {
+    return { ok: false, message: `Expected \`before\` to be the \`next_before\` of a previous page, got ${JSON.stringify(beforeText)}` };
+  }
+  return { ok: true, query: { statuses: statuses as TaskStatus[], limit, ...(beforeText === undefined ? {} : { before: Number(beforeText) }) } };
+}
+
+// A querystring value as a list: absent → [], one → [it], repeated → all.
+function values(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}

@@ -1,0 +1,35 @@
+// The systemctl steps install-unit runs after writing a unit (systemctl enable --now semantics), and a failed step stopping the rest.
+import { describe, expect, it } from 'vitest';
+import { activationSteps, runActivation } from '../../src/systemd/unit/activate.js';
+import type { CommandResult } from '../../src/systemd/systemctl.js';
+
+describe('activationSteps', () => {
+  it.each([
+    [{ reload: true, enable: true, now: true }, [['daemon-reload'], ['enable', '--now', 'x.service']]],
+    [{ reload: true, enable: true, now: false }, [['daemon-reload'], ['enable', 'x.service']]],
+    [{ reload: true, enable: false, now: true }, [['daemon-reload'], ['restart', 'x.service']]],
+    [{ reload: true, enable: false, now: false }, [['daemon-reload']]],
+    [{ reload: false, enable: false, now: false }, []],
+  ])('%j runs %j', (request, args) => {
+    expect(activationSteps('x.service', request).map((s) => s.args)).toEqual(args);
+  });
+});
+
+describe('runActivation', () => {
+  const manager = { scope: 'user' as const, env: {} };
+  it('stops at the first failed step and lists what did not run', async () => {
+    const calls: string[][] = [];
+    const run = async (args: readonly string[]): Promise<CommandResult> => {
+      calls.push([...args]);
+      return args[0] === 'daemon-reload' ? { exitCode: 1, stdout: '', stderr: 'Failed to connect to bus\n' } : { exitCode: 0, stdout: '', stderr: '' };
+    };
+    const outcome = await runActivation(activationSteps('x.service', { reload: true, enable: true, now: true }), manager, run);
+    expect(calls).toEqual([['daemon-reload']]);
+    expect(outcome).toMatchObject({ ran: [], failed: { step: 'daemon-reload', exitCode: 1, stderr: 'Failed to connect to bus' }, notRun: [{ name: 'enable --now' }] });
+  });
+
+  it('runs every step when they succeed', async () => {
+    const outcome = await runActivation(activationSteps('x.service', { reload: true, enable: false, now: true }), manager, async () => ({ exitCode: 0, stdout: '', stderr: '' }));
+    expect(outcome).toEqual({ ran: ['daemon-reload', 'restart'], failed: null, notRun: [] });
+  });
+});
