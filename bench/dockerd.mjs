@@ -17,7 +17,24 @@ export async function privateDockerd() {
   const host = `unix://${join(root, 'd.sock')}`;
   const env = { DOCKER_HOST: host, PATH: process.env.PATH ?? '/usr/bin:/bin' };
   const out = openSync(join(root, 'log'), 'a');
-  const daemon = spawn('dockerd', ['--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '-H', host, '--pidfile', join(root, 'pid'), '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=overlay2'], { stdio: ['ignore', out, out] });
+  const daemon = spawn(
+    'dockerd',
+    [
+      '--data-root',
+      join(root, 'data'),
+      '--exec-root',
+      join(root, 'exec'),
+      '-H',
+      host,
+      '--pidfile',
+      join(root, 'pid'),
+      '--iptables=false',
+      '--ip6tables=false',
+      '--bridge=none',
+      '--storage-driver=overlay2',
+    ],
+    { stdio: ['ignore', out, out] },
+  );
   const client = (args) => spawnSync(CLIENT, args, { env, encoding: 'utf8' });
   const stop = async () => {
     const ids = client(['ps', '-aq']).stdout.split('\n').filter(Boolean);
@@ -31,15 +48,22 @@ export async function privateDockerd() {
     rmSync(root, { recursive: true, force: true });
   };
   for (let i = 0; client(['version', '--format', '{{.Server.Version}}']).status !== 0; i++) {
-    if (i > 600 || daemon.exitCode !== null) { await stop(); throw new Error('bench: dockerd did not start'); }
+    if (i > 600 || daemon.exitCode !== null) {
+      await stop();
+      throw new Error('bench: dockerd did not start');
+    }
     await sleep(100);
   }
   const fs = join(root, 'fs');
   for (const d of ['bin', 'tmp', 'proc', 'sys', 'dev', 'etc']) mkdirSync(join(fs, d), { recursive: true });
   chmodSync(join(fs, 'tmp'), 0o1777);
   copyFileSync('/bin/busybox', join(fs, 'bin', 'busybox'));
-  for (const a of spawnSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).stdout.split('\n')) if (a && a !== 'busybox') symlinkSync('busybox', join(fs, 'bin', a));
+  for (const a of spawnSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).stdout.split('\n'))
+    if (a && a !== 'busybox') symlinkSync('busybox', join(fs, 'bin', a));
   spawnSync('tar', ['-C', fs, '-cf', join(root, 'fs.tar'), '.']);
-  if (client(['import', '--change', 'ENV PATH=/bin', join(root, 'fs.tar'), IMAGE]).status !== 0) { await stop(); throw new Error('bench: image import failed'); }
+  if (client(['import', '--change', 'ENV PATH=/bin', join(root, 'fs.tar'), IMAGE]).status !== 0) {
+    await stop();
+    throw new Error('bench: image import failed');
+  }
   return { env, stop };
 }

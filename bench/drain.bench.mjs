@@ -20,23 +20,67 @@ async function once(n) {
   const store = await openSqliteStore(join(dir, 'hooks.db'), systemClock);
   const agents = Array.from({ length: n }, (_, i) => `a${i}`);
   let lastEnd = 0;
-  const runner = () => new Promise((resolve) => setTimeout(() => { lastEnd = performance.now(); resolve({ status: 'succeeded', reason: null, exitCode: 0 }); }, 30 + Math.random() * 20));
+  const runner = () =>
+    new Promise((resolve) =>
+      setTimeout(
+        () => {
+          lastEnd = performance.now();
+          resolve({ status: 'succeeded', reason: null, exitCode: 0 });
+        },
+        30 + Math.random() * 20,
+      ),
+    );
   const listeners = new Set();
-  const dispatcher = createDispatcher({ store, agents, runner, clock: systemClock, onEvent: (e) => { if (e.type === 'task_ended') for (const l of listeners) l({ id: e.id, agent: e.agent, status: e.status, durationMs: e.duration_ms }); } });
+  const dispatcher = createDispatcher({
+    store,
+    agents,
+    runner,
+    clock: systemClock,
+    onEvent: (e) => {
+      if (e.type === 'task_ended') for (const l of listeners) l({ id: e.id, agent: e.agent, status: e.status, durationMs: e.duration_ms });
+    },
+  });
   let refusing = false;
   const hub = createSseHub();
-  const server = await buildServer({ store, dispatcher, hub, agents: new Set(agents), token: undefined, webhookSecret: undefined, refusing: () => refusing, health: async () => ({ ok: true, state: 'x', running: 0, queued: 0, checks: {} }), log: () => {} });
+  const server = await buildServer({
+    store,
+    dispatcher,
+    hub,
+    agents: new Set(agents),
+    token: undefined,
+    webhookSecret: undefined,
+    refusing: () => refusing,
+    health: async () => ({ ok: true, state: 'x', running: 0, queued: 0, checks: {} }),
+    log: () => {},
+  });
   await server.listen({ host: '127.0.0.1', port: 0 });
   for (const a of agents) dispatcher.submit((await store.enqueue({ agent: a, payload: {} })).row);
   await new Promise((r) => setImmediate(r));
   const drain = createDrain({
-    clock: systemClock, timers: realTimers, work: dispatcher,
+    clock: systemClock,
+    timers: realTimers,
+    work: dispatcher,
     plan: planDrain({ drainMs: 10_000, abortGraceMs: 1000, cleanupMs: 5000, marginMs: 1000, extend: false, maxDrainMs: 10_000 }, 20_000),
-    log: () => {}, stopping: () => {}, status: () => {},
-    refuse: () => { refusing = true; hub.closeAll(); server.server.closeIdleConnections(); },
-    onSettled: (cb) => { listeners.add(cb); return () => listeners.delete(cb); },
-    whileWaiting: () => { void store.compact('idle'); },
-    cleanup: async () => { await server.close(); await store.compact('full'); await store.close(); },
+    log: () => {},
+    stopping: () => {},
+    status: () => {},
+    refuse: () => {
+      refusing = true;
+      hub.closeAll();
+      server.server.closeIdleConnections();
+    },
+    onSettled: (cb) => {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    whileWaiting: () => {
+      void store.compact('idle');
+    },
+    cleanup: async () => {
+      await server.close();
+      await store.compact('full');
+      await store.close();
+    },
   });
   await drain.signal('SIGTERM');
   const ms = performance.now() - lastEnd;
@@ -51,7 +95,9 @@ for (const n of [1, 10, 100, 1000]) {
   await once(n);
   for (let i = 0; i < runs; i++) samples.push(await once(n));
   results[n] = { median: median(samples), p90: percentile(samples, 90) };
-  console.log(`drain N=${String(n).padStart(4)}: last task end -> drained ${median(samples).toFixed(1)} ms median, ${percentile(samples, 90).toFixed(1)} ms p90 (target <= 20 ms) ${median(samples) <= 20 ? 'ok' : 'OVER TARGET'}`);
+  console.log(
+    `drain N=${String(n).padStart(4)}: last task end -> drained ${median(samples).toFixed(1)} ms median, ${percentile(samples, 90).toFixed(1)} ms p90 (target <= 20 ms) ${median(samples) <= 20 ? 'ok' : 'OVER TARGET'}`,
+  );
 }
 const flat = results[1000].median / Math.max(results[1].median, 0.001);
 console.log(`drain flatness: N=1000 vs N=1 = ${flat.toFixed(2)}x (anchor: N=1 in the same run)`);

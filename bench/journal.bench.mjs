@@ -27,15 +27,20 @@ for _ in $(seq 200); do [ -S ${SOCKET} ] && break; sleep 0.05; done
 HOOKS_BENCH_INNER=1 "$2" "$3"; rc=$?
 kill "$jpid"; wait "$jpid" 2>/dev/null || true
 exit $rc`;
-  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', script, 'bench', state, process.execPath, self], { stdio: 'inherit' });
+  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'bash', '-c', script, 'bench', state, process.execPath, self], {
+    stdio: 'inherit',
+  });
   rmSync(state, { recursive: true, force: true });
   return r.status ?? 1;
 }
 
 if (!existsSync(SOCKET)) {
-  const canSandbox = process.getuid?.() === 0 && spawnSync('unshare', ['--version']).status === 0 && existsSync('/lib/systemd/systemd-journald');
+  const canSandbox =
+    process.getuid?.() === 0 && spawnSync('unshare', ['--version']).status === 0 && existsSync('/lib/systemd/systemd-journald');
   if (process.env.HOOKS_BENCH_INNER === '1' || !canSandbox) {
-    console.log('journal: MEASURED NOTHING: no journald socket and no way to start a private journald (needs root, unshare, systemd-journald)');
+    console.log(
+      'journal: MEASURED NOTHING: no journald socket and no way to start a private journald (needs root, unshare, systemd-journald)',
+    );
     process.exit(1);
   }
   process.exit(runInSandbox());
@@ -47,9 +52,20 @@ const binding = createRequire(import.meta.url)('systemd-journald/build/Release/j
 
 const IDENT = `hooksctl-bench-${process.pid}`;
 const env = { INVOCATION_ID: '0123456789abcdef0123456789abcdef' };
-const logger = createJournalLogger({ env, stderr: process.stderr, identifier: IDENT, journalAvailable: () => true }).child({ AGENT: 'agent-1' });
+const logger = createJournalLogger({ env, stderr: process.stderr, identifier: IDENT, journalAvailable: () => true }).child({
+  AGENT: 'agent-1',
+});
 // The raw anchor sends exactly the fields the logger sends, prepared once.
-const rawFields = encodeJournalFields({ MESSAGE: 'draining 3 tasks', MESSAGE_ID: MESSAGE_IDS.drain, SYSLOG_IDENTIFIER: IDENT, SHUTDOWN_PHASE: 'drain', INVOCATION_ID: env.INVOCATION_ID, AGENT: 'agent-1', TASK_ID: 'task-42', DRAIN_MS: '3000' });
+const rawFields = encodeJournalFields({
+  MESSAGE: 'draining 3 tasks',
+  MESSAGE_ID: MESSAGE_IDS.drain,
+  SYSLOG_IDENTIFIER: IDENT,
+  SHUTDOWN_PHASE: 'drain',
+  INVOCATION_ID: env.INVOCATION_ID,
+  AGENT: 'agent-1',
+  TASK_ID: 'task-42',
+  DRAIN_MS: '3000',
+});
 
 const variants = {
   raw: () => binding.send(5, ...rawFields),
@@ -83,10 +99,18 @@ for (let round = 0; round < WARMUP + ROUNDS; round++) {
 
 // Count what journald stored, to show nothing was dropped.
 spawnSync('journalctl', ['--sync']);
-const stored = spawnSync('journalctl', ['-o', 'cat', `SYSLOG_IDENTIFIER=${IDENT}`], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout.split('\n').filter(Boolean).length;
+const stored = spawnSync('journalctl', ['-o', 'cat', `SYSLOG_IDENTIFIER=${IDENT}`], { encoding: 'utf8', maxBuffer: 1 << 28 })
+  .stdout.split('\n')
+  .filter(Boolean).length;
 
 // The logger's own CPU per entry, with a no-op transport: what it adds on top of a raw send.
-const cpuLogger = createJournalLogger({ env, stderr: process.stderr, identifier: IDENT, journalAvailable: () => true, send: () => 0 }).child({ AGENT: 'agent-1' });
+const cpuLogger = createJournalLogger({
+  env,
+  stderr: process.stderr,
+  identifier: IDENT,
+  journalAvailable: () => true,
+  send: () => 0,
+}).child({ AGENT: 'agent-1' });
 const CPU_N = 200_000;
 const cpuStart = process.hrtime.bigint();
 for (let i = 0; i < CPU_N; i++) cpuLogger.phase('drain', 'draining 3 tasks', { TASK_ID: 'task-42', DRAIN_MS: 3000 });
@@ -99,7 +123,13 @@ const log = median(rates.logger);
 const overhead = 1 / ratio - 1;
 const p99 = percentile(calls.logger, 99);
 const p99raw = percentile(calls.raw, 99);
-console.log(`journal throughput (${ROUNDS} interleaved batch pairs of ${BATCH}): logger ${log.toFixed(0)} entries/s vs anchor raw binding ${raw.toFixed(0)} entries/s; median pair ratio ${ratio.toFixed(3)}x, overhead ${(overhead * 100).toFixed(1)} % (target <= 10 %) ${overhead <= 0.1 ? 'ok' : 'OVER TARGET'}`);
-console.log(`journal per-call p99: logger ${(p99 * 1000).toFixed(1)} µs vs anchor raw ${(p99raw * 1000).toFixed(1)} µs = ${(p99 / p99raw).toFixed(2)}x (target p99 <= 1 ms) ${p99 <= 1 ? 'ok' : 'OVER TARGET'}; max logger ${(Math.max(...calls.logger)).toFixed(2)} ms`);
-console.log(`journal logger CPU per entry (no-op transport): ${cpuUs.toFixed(2)} µs = ${((cpuUs * raw) / 1e6 * 100).toFixed(2)} % of one raw send at the anchor rate`);
+console.log(
+  `journal throughput (${ROUNDS} interleaved batch pairs of ${BATCH}): logger ${log.toFixed(0)} entries/s vs anchor raw binding ${raw.toFixed(0)} entries/s; median pair ratio ${ratio.toFixed(3)}x, overhead ${(overhead * 100).toFixed(1)} % (target <= 10 %) ${overhead <= 0.1 ? 'ok' : 'OVER TARGET'}`,
+);
+console.log(
+  `journal per-call p99: logger ${(p99 * 1000).toFixed(1)} µs vs anchor raw ${(p99raw * 1000).toFixed(1)} µs = ${(p99 / p99raw).toFixed(2)}x (target p99 <= 1 ms) ${p99 <= 1 ? 'ok' : 'OVER TARGET'}; max logger ${Math.max(...calls.logger).toFixed(2)} ms`,
+);
+console.log(
+  `journal logger CPU per entry (no-op transport): ${cpuUs.toFixed(2)} µs = ${(((cpuUs * raw) / 1e6) * 100).toFixed(2)} % of one raw send at the anchor rate`,
+);
 console.log(`journal entries stored by journald: ${stored} of ${2 * BATCH * (WARMUP + ROUNDS)} sent`);

@@ -36,6 +36,8 @@ export const median = (values) => percentile(values, 50);
 export function report(name, figure, anchor, target) {
   const ratio = figure / anchor;
   const verdict = ratio <= target ? 'ok' : 'OVER TARGET';
-  console.log(`${name}: ${figure.toFixed(1)} ms vs anchor ${anchor.toFixed(1)} ms = ${ratio.toFixed(2)}x (target <= ${target}x) ${verdict}`);
+  console.log(
+    `${name}: ${figure.toFixed(1)} ms vs anchor ${anchor.toFixed(1)} ms = ${ratio.toFixed(2)}x (target <= ${target}x) ${verdict}`,
+  );
   return ratio;
 }

@@ -17,7 +17,8 @@ const dockerd = await privateDockerd();
 try {
   const engine = createEngine({ env: dockerd.env, bin: CLIENT });
   const created = await reconcile({ engine, serviceName: service, instances, concurrency: 8 });
-  if (created.some((r) => r.action !== 'created' || r.error)) throw new Error(`setup failed: ${JSON.stringify(created.filter((r) => r.error))}`);
+  if (created.some((r) => r.action !== 'created' || r.error))
+    throw new Error(`setup failed: ${JSON.stringify(created.filter((r) => r.error))}`);
 
   // One pass of each kind; returns { ms, calls }.
   const measure = async (pass) => {
@@ -31,18 +32,29 @@ try {
     if (results.some((r) => r.action !== 'unchanged')) throw new Error('the no-op pass changed something');
   };
   const naive = async () => {
-    for (const i of instances) if ((await engine.inspect([containerName(service, i.name)])).length !== 1) throw new Error('naive: missing container');
+    for (const i of instances)
+      if ((await engine.inspect([containerName(service, i.name)])).length !== 1) throw new Error('naive: missing container');
   };
   const samples = { noop: [], naive: [] };
   for (let r = 0; r < RUNS + 2; r++) {
     const a = await measure(noop);
     const b = await measure(naive);
-    if (r >= 2) { samples.noop.push(a); samples.naive.push(b); }
+    if (r >= 2) {
+      samples.noop.push(a);
+      samples.naive.push(b);
+    }
   }
   const calls = Math.max(...samples.noop.map((s) => s.calls));
   const naiveCalls = Math.max(...samples.naive.map((s) => s.calls));
-  console.log(`reconcile engine calls per no-op pass over ${N} instances: ${calls} vs naive per-container inspect ${naiveCalls} = ${(calls / naiveCalls).toFixed(2)}x (target <= 2 calls) ${calls <= 2 ? 'ok' : 'OVER TARGET'}`);
-  report(`reconcile no-op pass over ${N} instances (median of ${RUNS}) vs naive per-container inspect loop`, median(samples.noop.map((s) => s.ms)), median(samples.naive.map((s) => s.ms)), 1);
+  console.log(
+    `reconcile engine calls per no-op pass over ${N} instances: ${calls} vs naive per-container inspect ${naiveCalls} = ${(calls / naiveCalls).toFixed(2)}x (target <= 2 calls) ${calls <= 2 ? 'ok' : 'OVER TARGET'}`,
+  );
+  report(
+    `reconcile no-op pass over ${N} instances (median of ${RUNS}) vs naive per-container inspect loop`,
+    median(samples.noop.map((s) => s.ms)),
+    median(samples.naive.map((s) => s.ms)),
+    1,
+  );
   if (calls > 2) process.exitCode = 1;
 } finally {
   await dockerd.stop();

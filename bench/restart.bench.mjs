@@ -12,7 +12,10 @@ const SD_NOTIFY = fileURLToPath(new URL('../node_modules/sd-notify/index.js', im
 const sb = await startSandbox();
 try {
   const floor = join(sb.workDir, 'floor.cjs');
-  writeFileSync(floor, `const n = require(${JSON.stringify(SD_NOTIFY)}); require('node:http').createServer((q, s) => s.end('ok')).listen(38791, '127.0.0.1', () => n.ready()); process.on('SIGTERM', () => process.exit(0));\n`);
+  writeFileSync(
+    floor,
+    `const n = require(${JSON.stringify(SD_NOTIFY)}); require('node:http').createServer((q, s) => s.end('ok')).listen(38791, '127.0.0.1', () => n.ready()); process.on('SIGTERM', () => process.exit(0));\n`,
+  );
   sb.installUnit('bench-floor.service', `[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${floor}\n`);
   const cfg = join(sb.workDir, 'agents.json');
   writeFileSync(cfg, JSON.stringify({ service: { name: 'bench-serve', port: 38792, db: join(sb.workDir, 'data/hooks.db') } }));

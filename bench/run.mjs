@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const wanted = process.argv.slice(2);
-const files = readdirSync(dir).filter((f) => f.endsWith('.bench.mjs')).filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w))).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
+  .sort();
 let failed = 0;
 for (const file of files) {
   console.log(`== ${file.replace('.bench.mjs', '')}`);

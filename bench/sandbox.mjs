@@ -19,15 +19,25 @@ export async function startSandbox() {
     if (holder.exitCode !== null || Date.now() > deadline) throw new Error('sandbox did not start');
     await sleep(50);
   }
-  const vars = Object.fromEntries(readFileSync(join(state, 'ready'), 'utf8').trim().split('\n').map((l) => l.split('=', 2)));
+  const vars = Object.fromEntries(
+    readFileSync(join(state, 'ready'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=', 2)),
+  );
   const env = { ...process.env, XDG_RUNTIME_DIR: vars.XDG_RUNTIME_DIR, XDG_CONFIG_HOME: vars.XDG_CONFIG_HOME, SYSTEMD_PAGER: '' };
   const workDir = join(state, 'work');
   mkdirSync(workDir, { recursive: true });
   const run = (argv) => spawnSync('nsenter', ['--mount', `--target=${holder.pid}`, '--', ...argv], { env, encoding: 'utf8' });
   return {
-    run, env, workDir,
+    run,
+    env,
+    workDir,
     unitDir: join(vars.XDG_CONFIG_HOME, 'systemd/user'),
-    installUnit(name, text) { writeFileSync(join(vars.XDG_CONFIG_HOME, 'systemd/user', name), text); run(['systemctl', '--user', 'daemon-reload']); },
+    installUnit(name, text) {
+      writeFileSync(join(vars.XDG_CONFIG_HOME, 'systemd/user', name), text);
+      run(['systemctl', '--user', 'daemon-reload']);
+    },
     async stop() {
       const exited = new Promise((r) => holder.once('exit', r));
       holder.kill('SIGTERM');

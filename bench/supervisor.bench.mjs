@@ -32,20 +32,34 @@ async function overhead(argv, runs, warmup) {
       const outcome = await runSupervised({ command: argv, graceMs: 1000 });
       if (outcome.type !== 'exited' || outcome.code !== 0) throw new Error(`unexpected outcome ${JSON.stringify(outcome)}`);
     });
-    if (i >= warmup) { samples.anchor.push(a); samples.supervised.push(s); }
+    if (i >= warmup) {
+      samples.anchor.push(a);
+      samples.supervised.push(s);
+    }
   }
   return samples;
 }
 
 for (const argv of [['/bin/true'], [process.execPath, '-e', '0']]) {
   const samples = await overhead(argv, 50, 5);
-  report(`supervisor spawn-to-exit (${argv.join(' ')}, median of 50) vs bare child_process.spawn`, median(samples.supervised), median(samples.anchor), 1.2);
+  report(
+    `supervisor spawn-to-exit (${argv.join(' ')}, median of 50) vs bare child_process.spawn`,
+    median(samples.supervised),
+    median(samples.anchor),
+    1.2,
+  );
 }
 
 /** One escalation: wait for the child to be ready, cancel, and return how late SIGKILL came after the grace deadline. */
 async function lateness(graceMs) {
   let output = '';
-  const handle = spawnSupervised({ command: ['sh', '-c', "trap '' TERM; echo ready; exec sleep 1000"], graceMs, onStdout: (c) => { output += c; } });
+  const handle = spawnSupervised({
+    command: ['sh', '-c', "trap '' TERM; echo ready; exec sleep 1000"],
+    graceMs,
+    onStdout: (c) => {
+      output += c;
+    },
+  });
   while (!output.includes('ready')) await new Promise((resolve) => setTimeout(resolve, 2));
   const cancelledAt = performance.now();
   handle.cancel('bench');
@@ -64,6 +78,10 @@ for (let i = 0; i < 50; i++) {
   observed.push(r.observed);
 }
 const p99 = percentile(late, 99);
-console.log(`supervisor SIGKILL lateness after a ${graceMs} ms grace (50 runs): p50 ${median(late).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${Math.max(...late).toFixed(2)} ms (target p99 <= 50 ms) ${p99 <= 50 ? 'ok' : 'OVER TARGET'}`);
+console.log(
+  `supervisor SIGKILL lateness after a ${graceMs} ms grace (50 runs): p50 ${median(late).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${Math.max(...late).toFixed(2)} ms (target p99 <= 50 ms) ${p99 <= 50 ? 'ok' : 'OVER TARGET'}`,
+);
 report('supervisor SIGKILL time at p99 vs the grace deadline', graceMs + p99, graceMs, 1.5);
-console.log(`  cancel → outcome (incl. reap and pipe close) minus the grace: p50 ${median(observed).toFixed(2)} ms, p99 ${percentile(observed, 99).toFixed(2)} ms`);
+console.log(
+  `  cancel → outcome (incl. reap and pipe close) minus the grace: p50 ${median(observed).toFixed(2)} ms, p99 ${percentile(observed, 99).toFixed(2)} ms`,
+);

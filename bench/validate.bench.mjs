@@ -16,29 +16,55 @@ import { generateUnit } from '../dist/systemd/unit/generate.js';
 const bin = fileURLToPath(new URL('../bin/hooksctl', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hooks-bench-validate-'));
 const base = parseConfig(defaultConfig(process.execPath), 'bench');
-const unitFor = (config) => generateUnit({ config: { ...config, service: { ...config.service, db: join(dir, 'data/hooks.db') } }, configPath: null, scope: 'system', execPath: process.execPath, entryPath: bin, workingDirectory: dir });
+const unitFor = (config) =>
+  generateUnit({
+    config: { ...config, service: { ...config.service, db: join(dir, 'data/hooks.db') } },
+    configPath: null,
+    scope: 'system',
+    execPath: process.execPath,
+    entryPath: bin,
+    workingDirectory: dir,
+  });
 const file = join(dir, 'hooks-bench.service');
 writeFileSync(file, unitFor(base));
 const containerFile = join(dir, 'hooks-bench-ctr.service');
-writeFileSync(containerFile, unitFor({ ...base, types: { claude: { mode: 'container', command: ['/bin/sh'], image: 'busybox', env: {}, mounts: [], network: null } }, pool: [] }));
+writeFileSync(
+  containerFile,
+  unitFor({
+    ...base,
+    types: { claude: { mode: 'container', command: ['/bin/sh'], image: 'busybox', env: {}, mounts: [], network: null } },
+    pool: [],
+  }),
+);
 
 try {
-  const samples = interleave({
-    node: () => timeCommand([process.execPath, '-e', '0']),
-    // The anchor is the verify call validate-unit folds in, as it makes it (--man=no).
-    verify: () => timeCommand(['systemd-analyze', 'verify', '--man=no', file]),
-    validate: () => timeCommand([process.execPath, bin, 'validate-unit', file, '--system']),
-  }, 20, 3);
+  const samples = interleave(
+    {
+      node: () => timeCommand([process.execPath, '-e', '0']),
+      // The anchor is the verify call validate-unit folds in, as it makes it (--man=no).
+      verify: () => timeCommand(['systemd-analyze', 'verify', '--man=no', file]),
+      validate: () => timeCommand([process.execPath, bin, 'validate-unit', file, '--system']),
+    },
+    20,
+    3,
+  );
   const node = median(samples.node);
   const verify = median(samples.verify);
   const validate = median(samples.validate);
   report('validate-unit vs node -e 0 (median of 20)', validate, node, 1.5 + verify / node);
   report('validate-unit vs systemd-analyze verify (median of 20)', validate, verify, Infinity);
   const budget = 1.5 * node + verify;
-  console.log(`target: validate-unit ${validate.toFixed(1)} ms <= 1.5 x node (${node.toFixed(1)} ms) + verify (${verify.toFixed(1)} ms) = ${budget.toFixed(1)} ms: ${validate <= budget ? 'ok' : 'OVER TARGET'}`);
-  for (const [mode, f] of [['process', file], ['container', containerFile]]) {
+  console.log(
+    `target: validate-unit ${validate.toFixed(1)} ms <= 1.5 x node (${node.toFixed(1)} ms) + verify (${verify.toFixed(1)} ms) = ${budget.toFixed(1)} ms: ${validate <= budget ? 'ok' : 'OVER TARGET'}`,
+  );
+  for (const [mode, f] of [
+    ['process', file],
+    ['container', containerFile],
+  ]) {
     const out = spawnSync('systemd-analyze', ['security', '--offline=yes', '--no-pager', f], { encoding: 'utf8' }).stdout;
-    console.log(`exposure (security --offline=yes, system scope), ${mode} mode: ${/Overall exposure level for .*?: (\d+(?:\.\d+)?)/.exec(out)?.[1] ?? 'n/a'}`);
+    console.log(
+      `exposure (security --offline=yes, system scope), ${mode} mode: ${/Overall exposure level for .*?: (\d+(?:\.\d+)?)/.exec(out)?.[1] ?? 'n/a'}`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -10,14 +10,19 @@ try {
   console.error(`check-results: no vitest report at ${file}: ${error.message}`);
   process.exit(1);
 }
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const skippedNames = [];
 for (const suite of report.testResults ?? []) {
   if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) failed += 1;
   for (const t of suite.assertionResults ?? []) {
     if (t.status === 'passed') passed += 1;
     else if (t.status === 'failed') failed += 1;
-    else { skipped += 1; skippedNames.push(`${suite.name}: ${t.fullName ?? t.title} (${t.status})`); }
+    else {
+      skipped += 1;
+      skippedNames.push(`${suite.name}: ${t.fullName ?? t.title} (${t.status})`);
+    }
   }
 }
 for (const name of skippedNames) console.error(`check-results: skipped: ${name}`);

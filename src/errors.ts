@@ -81,6 +81,11 @@ export class HooksError extends Error {
 
 /** True when `value` is a {@link HooksError} (also across module copies), optionally with the given code. */
 export function isHooksError(value: unknown, code?: ErrorCode): value is HooksError {
-  const family = value instanceof HooksError || (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'HooksError' && typeof (value as { code?: unknown }).code === 'string');
+  const family =
+    value instanceof HooksError ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as { name?: unknown }).name === 'HooksError' &&
+      typeof (value as { code?: unknown }).code === 'string');
   return family && (code === undefined || (value as HooksError).code === code);
 }

@@ -17,7 +17,14 @@ export type { Timers } from './timers.js';
 export { createNotifier } from './systemd/notify/notify.js';
 export type { Notifier, NotifierOptions, NotifyFields, NotifyResult } from './systemd/notify/notify.js';
 export { createJournalLogger } from './systemd/journal/journal.js';
-export type { JournalFieldValue, JournalLogger, JournalLoggerOptions, JournalPriority, LogEntry, ShutdownPhase } from './systemd/journal/journal.js';
+export type {
+  JournalFieldValue,
+  JournalLogger,
+  JournalLoggerOptions,
+  JournalPriority,
+  LogEntry,
+  ShutdownPhase,
+} from './systemd/journal/journal.js';
 export { startWatchdog, watchdogUsec } from './systemd/notify/watchdog.js';
 export type { WatchdogHandle, WatchdogOptions } from './systemd/notify/watchdog.js';
 export { startExtender } from './systemd/notify/extend.js';

@@ -24,15 +24,29 @@ export function commandEnv(env: Env): Record<string, string> {
 }
 
 /** Run a program, never throwing on a non-zero exit or a missing binary. */
-export function runCommand(file: string, args: readonly string[], o: { env: Env; signal?: AbortSignal | undefined; timeoutMs?: number }): Promise<CommandResult> {
+export function runCommand(
+  file: string,
+  args: readonly string[],
+  o: { env: Env; signal?: AbortSignal | undefined; timeoutMs?: number },
+): Promise<CommandResult> {
   return new Promise((resolve) => {
-    const child = execFile(file, [...args], { env: commandEnv(o.env), maxBuffer: 16 * 1024 * 1024, ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}), ...(o.signal ? { signal: o.signal } : {}) }, (error, stdout, stderr) => {
-      const code = (error as NodeJS.ErrnoException | null)?.code;
-      if (code === 'ENOENT') resolve({ exitCode: 127, stdout: '', stderr: `${file}: not found` });
-      else if ((error as { killed?: boolean } | null)?.killed && o.timeoutMs) resolve({ exitCode: 124, stdout, stderr: `${file} timed out after ${o.timeoutMs} ms` });
-      else resolve({ exitCode: error === null ? 0 : typeof code === 'number' ? code : (child.exitCode ?? 1), stdout, stderr });
-    });
+    const child = execFile(
+      file,
+      [...args],
+      {
+        env: commandEnv(o.env),
+        maxBuffer: 16 * 1024 * 1024,
+        ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      },
+      (error, stdout, stderr) => {
+        const code = (error as NodeJS.ErrnoException | null)?.code;
+        if (code === 'ENOENT') resolve({ exitCode: 127, stdout: '', stderr: `${file}: not found` });
+        else if ((error as { killed?: boolean } | null)?.killed && o.timeoutMs)
+          resolve({ exitCode: 124, stdout, stderr: `${file} timed out after ${o.timeoutMs} ms` });
+        else resolve({ exitCode: error === null ? 0 : typeof code === 'number' ? code : (child.exitCode ?? 1), stdout, stderr });
+      },
+    );
     child.stdin?.end();
   });
 }
-

@@ -8,7 +8,9 @@ describe('timeoutSignal', () => {
     const time = createFakeTime();
     const signal = timeoutSignal(time.timers, 500);
     let abortedAt: number | null = null;
-    signal.addEventListener('abort', () => { abortedAt = time.clock.monotonic(); });
+    signal.addEventListener('abort', () => {
+      abortedAt = time.clock.monotonic();
+    });
     await time.advance(499);
     expect(signal.aborted).toBe(false);
     await time.advance(1);
@@ -24,7 +26,9 @@ describe('timeoutSignal', () => {
     const signal = timeoutSignal(time.timers, 10);
     expect(time.pending()).toBe(1);
     let count = 0;
-    signal.addEventListener('abort', () => { count += 1; });
+    signal.addEventListener('abort', () => {
+      count += 1;
+    });
     await time.advance(1000);
     expect(count).toBe(1);
     expect(time.pending()).toBe(0);

@@ -8,7 +8,14 @@ import { createJournalLogger, createNotifier, realTimers, systemClock } from 'ho
 import { createDrain, planDrain, resolveTimeoutStopMs } from 'hooksctl/shutdown';
 
 const port = Number(process.env.PORT ?? 8080);
-const input = { drainMs: Number(process.env.DRAIN_MS ?? 6000), abortGraceMs: 1000, cleanupMs: 1000, marginMs: 1000, extend: false, maxDrainMs: 0 };
+const input = {
+  drainMs: Number(process.env.DRAIN_MS ?? 6000),
+  abortGraceMs: 1000,
+  cleanupMs: 1000,
+  marginMs: 1000,
+  extend: false,
+  maxDrainMs: 0,
+};
 const plan = planDrain(input, resolveTimeoutStopMs(input, process.env.TIMEOUT_STOP_SEC ?? null));
 const notifier = createNotifier({ env: process.env });
 const logger = createJournalLogger({ env: process.env, stderr: process.stderr, identifier: 'hooks-embed' });
@@ -26,13 +33,20 @@ function settle(job, status) {
   activity += 1;
   logger.info(`job ${job.id} ${status}`, { JOB_ID: job.id, JOB_STATUS: status });
   for (const cb of settledListeners) cb({ id: job.id, agent: 'job', status, durationMs: Date.now() - job.startedAt });
-  if (jobs.size === 0) { for (const resolve of idleWaiters) resolve(); idleWaiters = []; }
+  if (jobs.size === 0) {
+    for (const resolve of idleWaiters) resolve();
+    idleWaiters = [];
+  }
 }
 const work = {
   busy: () => [...jobs.values()].map(({ id, startedAt }) => ({ id, agent: 'job', startedAt })),
-  hold: () => { held = true; },
+  hold: () => {
+    held = true;
+  },
   whenIdle: () => (jobs.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
-  abortAll: async (reason) => { for (const job of [...jobs.values()]) settle(job, `aborted (${reason})`); },
+  abortAll: async (reason) => {
+    for (const job of [...jobs.values()]) settle(job, `aborted (${reason})`);
+  },
   activity: () => activity,
 };
 
@@ -63,8 +77,14 @@ const drain = createDrain({
   stopping: (status) => notifier.stopping(status),
   status: (text) => notifier.status(text),
   refuse: () => server.closeIdleConnections(),
-  onSettled: (cb) => { settledListeners.add(cb); return () => settledListeners.delete(cb); },
-  cleanup: async () => { server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)); },
+  onSettled: (cb) => {
+    settledListeners.add(cb);
+    return () => settledListeners.delete(cb);
+  },
+  cleanup: async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  },
 });
 
 let exiting = false;
@@ -72,7 +92,10 @@ const onSignal = (signal) => {
   const done = drain.signal(signal); // a second signal skips to abort
   if (exiting) return;
   exiting = true;
-  done.then((report) => process.exit(report.failed ? 1 : 0), () => process.exit(1));
+  done.then(
+    (report) => process.exit(report.failed ? 1 : 0),
+    () => process.exit(1),
+  );
 };
 process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);

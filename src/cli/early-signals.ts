@@ -5,11 +5,18 @@
  */
 
 /** Remember SIGTERM/SIGINT until the returned source's first subscriber takes them. */
-export function bufferEarlySignals(signals: readonly NodeJS.Signals[]): { take(signal: NodeJS.Signals): NodeJS.Signals[]; release(): void } {
+export function bufferEarlySignals(signals: readonly NodeJS.Signals[]): {
+  take(signal: NodeJS.Signals): NodeJS.Signals[];
+  release(): void;
+} {
   const seen: NodeJS.Signals[] = [];
-  const record = (s: NodeJS.Signals) => { seen.push(s); };
+  const record = (s: NodeJS.Signals) => {
+    seen.push(s);
+  };
   for (const s of signals) process.on(s, record);
-  const release = () => { for (const s of signals) process.off(s, record); };
+  const release = () => {
+    for (const s of signals) process.off(s, record);
+  };
   return {
     take(signal) {
       release();

@@ -22,7 +22,9 @@ export interface FleetContext {
 /** Load the config and build the engine (lazily importing both). The instances are the rows `store.syncAgents` writes to the agents table, the one source of truth `serve` uses too. */
 export async function loadFleet(ctx: CliContext, configFlag: string | undefined): Promise<FleetContext> {
   const [{ config }, { listInstances }, { createEngine }] = await Promise.all([
-    loadCliConfig(ctx, configFlag), import('../config/instances.js'), import('../containers/engine.js'),
+    loadCliConfig(ctx, configFlag),
+    import('../config/instances.js'),
+    import('../containers/engine.js'),
   ]);
   const instances = listInstances(config);
   const persist = async () => {

@@ -27,7 +27,9 @@ export function packageVersion(): string {
 /** Build the commander program with every verb registered. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('hooksctl')
-    .description('systemd-native toolkit and task dispatcher: unit files, sd_notify drain, journald phases, supervised workers, container fleet')
+    .description(
+      'systemd-native toolkit and task dispatcher: unit files, sd_notify drain, journald phases, supervised workers, container fleet',
+    )
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', EXIT_HELP)
@@ -38,15 +40,29 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.runtime.stderr.write(s),
       outputError: (s, write) => write(`hooksctl: ${s.replace(/^error: /, '')}`),
     });
-  const makers = [makeServeCommand, makeInstallUnitCommand, makeValidateUnitCommand, makeAgentsSyncCommand, makeContainersDownCommand, makePhasesCommand, makeConfigCommand];
-  for (const make of makers) program.addCommand(make(ctx).exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError(true));
+  const makers = [
+    makeServeCommand,
+    makeInstallUnitCommand,
+    makeValidateUnitCommand,
+    makeAgentsSyncCommand,
+    makeContainersDownCommand,
+    makePhasesCommand,
+    makeConfigCommand,
+  ];
+  for (const make of makers)
+    program.addCommand(make(ctx).exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError(true));
   return program;
 }
 
 /** Run the CLI with `argv` (user args only, without node and script). Resolves to the exit code. */
 export async function main(argv: readonly string[], ctx: Omit<CliContext, 'setExitCode'>): Promise<number> {
   let code: number = ExitCode.ok;
-  const full: CliContext = { ...ctx, setExitCode: (c) => { code = c; } };
+  const full: CliContext = {
+    ...ctx,
+    setExitCode: (c) => {
+      code = c;
+    },
+  };
   const program = buildProgram(full);
   if (argv.length === 0) {
     ctx.runtime.stderr.write(program.helpInformation());
@@ -83,7 +99,8 @@ function handleError(error: unknown, ctx: CliContext, json: boolean): number {
     return ExitCode.usage;
   }
   if (isHooksError(error)) {
-    if (json) ctx.runtime.stderr.write(`${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } })}\n`);
+    if (json)
+      ctx.runtime.stderr.write(`${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } })}\n`);
     else ctx.runtime.stderr.write(`hooksctl: ${error.message} [${error.code}]\n`);
     return error.exitCode;
   }

@@ -31,11 +31,23 @@ export function realRuntime(early?: EarlySignals): Runtime {
       on(signal, handler) {
         process.on(signal, handler);
         for (const s of early?.take(signal) ?? []) setImmediate(() => handler(s));
-        return () => { process.off(signal, handler); };
+        return () => {
+          process.off(signal, handler);
+        };
       },
     },
     exit: (code) => process.exit(code),
-    stdout: { write: (s) => { process.stdout.write(s); }, isTTY: process.stdout.isTTY },
-    stderr: { write: (s) => { process.stderr.write(s); }, isTTY: process.stderr.isTTY },
+    stdout: {
+      write: (s) => {
+        process.stdout.write(s);
+      },
+      isTTY: process.stdout.isTTY,
+    },
+    stderr: {
+      write: (s) => {
+        process.stderr.write(s);
+      },
+      isTTY: process.stderr.isTTY,
+    },
   };
 }

@@ -12,9 +12,31 @@ export function exampleAgentPath(): string {
 /** The built-in config, before a file is merged over it. `execPath` is the node binary. */
 export function defaultConfig(execPath: string) {
   return {
-    service: { name: 'claude-hooks', host: '127.0.0.1', port: 8787, db: './data/hooks.db', token_env: 'HOOKS_TOKEN', webhook_secret_env: 'HOOKS_WEBHOOK_SECRET' },
-    shutdown: { drain_ms: 60000, abort_grace_ms: 5000, cleanup_ms: 5000, margin_ms: 5000, extend: false, max_drain_ms: 600000, requeue: true },
-    unit: { timeout_stop_sec: null, kill_mode: 'mixed', watchdog_sec: '30s', restart: 'on-failure', hardening: true, containers_down_on_stop: false },
+    service: {
+      name: 'claude-hooks',
+      host: '127.0.0.1',
+      port: 8787,
+      db: './data/hooks.db',
+      token_env: 'HOOKS_TOKEN',
+      webhook_secret_env: 'HOOKS_WEBHOOK_SECRET',
+    },
+    shutdown: {
+      drain_ms: 60000,
+      abort_grace_ms: 5000,
+      cleanup_ms: 5000,
+      margin_ms: 5000,
+      extend: false,
+      max_drain_ms: 600000,
+      requeue: true,
+    },
+    unit: {
+      timeout_stop_sec: null,
+      kill_mode: 'mixed',
+      watchdog_sec: '30s',
+      restart: 'on-failure',
+      hardening: true,
+      containers_down_on_stop: false,
+    },
     types: { dev: { mode: 'process', command: [execPath, exampleAgentPath()], image: null, env: {} } },
     pool: [{ name: 'dev-2', type: 'dev' }],
   } as const;

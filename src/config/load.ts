@@ -50,13 +50,21 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   try {
     text = read(path);
   } catch (error) {
-    throw new HooksError('hooks.config.unreadable', `Cannot read config ${path}: ${describeReadError(error)}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
+    throw new HooksError('hooks.config.unreadable', `Cannot read config ${path}: ${describeReadError(error)}`, {
+      exitCode: ExitCode.config,
+      cause: error,
+      details: { file: path },
+    });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new HooksError('hooks.config.syntax', `${path}: not valid JSON: ${(error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
+    throw new HooksError('hooks.config.syntax', `${path}: not valid JSON: ${(error as Error).message}`, {
+      exitCode: ExitCode.config,
+      cause: error,
+      details: { file: path },
+    });
   }
   return { config: finish(parseConfig(mergeOverDefaults(raw, defaultConfig(options.execPath), path), path), dirname(path)), path, source };
 }
@@ -88,7 +96,10 @@ function locate(options: LoadConfigOptions): { path: string | null; source: Conf
 // Merge the file's sections over the defaults; unknown top-level keys pass through to be rejected.
 function mergeOverDefaults(raw: unknown, defaults: ReturnType<typeof defaultConfig>, label: string): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new HooksError('hooks.config.invalid', `${label}: (root): Expected a JSON object`, { exitCode: ExitCode.config, details: { file: label, path: '' } });
+    throw new HooksError('hooks.config.invalid', `${label}: (root): Expected a JSON object`, {
+      exitCode: ExitCode.config,
+      details: { file: label, path: '' },
+    });
   }
   const file = raw as Record<string, unknown>;
   const merged: Record<string, unknown> = { ...defaults, ...file };
@@ -96,7 +107,8 @@ function mergeOverDefaults(raw: unknown, defaults: ReturnType<typeof defaultConf
   if (file['types'] !== undefined && file['pool'] === undefined) merged['pool'] = [];
   for (const section of ['service', 'shutdown', 'unit'] as const) {
     const value = file[section];
-    if (value !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) merged[section] = { ...defaults[section], ...value };
+    if (value !== undefined && typeof value === 'object' && value !== null && !Array.isArray(value))
+      merged[section] = { ...defaults[section], ...value };
   }
   return merged;
 }
@@ -112,7 +124,10 @@ function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string
   const base = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys;
-    return { path: [base, keys[0]].filter(Boolean).join('.'), message: `Unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}` };
+    return {
+      path: [base, keys[0]].filter(Boolean).join('.'),
+      message: `Unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}`,
+    };
   }
   return { path: base, message: issue.message };
 }

@@ -14,20 +14,26 @@ const name = (what: string) =>
 /** The longest duration a Node timer can wait (2^31-1 ms, about 24.8 days). */
 const MAX_MS = 2 ** 31 - 1;
 
-const durationMs = z.number().int('Expected a whole number of milliseconds').nonnegative('Expected a non-negative duration in ms').max(MAX_MS, `Expected at most ${MAX_MS} ms (about 24.8 days)`);
+const durationMs = z
+  .number()
+  .int('Expected a whole number of milliseconds')
+  .nonnegative('Expected a non-negative duration in ms')
+  .max(MAX_MS, `Expected at most ${MAX_MS} ms (about 24.8 days)`);
 
 /** A systemd time span (string, or a number of seconds) between `minUs` and `MAX_MS`; `infinity` is refused. */
-const timespan = (minUs: number, what: string) => z.union([z.string(), z.number()]).superRefine((value, ctx) => {
-  let us: number;
-  try {
-    us = parseTimespan(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return;
-  }
-  if (us === Infinity || us > MAX_MS * 1000) ctx.addIssue({ code: 'custom', message: `Expected ${what} to be finite and at most ${MAX_MS} ms` });
-  else if (us < minUs) ctx.addIssue({ code: 'custom', message: `Expected ${what} to be at least ${minUs / 1_000_000} s` });
-});
+const timespan = (minUs: number, what: string) =>
+  z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+    let us: number;
+    try {
+      us = parseTimespan(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return;
+    }
+    if (us === Infinity || us > MAX_MS * 1000)
+      ctx.addIssue({ code: 'custom', message: `Expected ${what} to be finite and at most ${MAX_MS} ms` });
+    else if (us < minUs) ctx.addIssue({ code: 'custom', message: `Expected ${what} to be at least ${minUs / 1_000_000} s` });
+  });
 
 const noControl = (what: string) => z.string().refine((s) => !/[\0\r\n]/.test(s), `Expected ${what} to hold no newline or NUL`);
 
@@ -49,7 +55,10 @@ const NETWORK_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 /** `service` section. */
 export const serviceSchema = z.strictObject({
   name: name('service.name'),
-  host: z.string().min(1).regex(/^[A-Za-z0-9.:[\]-]+$/, 'Expected a host name or IP address'),
+  host: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'Expected a host name or IP address'),
   port: z.number().int().min(0).max(65535),
   db: noControl('service.db').pipe(z.string().min(1)),
   token_env: z.string().regex(envKey, 'Expected an environment variable name'),
@@ -82,10 +91,21 @@ export const typeSchema = z.strictObject({
   mode: z.enum(['process', 'container']),
   command: z.array(noControl('a command argument')).min(1, 'Expected at least the program to run'),
   /** Container mode: the image (required there; null or omitted for process mode). */
-  image: z.string().regex(IMAGE_PATTERN, 'Expected an image reference such as busybox or ghcr.io/org/agent:1.2 (no leading "-", space or newline)').nullable().default(null),
-  env: z.record(z.string().regex(envKey, 'Expected an environment variable name'), z.string().refine((s) => !s.includes('\0'), 'Expected no NUL byte')).default({}),
+  image: z
+    .string()
+    .regex(IMAGE_PATTERN, 'Expected an image reference such as busybox or ghcr.io/org/agent:1.2 (no leading "-", space or newline)')
+    .nullable()
+    .default(null),
+  env: z
+    .record(
+      z.string().regex(envKey, 'Expected an environment variable name'),
+      z.string().refine((s) => !s.includes('\0'), 'Expected no NUL byte'),
+    )
+    .default({}),
   /** Container mode: bind mounts as `docker run -v` values (`/host:/ctr[:ro]`). */
-  mounts: z.array(z.string().regex(MOUNT_PATTERN, 'Expected a mount as SOURCE:/path/in/container[:options], e.g. /srv/repos:/repos:ro')).default([]),
+  mounts: z
+    .array(z.string().regex(MOUNT_PATTERN, 'Expected a mount as SOURCE:/path/in/container[:options], e.g. /srv/repos:/repos:ro'))
+    .default([]),
   /** Container mode: the `--network` to run with (null: the engine's default). */
   network: z.string().regex(NETWORK_PATTERN, 'Expected a network name, host, none or container:<name>').nullable().default(null),
 });
@@ -110,8 +130,10 @@ export const configSchema = z
     }
     const seen = new Set(Object.keys(config.types).map((t) => `${t}-default`));
     config.pool.forEach((entry, i) => {
-      if (!Object.hasOwn(config.types, entry.type)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'type'], message: `Unknown type "${entry.type}"` });
-      if (seen.has(entry.name)) ctx.addIssue({ code: 'custom', path: ['pool', i, 'name'], message: `Duplicate instance name "${entry.name}"` });
+      if (!Object.hasOwn(config.types, entry.type))
+        ctx.addIssue({ code: 'custom', path: ['pool', i, 'type'], message: `Unknown type "${entry.type}"` });
+      if (seen.has(entry.name))
+        ctx.addIssue({ code: 'custom', path: ['pool', i, 'name'], message: `Duplicate instance name "${entry.name}"` });
       seen.add(entry.name);
     });
   });

@@ -32,14 +32,19 @@ export interface DesiredContainer {
 
 /** The containers that should exist for `instances`, in the instances' order. */
 export function desiredContainers(serviceName: string, instances: readonly AgentInstance[]): DesiredContainer[] {
-  return instances.filter((i) => i.type.mode === 'container' && i.type.image !== null).map((i) => {
-    const spec = { image: i.type.image ?? '', command: i.type.command, env: i.type.env, mounts: i.type.mounts, network: i.type.network };
-    const hash = configHash(spec);
-    return {
-      instance: i.name, container: containerName(serviceName, i.name), ...spec, hash,
-      labels: { [LABEL_SERVICE]: serviceName, [LABEL_INSTANCE]: i.name, [LABEL_HASH]: hash },
-    };
-  });
+  return instances
+    .filter((i) => i.type.mode === 'container' && i.type.image !== null)
+    .map((i) => {
+      const spec = { image: i.type.image ?? '', command: i.type.command, env: i.type.env, mounts: i.type.mounts, network: i.type.network };
+      const hash = configHash(spec);
+      return {
+        instance: i.name,
+        container: containerName(serviceName, i.name),
+        ...spec,
+        hash,
+        labels: { [LABEL_SERVICE]: serviceName, [LABEL_INSTANCE]: i.name, [LABEL_HASH]: hash },
+      };
+    });
 }
 
 /** The `docker run -d` arguments (after `run -d`) that create and start a desired container. */

@@ -21,7 +21,8 @@ export interface FailedCall {
   timedOut: boolean;
 }
 
-const UNREACHABLE = /cannot connect to the (docker|podman) daemon|is the docker daemon running|unable to connect to podman|error during connect|connect: (connection refused|no such file or directory)|permission denied while trying to connect/i;
+const UNREACHABLE =
+  /cannot connect to the (docker|podman) daemon|is the docker daemon running|unable to connect to podman|error during connect|connect: (connection refused|no such file or directory)|permission denied while trying to connect/i;
 
 /** True when the failure means the engine itself is unreachable (binary missing, socket dead). */
 export function isEngineUnavailable(call: FailedCall): boolean {
@@ -30,11 +31,12 @@ export function isEngineUnavailable(call: FailedCall): boolean {
 
 /** The typed error for an unreachable engine: code `hooks.containers.engine_unavailable`, exit 69. */
 export function engineUnavailableError(call: FailedCall, host: string): HooksError {
-  const why = call.spawnCode === 'ENOENT'
-    ? `the engine binary "${call.bin}" was not found (set HOOKS_CONTAINER_ENGINE to docker or podman)`
-    : call.spawnCode !== undefined
-      ? `the engine binary "${call.bin}" could not run (${call.spawnCode})`
-      : `no engine answered (${firstLine(call.stderr)})`;
+  const why =
+    call.spawnCode === 'ENOENT'
+      ? `the engine binary "${call.bin}" was not found (set HOOKS_CONTAINER_ENGINE to docker or podman)`
+      : call.spawnCode !== undefined
+        ? `the engine binary "${call.bin}" could not run (${call.spawnCode})`
+        : `no engine answered (${firstLine(call.stderr)})`;
   return new HooksError('hooks.containers.engine_unavailable', `Container engine unavailable at ${host}: ${why}`, {
     exitCode: ExitCode.unavailable,
     details: { bin: call.bin, host, spawnCode: call.spawnCode ?? null, stderr: call.stderr },
@@ -44,10 +46,14 @@ export function engineUnavailableError(call: FailedCall, host: string): HooksErr
 /** The typed error for one failed engine command: code `hooks.containers.engine_failed`, exit 69. */
 export function engineFailedError(call: FailedCall): HooksError {
   const what = call.timedOut ? 'timed out' : `exited ${call.exitCode ?? '?'}`;
-  return new HooksError('hooks.containers.engine_failed', `${call.bin} ${call.args[0] ?? ''} ${what}: ${firstLine(call.stderr) || '(no output)'}`, {
-    exitCode: ExitCode.unavailable,
-    details: { bin: call.bin, args: [...call.args], exitCode: call.exitCode ?? null, stderr: call.stderr, timedOut: call.timedOut },
-  });
+  return new HooksError(
+    'hooks.containers.engine_failed',
+    `${call.bin} ${call.args[0] ?? ''} ${what}: ${firstLine(call.stderr) || '(no output)'}`,
+    {
+      exitCode: ExitCode.unavailable,
+      details: { bin: call.bin, args: [...call.args], exitCode: call.exitCode ?? null, stderr: call.stderr, timedOut: call.timedOut },
+    },
+  );
 }
 
 /** Where the engine client will connect: DOCKER_HOST (or CONTAINER_HOST for podman), else the default socket. */
@@ -61,5 +67,10 @@ export function describeEngineHost(env: Readonly<Record<string, string | undefin
 
 // The first non-empty line of a text, for one-line messages.
 function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  );
 }

@@ -99,7 +99,10 @@ export function createEngine(opts: CreateEngineOptions): ContainerEngine {
     calls += 1;
     const started = clock.monotonic();
     const r = await execa(bin, [...args], {
-      env, extendEnv: false, reject: false, stdin: o.input === undefined ? 'ignore' : 'pipe',
+      env,
+      extendEnv: false,
+      reject: false,
+      stdin: o.input === undefined ? 'ignore' : 'pipe',
       ...(o.input === undefined ? {} : { input: o.input }),
       ...(o.signal === undefined ? {} : { cancelSignal: o.signal }),
       timeout: o.timeoutMs ?? defaultTimeout,
@@ -107,7 +110,11 @@ export function createEngine(opts: CreateEngineOptions): ContainerEngine {
     opts.onCall?.({ args, ms: clock.monotonic() - started, exitCode: r.exitCode });
     if (r.isCanceled) throw o.signal?.reason ?? new Error('engine call aborted');
     const failed: FailedCall = {
-      bin, args, exitCode: r.exitCode, stderr: String(r.stderr ?? '').trim(), timedOut: r.timedOut,
+      bin,
+      args,
+      exitCode: r.exitCode,
+      stderr: String(r.stderr ?? '').trim(),
+      timedOut: r.timedOut,
       spawnCode: r.exitCode === undefined && !r.timedOut && typeof r.code === 'string' ? r.code : undefined,
     };
     if (r.exitCode === 0) return { exitCode: 0, stdout: String(r.stdout ?? ''), stderr: failed.stderr };
@@ -117,11 +124,18 @@ export function createEngine(opts: CreateEngineOptions): ContainerEngine {
   }
 
   // A call that must succeed and whose output does not matter.
-  const simple = async (args: readonly string[], signal?: AbortSignal) => { await call(args, { signal }); };
+  const simple = async (args: readonly string[], signal?: AbortSignal) => {
+    await call(args, { signal });
+  };
 
   return {
-    bin, host, env, call,
-    get calls() { return calls; },
+    bin,
+    host,
+    env,
+    call,
+    get calls() {
+      return calls;
+    },
     async list(labelFilters, signal) {
       const filters = labelFilters.flatMap((f) => ['--filter', `label=${f}`]);
       return parsePsLines((await call(['ps', '-a', '--no-trunc', ...filters, '--format', '{{json .}}'], { signal })).stdout);
@@ -130,7 +144,15 @@ export function createEngine(opts: CreateEngineOptions): ContainerEngine {
       if (refs.length === 0) return [];
       const r = await call(['inspect', '--type', 'container', ...refs], { signal, allowFailure: true });
       const found = parseInspect(r.stdout);
-      if (r.exitCode !== 0 && found.length === 0 && !/no such (object|container)/i.test(r.stderr)) throw engineFailedError({ bin, args: ['inspect', ...refs], exitCode: r.exitCode, stderr: r.stderr, spawnCode: undefined, timedOut: false });
+      if (r.exitCode !== 0 && found.length === 0 && !/no such (object|container)/i.test(r.stderr))
+        throw engineFailedError({
+          bin,
+          args: ['inspect', ...refs],
+          exitCode: r.exitCode,
+          stderr: r.stderr,
+          spawnCode: undefined,
+          timedOut: false,
+        });
       return found;
     },
     async runDetached(args, signal) {

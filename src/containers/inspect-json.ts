@@ -82,5 +82,7 @@ function parseJson(text: string, what: string): unknown {
 
 // The error for output we cannot read.
 function badOutput(what: string, why: string): HooksError {
-  return new HooksError('hooks.containers.bad_output', `Unexpected output from the engine's ${what}: ${why}`, { details: { command: what } });
+  return new HooksError('hooks.containers.bad_output', `Unexpected output from the engine's ${what}: ${why}`, {
+    details: { command: what },
+  });
 }

@@ -54,8 +54,13 @@ rm -f "$f"; echo "{\\"found\\":true,\\"signalled\\":\\"$sig\\"}"`;
 export async function killTaskInContainer(opts: KillTaskOptions): Promise<KillTaskResult> {
   try {
     const tenths = Math.max(1, Math.ceil(opts.graceMs / 100));
-    const r = await opts.engine.exec(opts.container, ['sh', '-c', GUARD_SCRIPT, 'sh', opts.taskId, taskPidFile(opts.taskId), String(tenths)], { signal: opts.signal, timeoutMs: opts.graceMs + 30_000 });
-    if (r.exitCode !== 0) return { found: false, signalled: null, error: `the guard's exec exited ${r.exitCode}: ${r.stderr || r.stdout}`.trim() };
+    const r = await opts.engine.exec(
+      opts.container,
+      ['sh', '-c', GUARD_SCRIPT, 'sh', opts.taskId, taskPidFile(opts.taskId), String(tenths)],
+      { signal: opts.signal, timeoutMs: opts.graceMs + 30_000 },
+    );
+    if (r.exitCode !== 0)
+      return { found: false, signalled: null, error: `the guard's exec exited ${r.exitCode}: ${r.stderr || r.stdout}`.trim() };
     return parseGuardOutput(r.stdout);
   } catch (error) {
     return { found: false, signalled: null, error: (error as Error)?.message ?? String(error) };

@@ -58,7 +58,14 @@ export interface PlanStep {
 /** Turn an inspected container into the table's view of it. */
 export function toObserved(c: InspectedContainer): ObservedContainer {
   const state: RunState = c.paused ? 'paused' : c.running || c.status === 'restarting' ? 'running' : 'stopped';
-  return { id: c.id, name: c.name, instance: c.labels[LABEL_INSTANCE] ?? null, hash: c.labels[LABEL_HASH] ?? null, state, startedAt: c.startedAt };
+  return {
+    id: c.id,
+    name: c.name,
+    instance: c.labels[LABEL_INSTANCE] ?? null,
+    hash: c.labels[LABEL_HASH] ?? null,
+    state,
+    startedAt: c.startedAt,
+  };
 }
 
 /** Apply the decision table: desired steps in the desired order, then removals in name order. */
@@ -72,7 +79,9 @@ export function planReconcile(desired: readonly DesiredContainer[], observed: re
   const steps: PlanStep[] = desired.map((d) => {
     const o = byInstance.get(d.instance);
     byInstance.delete(d.instance);
-    return o === undefined ? { instance: d.instance, container: d.container, action: 'created', desired: d } : { instance: d.instance, container: d.container, action: decide(d, o), desired: d, observed: o };
+    return o === undefined
+      ? { instance: d.instance, container: d.container, action: 'created', desired: d }
+      : { instance: d.instance, container: d.container, action: decide(d, o), desired: d, observed: o };
   });
   const removals = [...byInstance.values(), ...extras].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const o of removals) steps.push({ instance: o.instance ?? o.name, container: o.name, action: 'removed', observed: o });

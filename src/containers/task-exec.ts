@@ -10,7 +10,11 @@ const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 /** Where the in-container PID of a task is written: `/tmp/hooks-<taskId>.pid`. */
 export function taskPidFile(taskId: string): string {
-  if (!TASK_ID.test(taskId)) throw new HooksError('hooks.containers.bad_task_id', `Expected \`taskId\` to match ${TASK_ID} (it names a file inside the container), got ${JSON.stringify(taskId)}`);
+  if (!TASK_ID.test(taskId))
+    throw new HooksError(
+      'hooks.containers.bad_task_id',
+      `Expected \`taskId\` to match ${TASK_ID} (it names a file inside the container), got ${JSON.stringify(taskId)}`,
+    );
   return `/tmp/hooks-${taskId}.pid`;
 }
 
@@ -43,7 +47,11 @@ export function containerTaskCommand(opts: ContainerTaskCommandOptions): string[
  * had to be started, unpaused, or restarted because it ran but refused exec (seen when its cgroup
  * was removed under it; the runtime then fails every exec with "error adding pid ... to cgroups").
  */
-export async function ensureContainerRunning(engine: ContainerEngine, container: string, signal?: AbortSignal): Promise<'running' | 'started'> {
+export async function ensureContainerRunning(
+  engine: ContainerEngine,
+  container: string,
+  signal?: AbortSignal,
+): Promise<'running' | 'started'> {
   try {
     const state = await runState(engine, container, signal);
     if (state === 'running' && (await canExec(engine, container, signal))) return 'running';
@@ -75,5 +83,9 @@ async function canExec(engine: ContainerEngine, container: string, signal?: Abor
 
 // The typed error the service turns into `failed`, reason `container-unavailable`.
 function unavailable(container: string, why: string, cause?: unknown): HooksError {
-  return new HooksError('hooks.containers.unavailable', `Container ${container} is unavailable: ${why}`, { exitCode: ExitCode.unavailable, cause, details: { container } });
+  return new HooksError('hooks.containers.unavailable', `Container ${container} is unavailable: ${why}`, {
+    exitCode: ExitCode.unavailable,
+    cause,
+    details: { container },
+  });
 }

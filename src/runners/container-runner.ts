@@ -44,7 +44,11 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
     const container = containerName(options.serviceName, task.agent);
     try {
       if ((await ensureContainerRunning(engine, container, ctx.signal)) === 'started') {
-        options.log(`container ${container} was stopped: started it before task ${task.id}`, { CONTAINER: container, TASK_ID: task.id, ACTION: 'started' });
+        options.log(`container ${container} was stopped: started it before task ${task.id}`, {
+          CONTAINER: container,
+          TASK_ID: task.id,
+          ACTION: 'started',
+        });
       }
     } catch (error) {
       if (ctx.signal.aborted) return { status: 'cancelled', reason: String(ctx.signal.reason ?? 'aborted'), exitCode: null };
@@ -57,14 +61,24 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
     const onAbort = () => {
       guard = killTaskInContainer({ engine, container, taskId: task.id, graceMs: options.graceMs })
         .then((r) => {
-          options.log(`orphan guard for task ${task.id}: ${r.signalled ?? 'nothing running'}${r.error ? ` (${r.error})` : ''}`, { TASK_ID: task.id, CONTAINER: container });
+          options.log(`orphan guard for task ${task.id}: ${r.signalled ?? 'nothing running'}${r.error ? ` (${r.error})` : ''}`, {
+            TASK_ID: task.id,
+            CONTAINER: container,
+          });
           return r.signalled !== null;
         })
         .finally(() => client.abort(ctx.signal.reason));
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const command = containerTaskCommand({ engine, container, taskId: task.id, agent: task.agent, command: instance.type.command, env: instance.type.env });
+      const command = containerTaskCommand({
+        engine,
+        container,
+        taskId: task.id,
+        agent: task.agent,
+        command: instance.type.command,
+        env: instance.type.env,
+      });
       const outcome = await superviseTask(command, { ...options.env, ...engine.env }, task, ctx, client.signal, options);
       // The abort ended the task when the guard had to signal it (the exec client then exits by
       // itself) or the supervisor stopped the client; a task that had already finished keeps its result.

@@ -10,7 +10,9 @@ export function outcomeToEnd(outcome: Outcome, abortReason: string | null): Task
   if (abortReason !== null) return { status: 'cancelled', reason: abortReason, exitCode: outcome.exitCode, output };
   switch (outcome.type) {
     case 'exited':
-      return outcome.code === 0 ? { status: 'succeeded', reason: null, exitCode: 0, output } : { status: 'failed', reason: 'exit-code', exitCode: outcome.code, output };
+      return outcome.code === 0
+        ? { status: 'succeeded', reason: null, exitCode: 0, output }
+        : { status: 'failed', reason: 'exit-code', exitCode: outcome.code, output };
     case 'signaled':
       return { status: 'failed', reason: `signal:${outcome.signal}`, exitCode: null, output };
     case 'timeout':

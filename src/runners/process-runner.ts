@@ -47,7 +47,14 @@ export function taskEnv(base: Env, instance: AgentInstance, task: TaskRow): Reco
 export const loadSupervisor = () => import('../supervisor/index.js');
 
 /** Run one task's command under the supervisor, reporting spawn and output to the dispatcher. */
-export async function superviseTask(command: readonly string[], env: Record<string, string | undefined>, task: TaskRow, ctx: RunContext, signal: AbortSignal, options: SuperviseTaskOptions): Promise<Outcome> {
+export async function superviseTask(
+  command: readonly string[],
+  env: Record<string, string | undefined>,
+  task: TaskRow,
+  ctx: RunContext,
+  signal: AbortSignal,
+  options: SuperviseTaskOptions,
+): Promise<Outcome> {
   const { runSupervised, processStartTime } = await (options.supervisor ?? loadSupervisor)();
   return runSupervised({
     command,

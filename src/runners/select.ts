@@ -12,13 +12,26 @@ import type { LeftoverKillers } from '../tasks/leftovers.js';
 import { createProcessRunner } from './process-runner.js';
 
 /** One runner that picks process or container mode per agent. */
-export async function selectRunner(config: Config, instances: ReadonlyMap<string, AgentInstance>, runtime: Runtime, logger: JournalLogger): Promise<TaskRunner> {
+export async function selectRunner(
+  config: Config,
+  instances: ReadonlyMap<string, AgentInstance>,
+  runtime: Runtime,
+  logger: JournalLogger,
+): Promise<TaskRunner> {
   const common = { instances, env: runtime.env, cwd: runtime.cwd, graceMs: config.shutdown.abort_grace_ms };
   const processRunner = createProcessRunner(common);
   if (![...instances.values()].some((i) => i.type.mode === 'container')) return processRunner;
-  const [{ createContainerRunner }, { createEngine }] = await Promise.all([import('./container-runner.js'), import('../containers/engine.js')]);
+  const [{ createContainerRunner }, { createEngine }] = await Promise.all([
+    import('./container-runner.js'),
+    import('../containers/engine.js'),
+  ]);
   let engine: ReturnType<typeof createEngine> | undefined;
-  const containerRunner = createContainerRunner({ ...common, serviceName: config.service.name, engine: () => (engine ??= createEngine({ env: runtime.env })), log: (m, f) => logger.info(m, f) });
+  const containerRunner = createContainerRunner({
+    ...common,
+    serviceName: config.service.name,
+    engine: () => (engine ??= createEngine({ env: runtime.env })),
+    log: (m, f) => logger.info(m, f),
+  });
   return (task, ctx) => (instances.get(task.agent)?.type.mode === 'container' ? containerRunner(task, ctx) : processRunner(task, ctx));
 }
 
@@ -29,8 +42,17 @@ export function leftoverKillers(config: Config, runtime: Runtime): LeftoverKille
       (await import('../supervisor/group.js')).signalGroup(pid, startTime, 'SIGKILL');
     },
     inContainer: async (agent, taskId) => {
-      const [{ createEngine }, { killTaskInContainer }, { containerName }] = await Promise.all([import('../containers/engine.js'), import('../containers/orphan-guard.js'), import('../containers/labels.js')]);
-      await killTaskInContainer({ engine: createEngine({ env: runtime.env }), container: containerName(config.service.name, agent), taskId, graceMs: config.shutdown.abort_grace_ms });
+      const [{ createEngine }, { killTaskInContainer }, { containerName }] = await Promise.all([
+        import('../containers/engine.js'),
+        import('../containers/orphan-guard.js'),
+        import('../containers/labels.js'),
+      ]);
+      await killTaskInContainer({
+        engine: createEngine({ env: runtime.env }),
+        container: containerName(config.service.name, agent),
+        taskId,
+        graceMs: config.shutdown.abort_grace_ms,
+      });
     },
   };
 }

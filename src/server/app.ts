@@ -29,9 +29,19 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // The matched route, not the raw URL: `/%74ask` routes to /task too.
     const path = req.routeOptions.url ?? req.url.split('?')[0] ?? '';
     if (deps.refusing() && ((req.method === 'POST' && MUTATING.has(path)) || path === '/events')) {
-      return reply.code(503).header('retry-after', String(RETRY_AFTER_S)).header('connection', 'close').send({ error: 'draining', message: 'The service is shutting down; retry shortly' });
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_S))
+        .header('connection', 'close')
+        .send({ error: 'draining', message: 'The service is shutting down; retry shortly' });
     }
-    if (deps.token !== undefined && deps.token !== '' && path !== '/healthz' && path !== '/webhook/forgejo' && !bearerMatches(req.headers.authorization, deps.token)) {
+    if (
+      deps.token !== undefined &&
+      deps.token !== '' &&
+      path !== '/healthz' &&
+      path !== '/webhook/forgejo' &&
+      !bearerMatches(req.headers.authorization, deps.token)
+    ) {
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Missing or wrong bearer token' });
     }
     return undefined;
@@ -40,9 +50,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError, _req, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) deps.log(`http error: ${error.message}`);
-    return reply.code(status).send({ error: status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : status >= 500 ? 'internal' : 'bad_request', message: status >= 500 ? 'Internal error' : error.message });
+    return reply
+      .code(status)
+      .send({
+        error: status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : status >= 500 ? 'internal' : 'bad_request',
+        message: status >= 500 ? 'Internal error' : error.message,
+      });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` }),
+  );
 
   registerTaskRoutes(app, deps);
   registerWebhookRoute(app, deps);

@@ -17,12 +17,16 @@ export function signBody(secret: string, body: Buffer | string): string {
 }
 
 /** Check a raw body against the signature headers. */
-export function verifySignature(secret: string | undefined, body: Buffer, headers: Readonly<Record<string, string | string[] | undefined>>): SignatureCheck {
+export function verifySignature(
+  secret: string | undefined,
+  body: Buffer,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): SignatureCheck {
   if (secret === undefined || secret === '') return { ok: false, reason: 'no-secret' };
   for (const name of SIGNATURE_HEADERS) {
     const raw = headers[name];
     if (raw === undefined) continue;
-    const value = Array.isArray(raw) ? raw[0] ?? '' : raw;
+    const value = Array.isArray(raw) ? (raw[0] ?? '') : raw;
     const hex = name === 'x-hub-signature-256' ? (value.startsWith('sha256=') ? value.slice(7) : '') : value;
     if (!/^[0-9a-fA-F]{64}$/.test(hex)) return { ok: false, reason: 'malformed' };
     const expected = Buffer.from(signBody(secret, body), 'hex');

@@ -24,7 +24,9 @@ export function createSseHub(): SseHub {
   return {
     add(res) {
       streams.add(res);
-      const remove = () => { streams.delete(res); };
+      const remove = () => {
+        streams.delete(res);
+      };
       res.on('close', remove);
       return remove;
     },
@@ -36,6 +38,8 @@ export function createSseHub(): SseHub {
       for (const res of streams) res.end();
       streams.clear();
     },
-    get size() { return streams.size; },
+    get size() {
+      return streams.size;
+    },
   };
 }

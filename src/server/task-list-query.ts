@@ -19,7 +19,8 @@ export type TaskListQuery = { ok: true; query: TaskPageQuery } | { ok: false; me
 export function parseTaskListQuery(raw: Record<string, unknown>): TaskListQuery {
   const statuses = values(raw['status']);
   const bad = statuses.find((s) => !(TASK_STATUSES as readonly string[]).includes(s));
-  if (bad !== undefined) return { ok: false, message: `Expected \`status\` to be one of ${TASK_STATUSES.join(', ')}, got ${JSON.stringify(bad)}` };
+  if (bad !== undefined)
+    return { ok: false, message: `Expected \`status\` to be one of ${TASK_STATUSES.join(', ')}, got ${JSON.stringify(bad)}` };
   const limits = values(raw['limit']);
   const befores = values(raw['before']);
   if (limits.length > 1) return { ok: false, message: 'Expected one `limit`' };
@@ -33,7 +34,10 @@ export function parseTaskListQuery(raw: Record<string, unknown>): TaskListQuery 
   if (beforeText !== undefined && (!/^\d{1,15}$/.test(beforeText) || Number(beforeText) < 1)) {
     return { ok: false, message: `Expected \`before\` to be the \`next_before\` of a previous page, got ${JSON.stringify(beforeText)}` };
   }
-  return { ok: true, query: { statuses: statuses as TaskStatus[], limit, ...(beforeText === undefined ? {} : { before: Number(beforeText) }) } };
+  return {
+    ok: true,
+    query: { statuses: statuses as TaskStatus[], limit, ...(beforeText === undefined ? {} : { before: Number(beforeText) }) },
+  };
 }
 
 // A querystring value as a list: absent → [], one → [it], repeated → all.

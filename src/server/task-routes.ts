@@ -8,7 +8,10 @@ import type { ServerDeps } from './deps.js';
 
 const taskBody = z.strictObject({
   agent: z.string().min(1).max(128),
-  payload: z.unknown().optional().refine((p) => !jsonTooDeep(p, MAX_JSON_DEPTH - 1), `Expected the payload nested at most ${MAX_JSON_DEPTH - 1} levels deep`),
+  payload: z
+    .unknown()
+    .optional()
+    .refine((p) => !jsonTooDeep(p, MAX_JSON_DEPTH - 1), `Expected the payload nested at most ${MAX_JSON_DEPTH - 1} levels deep`),
 });
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'Expected a task id (a UUID)') });
@@ -17,7 +20,10 @@ const idParams = z.object({ id: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'Expected
 export function registerTaskRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post<{ Body: { agent: string; payload?: unknown } }>('/task', { schema: { body: taskBody } }, async (req, reply) => {
     const { agent, payload } = req.body;
-    if (!deps.agents.has(agent)) return reply.code(404).send({ error: 'unknown_agent', message: `No agent instance named ${JSON.stringify(agent)}`, agents: [...deps.agents] });
+    if (!deps.agents.has(agent))
+      return reply
+        .code(404)
+        .send({ error: 'unknown_agent', message: `No agent instance named ${JSON.stringify(agent)}`, agents: [...deps.agents] });
     const { row } = await deps.store.enqueue({ agent, payload: payload ?? null, source: 'http' });
     deps.dispatcher.submit(row);
     return reply.code(202).send({ id: row.id, status: 'queued' });
@@ -41,7 +47,8 @@ export function registerTaskRoutes(app: FastifyInstance, deps: ServerDeps): void
     const result = await deps.dispatcher.cancel(req.params.id, 'user');
     if (result === 'not-found') return reply.code(404).send({ error: 'not_found', message: `No task ${req.params.id}` });
     const row = await deps.store.get(req.params.id);
-    if (result === 'already-ended') return reply.code(409).send({ error: 'already_ended', message: `Task ${req.params.id} already ended`, status: row?.status });
+    if (result === 'already-ended')
+      return reply.code(409).send({ error: 'already_ended', message: `Task ${req.params.id} already ended`, status: row?.status });
     return reply.code(202).send({ id: req.params.id, status: result === 'cancelled' ? 'cancelled' : 'cancelling' });
   });
 }

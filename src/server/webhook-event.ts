@@ -31,7 +31,9 @@ export function readWebhook(event: string, body: unknown, agents: ReadonlySet<st
   if (wanted.size === 0) return { targets: [], ignored: 'no agent assigned or labelled' };
   const repo = asObject(b['repository']);
   const payload = {
-    source: 'forgejo', event, action,
+    source: 'forgejo',
+    event,
+    action,
     repository: repo?.['full_name'] ?? null,
     issue: { number: issue['number'] ?? null, title: issue['title'] ?? null, body: issue['body'] ?? null, url: issue['html_url'] ?? null },
   };

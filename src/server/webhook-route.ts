@@ -19,7 +19,12 @@ export function registerWebhookRoute(app: FastifyInstance, deps: ServerDeps): vo
       const check = verifySignature(deps.webhookSecret, raw, req.headers);
       if (!check.ok) {
         deps.log(`webhook rejected: ${check.reason}`, { WEBHOOK_REJECT: check.reason });
-        return reply.code(401).send({ error: 'bad_signature', message: check.reason === 'no-secret' ? 'Webhook secret is not configured on the server' : `Signature ${check.reason}` });
+        return reply
+          .code(401)
+          .send({
+            error: 'bad_signature',
+            message: check.reason === 'no-secret' ? 'Webhook secret is not configured on the server' : `Signature ${check.reason}`,
+          });
       }
       let body: unknown;
       try {
@@ -27,14 +32,20 @@ export function registerWebhookRoute(app: FastifyInstance, deps: ServerDeps): vo
       } catch (error) {
         return reply.code(400).send({ error: 'bad_json', message: (error as Error).message });
       }
-      if (jsonTooDeep(body)) return reply.code(400).send({ error: 'bad_json', message: `Body nested more than ${MAX_JSON_DEPTH} levels deep` });
+      if (jsonTooDeep(body))
+        return reply.code(400).send({ error: 'bad_json', message: `Body nested more than ${MAX_JSON_DEPTH} levels deep` });
       const event = header(req.headers, EVENT_HEADERS) ?? 'issues';
       const reading = readWebhook(event, body, deps.agents);
       if (reading.targets.length === 0) return reply.code(200).send({ tasks: [], ignored: reading.ignored });
       const delivery = header(req.headers, DELIVERY_HEADERS) ?? createHash('sha256').update(raw).digest('hex');
       const tasks = [];
       for (const t of reading.targets) {
-        const { row, duplicate } = await deps.store.enqueue({ agent: t.agent, payload: t.payload, source: 'webhook', dedupeKey: `webhook:${delivery}:${t.agent}` });
+        const { row, duplicate } = await deps.store.enqueue({
+          agent: t.agent,
+          payload: t.payload,
+          source: 'webhook',
+          dedupeKey: `webhook:${delivery}:${t.agent}`,
+        });
         if (!duplicate) deps.dispatcher.submit(row);
         tasks.push({ id: row.id, agent: t.agent, status: row.status, duplicate });
       }

@@ -19,7 +19,13 @@ export const zodSchemaController = {
 } as unknown as NonNullable<FastifyServerOptions['schemaController']>;
 
 /** Fastify's validator-compiler contract, for a zod schema: `{ value }` on success, `{ error }` on failure. */
-export function zodValidatorCompiler({ schema, httpPart }: { schema: unknown; httpPart?: string }): (data: unknown) => { value: unknown } | { error: Error } {
+export function zodValidatorCompiler({
+  schema,
+  httpPart,
+}: {
+  schema: unknown;
+  httpPart?: string;
+}): (data: unknown) => { value: unknown } | { error: Error } {
   const zodSchema = schema as z.ZodType;
   if (typeof zodSchema?.safeParse !== 'function') throw new TypeError(`route ${httpPart ?? 'schema'} must be a zod schema`);
   return (data) => {

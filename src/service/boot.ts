@@ -36,7 +36,12 @@ export async function openStoreAndAgents(config: Config, clock: Clock, logger: J
 }
 
 /** Stop what a crash left running, then recover its rows (crashed, and requeued when configured). */
-export async function recoverLeftovers(booted: Booted, killers: LeftoverKillers, requeue: boolean, logger: JournalLogger): Promise<RecoveryReport> {
+export async function recoverLeftovers(
+  booted: Booted,
+  killers: LeftoverKillers,
+  requeue: boolean,
+  logger: JournalLogger,
+): Promise<RecoveryReport> {
   await stopLeftovers(await booted.store.list('running'), booted.instances, killers, (m) => logger.warn(m));
   const recovery = await recoverAtBoot(booted.store, { requeue });
   for (const id of recovery.crashed) logger.warn(`task ${id} was running when the service died: marked crashed`, { TASK_ID: id });

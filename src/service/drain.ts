@@ -47,13 +47,26 @@ export function createServeDrain(deps: ServeDrainDeps): Drain {
     stopping: (text) => deps.statusLine.stopping(text),
     status: (text) => deps.statusLine.status(text),
     refuse: (busy, drainMs) => {
-      hub.broadcast('service_shutdown', { drain_ms: drainMs, busy_workers: busy.map((b) => ({ task: b.id, agent: b.agent })), retry_after_s: RETRY_AFTER_S });
+      hub.broadcast('service_shutdown', {
+        drain_ms: drainMs,
+        busy_workers: busy.map((b) => ({ task: b.id, agent: b.agent })),
+        retry_after_s: RETRY_AFTER_S,
+      });
       hub.closeAll();
       server.server.closeIdleConnections();
     },
     onSettled: deps.onSettled,
     startExtension: (progress, describe) =>
-      startExtender({ notifier: deps.notifier, clock, timers, timeoutStopMs: plan.timeoutStopMs, capMs: plan.capMs, sliceMs: plan.sliceMs, progress, describe }),
+      startExtender({
+        notifier: deps.notifier,
+        clock,
+        timers,
+        timeoutStopMs: plan.timeoutStopMs,
+        capMs: plan.capMs,
+        sliceMs: plan.sliceMs,
+        progress,
+        describe,
+      }),
     whileWaiting: () => {
       store.compact('idle').catch(() => undefined);
     },

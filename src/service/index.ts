@@ -55,7 +55,11 @@ export async function runService(options: ServiceOptions): Promise<number> {
   const stop = listenForStop(runtime.signals);
   const { host, port } = config.service;
 
-  logger.log({ message: `starting ${config.service.name} on ${host}:${port}`, messageId: MESSAGE_IDS.startup, fields: { DB: config.service.db } });
+  logger.log({
+    message: `starting ${config.service.name} on ${host}:${port}`,
+    messageId: MESSAGE_IDS.startup,
+    fields: { DB: config.service.db },
+  });
   const booted = await openStoreAndAgents(config, clock, logger).catch((error: unknown) => {
     stop.uninstall();
     throw error;
@@ -72,7 +76,8 @@ export async function runService(options: ServiceOptions): Promise<number> {
     onError: (message) => logger.error(message),
     onEvent: (event: DispatchEvent) => {
       hub.broadcast(event.type, event);
-      if (event.type === 'task_ended') for (const cb of settles) cb({ id: event.id, agent: event.agent, status: event.status, durationMs: event.duration_ms });
+      if (event.type === 'task_ended')
+        for (const cb of settles) cb({ id: event.id, agent: event.agent, status: event.status, durationMs: event.duration_ms });
       if (accepting()) statusLine.status(describeLoad(dispatcher.busy().length, dispatcher.queued()));
     },
   });
@@ -82,10 +87,29 @@ export async function runService(options: ServiceOptions): Promise<number> {
   const accepting = (): boolean => ready && drain.state() === 'running';
   const lag = monitorLag(() => clock.monotonic(), timers);
   const health = createHealth({ store, dispatcher, lagMs: lag.lagMs, state: () => (ready ? drain.state() : 'starting'), accepting });
-  const server = await buildFrontDoor({ config, env, store, dispatcher, hub, agents: new Set(instances.keys()), refusing: () => !accepting(), health: health.report, logger });
+  const server = await buildFrontDoor({
+    config,
+    env,
+    store,
+    dispatcher,
+    hub,
+    agents: new Set(instances.keys()),
+    refusing: () => !accepting(),
+    health: health.report,
+    logger,
+  });
   let stopLoops = (): void => lag.stop();
   const drain = createServeDrain({
-    plan, clock, timers, dispatcher, store, hub, server, logger, notifier, statusLine,
+    plan,
+    clock,
+    timers,
+    dispatcher,
+    store,
+    hub,
+    server,
+    logger,
+    notifier,
+    statusLine,
     onSettled: (cb) => {
       settles.add(cb);
       return () => settles.delete(cb);
@@ -115,7 +139,11 @@ export async function runService(options: ServiceOptions): Promise<number> {
   for (const task of await store.list('queued')) dispatcher.submit(task);
   ready = true;
   notifier.ready(describeLoad(dispatcher.busy().length, dispatcher.queued()));
-  logger.log({ message: `ready: listening on ${host}:${port}, ${instances.size} agents, ${recovery.requeued.length} requeued`, messageId: MESSAGE_IDS.ready, fields: { PORT: port, AGENTS: instances.size } });
+  logger.log({
+    message: `ready: listening on ${host}:${port}, ${instances.size} agents, ${recovery.requeued.length} requeued`,
+    messageId: MESSAGE_IDS.ready,
+    fields: { PORT: port, AGENTS: instances.size },
+  });
   routeStop(stop, finished);
   void loadSupervisor(); // warm it after READY, so the first task does not wait for it
 

@@ -92,22 +92,48 @@ function ms(value: number): string {
 
 /** Check a TimeoutStopSec (ms, Infinity allowed) against the budget: infinity/0, the plain or extend rules, the user cap. */
 export function checkBudget(b: BudgetInput, timeoutStopMs: number, scope: 'user' | 'system'): BudgetFinding[] {
-  if (timeoutStopMs === Infinity) return [{ rule: 'timeout.infinity', severity: 'error', message: 'TimeoutStopSec=infinity: a hung drain is never killed; set a finite value' }];
-  if (timeoutStopMs <= 0) return [{ rule: 'timeout.zero', severity: 'error', message: 'TimeoutStopSec=0 disables the stop timeout (it means infinity); set a finite value' }];
+  if (timeoutStopMs === Infinity)
+    return [
+      { rule: 'timeout.infinity', severity: 'error', message: 'TimeoutStopSec=infinity: a hung drain is never killed; set a finite value' },
+    ];
+  if (timeoutStopMs <= 0)
+    return [
+      {
+        rule: 'timeout.zero',
+        severity: 'error',
+        message: 'TimeoutStopSec=0 disables the stop timeout (it means infinity); set a finite value',
+      },
+    ];
   const findings: BudgetFinding[] = [];
   const required = requiredTimeoutStopMs(b);
   if (!b.extend && required > timeoutStopMs) {
-    findings.push({ rule: 'budget.plain', severity: 'error', message: `drain_ms ${b.drainMs} + abort_grace_ms ${b.abortGraceMs} + cleanup_ms ${b.cleanupMs} + margin_ms ${b.marginMs} = ${required} ms does not fit TimeoutStopSec=${ms(timeoutStopMs)}; raise TimeoutStopSec to at least ${ms(Math.ceil(required / 1000) * 1000)} or lower drain_ms` });
+    findings.push({
+      rule: 'budget.plain',
+      severity: 'error',
+      message: `drain_ms ${b.drainMs} + abort_grace_ms ${b.abortGraceMs} + cleanup_ms ${b.cleanupMs} + margin_ms ${b.marginMs} = ${required} ms does not fit TimeoutStopSec=${ms(timeoutStopMs)}; raise TimeoutStopSec to at least ${ms(Math.ceil(required / 1000) * 1000)} or lower drain_ms`,
+    });
   }
   if (b.extend && required > timeoutStopMs) {
-    findings.push({ rule: 'budget.extend-first', severity: 'error', message: `extend mode: TimeoutStopSec=${ms(timeoutStopMs)} leaves no room for the first EXTEND_TIMEOUT_USEC to arrive; use at least ${ms(required)}` });
+    findings.push({
+      rule: 'budget.extend-first',
+      severity: 'error',
+      message: `extend mode: TimeoutStopSec=${ms(timeoutStopMs)} leaves no room for the first EXTEND_TIMEOUT_USEC to arrive; use at least ${ms(required)}`,
+    });
   }
   if (b.extend && b.maxDrainMs < b.drainMs) {
-    findings.push({ rule: 'budget.extend-cap', severity: 'warning', message: `extend mode: max_drain_ms ${b.maxDrainMs} is below drain_ms ${b.drainMs}; the hard cap cuts the drain short` });
+    findings.push({
+      rule: 'budget.extend-cap',
+      severity: 'warning',
+      message: `extend mode: max_drain_ms ${b.maxDrainMs} is below drain_ms ${b.drainMs}; the hard cap cuts the drain short`,
+    });
   }
   const longest = b.extend ? Math.max(timeoutStopMs, hardCapMs(b)) : timeoutStopMs;
   if (scope === 'user' && longest > USER_MANAGER_STOP_CAP_MS) {
-    findings.push({ rule: 'timeout.user-cap', severity: 'warning', message: `a --user unit may stop for ${ms(longest)}, but user@.service kills it after 120s at logout or shutdown` });
+    findings.push({
+      rule: 'timeout.user-cap',
+      severity: 'warning',
+      message: `a --user unit may stop for ${ms(longest)}, but user@.service kills it after 120s at logout or shutdown`,
+    });
   }
   return findings;
 }
@@ -142,9 +168,23 @@ export interface DrainPlan {
 /** Plan the drain: plain drains min(D, T-A-C-M); extend drains up to maxDrain under the hard cap. */
 export function planDrain(b: BudgetInput, timeoutStopMs: number): DrainPlan {
   const tail = tailMs(b);
-  const base = { timeoutStopMs, abortGraceMs: b.abortGraceMs, cleanupMs: b.cleanupMs, marginMs: b.marginMs, tailMs: tail, stallMs: EXTEND_STALL_MS, sliceMs: tail + EXTEND_STALL_MS };
+  const base = {
+    timeoutStopMs,
+    abortGraceMs: b.abortGraceMs,
+    cleanupMs: b.cleanupMs,
+    marginMs: b.marginMs,
+    tailMs: tail,
+    stallMs: EXTEND_STALL_MS,
+    sliceMs: tail + EXTEND_STALL_MS,
+  };
   // A TimeoutStopSec longer than the hard cap already gives that much time without extensions.
-  if (b.extend) return { ...base, mode: 'extend', drainMs: Math.max(b.maxDrainMs, timeoutStopMs === Infinity ? 0 : timeoutStopMs - tail), capMs: Math.max(hardCapMs(b), timeoutStopMs) };
+  if (b.extend)
+    return {
+      ...base,
+      mode: 'extend',
+      drainMs: Math.max(b.maxDrainMs, timeoutStopMs === Infinity ? 0 : timeoutStopMs - tail),
+      capMs: Math.max(hardCapMs(b), timeoutStopMs),
+    };
   const room = timeoutStopMs === Infinity ? b.drainMs : timeoutStopMs - tail;
   return { ...base, mode: 'plain', drainMs: Math.max(0, Math.min(b.drainMs, room)), capMs: timeoutStopMs };
 }

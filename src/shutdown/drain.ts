@@ -134,13 +134,23 @@ export function createDrain(deps: DrainDeps): Drain {
 }
 
 // The drain's steps in order: refuse, wait, abort what is left, clean up, bye.
-async function runDrain(deps: DrainDeps, signalName: string, move: (to: DrainState) => void, state: () => DrainState, escalated: Promise<void>): Promise<DrainReport> {
+async function runDrain(
+  deps: DrainDeps,
+  signalName: string,
+  move: (to: DrainState) => void,
+  state: () => DrainState,
+  escalated: Promise<void>,
+): Promise<DrainReport> {
   const { clock, plan, work, log } = deps;
   const t0 = clock.monotonic();
   const since = (): number => Math.round(clock.monotonic() - t0);
   const busy = work.busy();
   move('refusing');
-  log('signal', `signal received, draining ${plural(busy.length, 'task')}`, { SIGNAL: signalName, DRAIN_MS: plan.drainMs, BUSY: busy.length });
+  log('signal', `signal received, draining ${plural(busy.length, 'task')}`, {
+    SIGNAL: signalName,
+    DRAIN_MS: plan.drainMs,
+    BUSY: busy.length,
+  });
   deps.stopping(`stopping: draining ${plural(busy.length, 'task')}`);
   work.hold();
   deps.refuse?.(busy, plan.drainMs);
@@ -175,7 +185,12 @@ function watchSettles(deps: DrainDeps, state: () => DrainState, since: () => num
         if (state() === 'draining') deps.whileWaiting?.();
       }, 5);
     }
-    deps.log('drain', `task ${t.id} settled after ${since()} ms (${t.status})`, { TASK_ID: t.id, AGENT: t.agent, TASK_STATUS: t.status, DRAIN_MS: since() });
+    deps.log('drain', `task ${t.id} settled after ${since()} ms (${t.status})`, {
+      TASK_ID: t.id,
+      AGENT: t.agent,
+      TASK_STATUS: t.status,
+      DRAIN_MS: since(),
+    });
   });
 }
 
@@ -183,7 +198,11 @@ function watchSettles(deps: DrainDeps, state: () => DrainState, since: () => num
 async function abortTheRest(deps: DrainDeps, drainMs: number, settled: number, move: (to: DrainState) => void): Promise<string[]> {
   move('aborting');
   const left = deps.work.busy();
-  deps.log('abort', `force-abort after ${drainMs} ms, ${plural(left.length, 'task')} left`, { DRAIN_MS: drainMs, ABORTED: left.length, SETTLED: settled });
+  deps.log('abort', `force-abort after ${drainMs} ms, ${plural(left.length, 'task')} left`, {
+    DRAIN_MS: drainMs,
+    ABORTED: left.length,
+    SETTLED: settled,
+  });
   deps.status(`aborting ${plural(left.length, 'task')}`);
   for (const t of left) deps.log('abort', `task ${t.id} force-aborted`, { TASK_ID: t.id, AGENT: t.agent });
   await deps.work.abortAll('shutdown');

@@ -16,8 +16,18 @@ export type { DrainState } from './state.js';
 export { SHUTDOWN_PHASES } from '../vocabulary.js';
 export type { ShutdownPhase } from '../vocabulary.js';
 export {
-  budgetFromConfig, checkBudget, hardCapMs, planDrain, planDrainFromConfig, requiredTimeoutStopMs, resolveTimeoutStopMs, tailMs,
-  DEFAULT_TIMEOUT_STOP_MS, EXTEND_MIN_TIMEOUT_STOP_MS, EXTEND_STALL_MS, USER_MANAGER_STOP_CAP_MS,
+  budgetFromConfig,
+  checkBudget,
+  hardCapMs,
+  planDrain,
+  planDrainFromConfig,
+  requiredTimeoutStopMs,
+  resolveTimeoutStopMs,
+  tailMs,
+  DEFAULT_TIMEOUT_STOP_MS,
+  EXTEND_MIN_TIMEOUT_STOP_MS,
+  EXTEND_STALL_MS,
+  USER_MANAGER_STOP_CAP_MS,
 } from './budget.js';
 export type { BudgetFinding, BudgetInput, DrainPlan } from './budget.js';
 export { buildTimelines, formatTimeline } from './phases.js';

@@ -107,7 +107,13 @@ export function buildTimelines(entries: readonly JournalJson[]): ShutdownTimelin
       if (id && phase === 'drain') tasks.push({ id, outcome: 'settled', atMs: at(e) });
       if (id && phase === 'abort') tasks.push({ id, outcome: 'aborted', atMs: at(e) });
     }
-    const drainEnd = [...sorted].reverse().find((e) => (field(e, 'SHUTDOWN_PHASE') === 'drain' && !field(e, 'TASK_ID')) || (field(e, 'SHUTDOWN_PHASE') === 'abort' && !field(e, 'TASK_ID') && num(e, 'DRAIN_MS') !== null));
+    const drainEnd = [...sorted]
+      .reverse()
+      .find(
+        (e) =>
+          (field(e, 'SHUTDOWN_PHASE') === 'drain' && !field(e, 'TASK_ID')) ||
+          (field(e, 'SHUTDOWN_PHASE') === 'abort' && !field(e, 'TASK_ID') && num(e, 'DRAIN_MS') !== null),
+      );
     const cleanup = sorted.find((e) => field(e, 'SHUTDOWN_PHASE') === 'cleanup');
     const bye = sorted.find((e) => field(e, 'SHUTDOWN_PHASE') === 'bye');
     out.push({
@@ -122,7 +128,7 @@ export function buildTimelines(entries: readonly JournalJson[]): ShutdownTimelin
       tasks,
       cleanupMs: cleanup ? num(cleanup, 'CLEANUP_MS') : null,
       byeAt: bye ? new Date(time(bye) / 1000).toISOString() : null,
-      totalMs: bye ? num(bye, 'TOTAL_MS') ?? at(bye) : null,
+      totalMs: bye ? (num(bye, 'TOTAL_MS') ?? at(bye)) : null,
       timeoutStopMs: null,
       complete: bye !== undefined,
     });

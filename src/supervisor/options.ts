@@ -3,7 +3,6 @@ import { HooksError, ExitCode } from '../errors.js';
 import type { Clock } from '../runtime.js';
 import { WORKER_GUARD_ENV } from '../worker/opt-in.js';
 
-
 /** Default wait delay after SIGKILL (or the child's exit) before the pipes are closed, in ms. */
 export const DEFAULT_WAIT_DELAY_MS = 2000;
 

@@ -59,8 +59,15 @@ export function outcomeKind(trigger: Trigger | null, exitCode: number | null, ex
 /** An outcome for a child that never started (it failed to spawn, or was cancelled before). */
 export function notStarted(kind: OutcomeKind, totalMs: number): Outcome {
   return {
-    ...kind, forced: false, pid: null,
+    ...kind,
+    forced: false,
+    pid: null,
     phases: { runMs: 0, graceMs: null, waitDelayMs: null, totalMs },
-    stdoutTail: '', stderrTail: '', exitCode: null, exitSignal: null, pipesClosedByWaitDelay: false, stragglersKilled: false,
+    stdoutTail: '',
+    stderrTail: '',
+    exitCode: null,
+    exitSignal: null,
+    pipesClosedByWaitDelay: false,
+    stragglersKilled: false,
   };
 }

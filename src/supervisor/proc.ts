@@ -27,7 +27,10 @@ export function parseProcStat(text: string): ProcStat | null {
   const close = text.lastIndexOf(')');
   if (open < 1 || close < open) return null;
   const pid = Number(text.slice(0, open).trim());
-  const rest = text.slice(close + 2).trim().split(' ');
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
   // rest[0] is field 3 (state), so field N is rest[N - 3].
   const [state, ppid, pgrp, startTime] = [rest[0], Number(rest[1]), Number(rest[2]), Number(rest[19])];
   if (!Number.isInteger(pid) || state === undefined || state === '' || ![ppid, pgrp, startTime].every(Number.isInteger)) return null;

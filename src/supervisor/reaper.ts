@@ -61,14 +61,22 @@ export async function reapOnce<T extends ReapableTask>(options: Omit<ReaperOptio
 export function startReaper<T extends ReapableTask>(options: ReaperOptions<T>): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const stop = (): void => { stopped = true; if (timer !== undefined) clearTimeout(timer); };
+  const stop = (): void => {
+    stopped = true;
+    if (timer !== undefined) clearTimeout(timer);
+  };
   const tick = (): void => {
-    reapOnce(options).catch((error: unknown) => options.onError?.(error)).finally(() => {
-      if (!stopped) timer = setTimeout(tick, options.intervalMs).unref();
-    });
+    reapOnce(options)
+      .catch((error: unknown) => options.onError?.(error))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, options.intervalMs).unref();
+      });
   };
   if (options.signal?.aborted === true) return stop;
   options.signal?.addEventListener('abort', stop, { once: true });
   timer = setTimeout(tick, 0).unref();
-  return () => { options.signal?.removeEventListener('abort', stop); stop(); };
+  return () => {
+    options.signal?.removeEventListener('abort', stop);
+    stop();
+  };
 }

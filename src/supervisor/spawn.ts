@@ -64,8 +64,16 @@ export function spawnSupervised(options: RunOptions): SupervisedProcess {
   try {
     child = execa(file, args, {
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      env, extendEnv, detached: true, cleanup: false, forceKillAfterDelay: false, reject: false, buffer: false,
-      stdin: options.input === undefined ? 'ignore' : 'pipe', stdout: 'pipe', stderr: 'pipe',
+      env,
+      extendEnv,
+      detached: true,
+      cleanup: false,
+      forceKillAfterDelay: false,
+      reject: false,
+      buffer: false,
+      stdin: options.input === undefined ? 'ignore' : 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
       ...(options.input === undefined ? {} : { input: options.input }),
     });
   } catch (error) {
@@ -86,7 +94,10 @@ export function spawnSupervised(options: RunOptions): SupervisedProcess {
 function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: number): SupervisedProcess {
   const clock = options.clock ?? systemClock;
   const startTime = processStartTime(pid);
-  const tails = { stdout: new TextTail(options.tailChars ?? DEFAULT_TAIL_CHARS), stderr: new TextTail(options.tailChars ?? DEFAULT_TAIL_CHARS) };
+  const tails = {
+    stdout: new TextTail(options.tailChars ?? DEFAULT_TAIL_CHARS),
+    stderr: new TextTail(options.tailChars ?? DEFAULT_TAIL_CHARS),
+  };
   const timers = new Set<NodeJS.Timeout>();
   const at: { trigger?: number; term?: number; kill?: number; exit?: number; wait?: number } = {};
   let trigger: Trigger | null = null;
@@ -96,14 +107,21 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
   let done = false;
   let lastOutput = t0;
   let resolveOutcome: (o: Outcome) => void = () => undefined;
-  const outcome = new Promise<Outcome>((resolve) => { resolveOutcome = resolve; });
+  const outcome = new Promise<Outcome>((resolve) => {
+    resolveOutcome = resolve;
+  });
 
   const signalTree = (signal: NodeJS.Signals) => signalGroup(pid, startTime, signal, exit === null);
   const later = (ms: number, fn: () => void): void => {
-    const t = setTimeout(() => { timers.delete(t); fn(); }, ms);
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
     timers.add(t);
   };
-  const onAbort = (): void => { if (options.signal !== undefined) fire({ type: 'cancelled', reason: abortReason(options.signal) }); };
+  const onAbort = (): void => {
+    if (options.signal !== undefined) fire({ type: 'cancelled', reason: abortReason(options.signal) });
+  };
 
   /** Resolve the outcome once the child has exited and its pipes closed (or the wait delay expired). */
   const finish = (): void => {
@@ -116,16 +134,20 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
     const graceEnd = Math.min(at.kill ?? end, at.exit ?? end);
     resolveOutcome({
       ...outcomeKind(trigger, exit?.code ?? null, exit?.signal ?? null),
-      forced: at.kill !== undefined, pid,
+      forced: at.kill !== undefined,
+      pid,
       phases: {
         runMs: (at.trigger ?? at.exit ?? end) - t0,
         graceMs: at.term === undefined ? null : Math.max(0, graceEnd - at.term),
         waitDelayMs: at.wait === undefined ? null : end - at.wait,
         totalMs: end - t0,
       },
-      stdoutTail: tails.stdout.toString(), stderrTail: tails.stderr.toString(),
-      exitCode: exit?.code ?? null, exitSignal: exit?.signal ?? null,
-      pipesClosedByWaitDelay: waitExpired && !pipesClosed, stragglersKilled,
+      stdoutTail: tails.stdout.toString(),
+      stderrTail: tails.stderr.toString(),
+      exitCode: exit?.code ?? null,
+      exitSignal: exit?.signal ?? null,
+      pipesClosedByWaitDelay: waitExpired && !pipesClosed,
+      stragglersKilled,
     });
   };
 
@@ -154,8 +176,14 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
     if (trigger !== null || exit !== null || done) return;
     trigger = why;
     at.trigger = at.term = clock.monotonic();
-    if (options.graceMs === 0) { kill(); return; }
-    if (signalTree('SIGTERM') !== 'sent') { kill(); return; }
+    if (options.graceMs === 0) {
+      kill();
+      return;
+    }
+    if (signalTree('SIGTERM') !== 'sent') {
+      kill();
+      return;
+    }
     later(options.graceMs, kill);
   };
 
@@ -163,7 +191,10 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
   const watchOutput = (limit: number): void => {
     const quiet = clock.monotonic() - lastOutput;
     if (quiet >= limit) fire({ type: 'no-output-timeout' });
-    else later(limit - quiet, () => { if (trigger === null && exit === null) watchOutput(limit); });
+    else
+      later(limit - quiet, () => {
+        if (trigger === null && exit === null) watchOutput(limit);
+      });
   };
 
   const attach = (stream: Readable | null, tail: TextTail, callback: ((chunk: string) => void) | undefined): void => {
@@ -176,7 +207,10 @@ function supervise(pid: number, child: ChildProcess, options: RunOptions, t0: nu
   };
   attach(child.stdout, tails.stdout, options.onStdout);
   attach(child.stderr, tails.stderr, options.onStderr);
-  void Promise.all([closed(child.stdout), closed(child.stderr)]).then(() => { pipesClosed = true; finish(); });
+  void Promise.all([closed(child.stdout), closed(child.stderr)]).then(() => {
+    pipesClosed = true;
+    finish();
+  });
   child.stdin?.on('error', () => undefined);
   child.once('exit', (code, signal) => {
     exit = { code, signal };

@@ -17,7 +17,14 @@ export type { WatchdogHandle, WatchdogOptions } from './notify/watchdog.js';
 export { startExtender } from './notify/extend.js';
 export type { ExtenderHandle, ExtenderOptions } from './notify/extend.js';
 export { createJournalLogger, encodeJournalFields, isValidFieldName } from './journal/journal.js';
-export type { JournalFieldValue, JournalLogger, JournalLoggerOptions, JournalPriority, LogEntry, ShutdownPhase } from './journal/journal.js';
+export type {
+  JournalFieldValue,
+  JournalLogger,
+  JournalLoggerOptions,
+  JournalPriority,
+  LogEntry,
+  ShutdownPhase,
+} from './journal/journal.js';
 export { MESSAGE_IDS, catalogPath, renderCatalog } from './journal/catalog.js';
 export type { CatalogStep } from './journal/catalog.js';
 export type { Timers } from '../timers.js';

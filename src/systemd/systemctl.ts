@@ -29,5 +29,10 @@ export function systemctl(args: readonly string[], o: ManagerOptions): Promise<C
 /** `systemctl show -p ... <unit>` parsed into a record. */
 export async function showUnit(unit: string, props: readonly string[], o: ManagerOptions): Promise<Record<string, string>> {
   const r = await systemctl(['show', unit, ...props.map((p) => `--property=${p}`)], o);
-  return Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }

@@ -21,15 +21,36 @@ type UnitKey = keyof typeof USEC_PER;
 
 // Every suffix systemd accepts, mapped to its unit.
 const SUFFIXES: Readonly<Record<string, UnitKey>> = {
-  usec: 'us', us: 'us', 'µs': 'us', μs: 'us',
-  msec: 'ms', ms: 'ms',
-  seconds: 's', second: 's', sec: 's', s: 's',
-  minutes: 'min', minute: 'min', min: 'min', m: 'min',
-  hours: 'h', hour: 'h', hr: 'h', h: 'h',
-  days: 'd', day: 'd', d: 'd',
-  weeks: 'w', week: 'w', w: 'w',
-  months: 'M', month: 'M', M: 'M',
-  years: 'y', year: 'y', y: 'y',
+  usec: 'us',
+  us: 'us',
+  µs: 'us',
+  μs: 'us',
+  msec: 'ms',
+  ms: 'ms',
+  seconds: 's',
+  second: 's',
+  sec: 's',
+  s: 's',
+  minutes: 'min',
+  minute: 'min',
+  min: 'min',
+  m: 'min',
+  hours: 'h',
+  hour: 'h',
+  hr: 'h',
+  h: 'h',
+  days: 'd',
+  day: 'd',
+  d: 'd',
+  weeks: 'w',
+  week: 'w',
+  w: 'w',
+  months: 'M',
+  month: 'M',
+  M: 'M',
+  years: 'y',
+  year: 'y',
+  y: 'y',
 };
 
 const PART = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Zµμ]*)/;
@@ -89,5 +110,9 @@ function fromNumber(value: number, unit: 's' | 'ms' | 'us'): number {
 
 // The one error shape for unreadable time spans.
 function junk(input: string, why: string): HooksError {
-  return new HooksError('hooks.timespan.invalid', `Invalid time span ${JSON.stringify(input)}: ${why} (see systemd.time(7), e.g. "90s", "5min 20s", "infinity")`, { exitCode: ExitCode.config });
+  return new HooksError(
+    'hooks.timespan.invalid',
+    `Invalid time span ${JSON.stringify(input)}: ${why} (see systemd.time(7), e.g. "90s", "5min 20s", "infinity")`,
+    { exitCode: ExitCode.config },
+  );
 }

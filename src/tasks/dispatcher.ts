@@ -110,19 +110,33 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const done = runner(row, {
       signal: abort.signal,
       onSpawn: (pid, startTime) => {
-        store.setPid(row.id, pid, startTime).catch((error: unknown) => onError(`could not record the pid of task ${row.id}: ${(error as Error).message}`));
+        store
+          .setPid(row.id, pid, startTime)
+          .catch((error: unknown) => onError(`could not record the pid of task ${row.id}: ${(error as Error).message}`));
       },
-      onActivity: () => { activity += 1; },
-    }).catch((error: unknown): TaskEnd => ({ status: 'failed', reason: `internal: ${(error as Error).message}`, exitCode: null }))
+      onActivity: () => {
+        activity += 1;
+      },
+    })
+      .catch((error: unknown): TaskEnd => ({ status: 'failed', reason: `internal: ${(error as Error).message}`, exitCode: null }))
       .then(async (end) => {
         try {
-          if (!(await store.finish(row.id, end))) onError(`task ${row.id} ended ${end.status}, but its row was no longer running; result not recorded`);
+          if (!(await store.finish(row.id, end)))
+            onError(`task ${row.id} ended ${end.status}, but its row was no longer running; result not recorded`);
         } catch (error) {
           onError(`could not record the end of task ${row.id} (${end.status}): ${(error as Error).message}`);
         } finally {
           running.delete(row.id);
           activity += 1;
-          onEvent({ type: 'task_ended', id: row.id, agent: row.agent, status: end.status, reason: end.reason, exit_code: end.exitCode, duration_ms: Math.round(clock.monotonic() - task.startedAt) });
+          onEvent({
+            type: 'task_ended',
+            id: row.id,
+            agent: row.agent,
+            status: end.status,
+            reason: end.reason,
+            exit_code: end.exitCode,
+            duration_ms: Math.round(clock.monotonic() - task.startedAt),
+          });
           settleIdle();
           startNext(row.agent);
         }
@@ -136,7 +150,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     submit(row) {
       const queue = queues.get(row.agent);
       if (!queue) {
-        store.endQueued(row.id, 'failed', 'unknown-agent').catch((error: unknown) => onError(`could not fail task ${row.id} of unknown agent ${row.agent}: ${(error as Error).message}`));
+        store
+          .endQueued(row.id, 'failed', 'unknown-agent')
+          .catch((error: unknown) => onError(`could not fail task ${row.id} of unknown agent ${row.agent}: ${(error as Error).message}`));
         return;
       }
       queue.push(row.id);
@@ -163,7 +179,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     },
     busy: () => [...running.values()].map((r) => r.task),
     queued: () => [...queues.values()].reduce((n, q) => n + q.size, 0),
-    hold() { held = true; },
+    hold() {
+      held = true;
+    },
     whenIdle() {
       if (running.size === 0 && claiming.size === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idleWaiters.push(resolve));

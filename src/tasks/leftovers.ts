@@ -15,13 +15,20 @@ export interface LeftoverKillers {
 }
 
 /** Stop every leftover run of `rows` (tasks still marked running). Never throws. */
-export async function stopLeftovers(rows: readonly TaskRow[], instances: ReadonlyMap<string, AgentInstance>, kill: LeftoverKillers, log: (message: string) => void): Promise<void> {
-  await Promise.all(rows.map(async (row) => {
-    try {
-      if (instances.get(row.agent)?.type.mode === 'container') await kill.inContainer(row.agent, row.id);
-      else if (row.pid !== null) await kill.processGroup(row.pid, row.pid_start);
-    } catch (error) {
-      log(`could not stop the leftover run of task ${row.id}: ${(error as Error).message}`);
-    }
-  }));
+export async function stopLeftovers(
+  rows: readonly TaskRow[],
+  instances: ReadonlyMap<string, AgentInstance>,
+  kill: LeftoverKillers,
+  log: (message: string) => void,
+): Promise<void> {
+  await Promise.all(
+    rows.map(async (row) => {
+      try {
+        if (instances.get(row.agent)?.type.mode === 'container') await kill.inContainer(row.agent, row.id);
+        else if (row.pid !== null) await kill.processGroup(row.pid, row.pid_start);
+      } catch (error) {
+        log(`could not stop the leftover run of task ${row.id}: ${(error as Error).message}`);
+      }
+    }),
+  );
 }

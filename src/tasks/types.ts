@@ -48,10 +48,25 @@ export interface TaskView {
 /** Map a row to its public view. */
 export function toView(row: TaskRow): TaskView {
   let payload: unknown = null;
-  try { payload = JSON.parse(row.payload); } catch { payload = row.payload; }
+  try {
+    payload = JSON.parse(row.payload);
+  } catch {
+    payload = row.payload;
+  }
   return {
-    id: row.id, agent: row.agent, status: row.status, reason: row.reason, attempt: row.attempt, exit_code: row.exit_code,
-    created_at: row.created_at, started_at: row.started_at, ended_at: row.ended_at, retry_of: row.retry_of, retried_as: row.retried_as,
-    source: row.source, payload, output: row.output,
+    id: row.id,
+    agent: row.agent,
+    status: row.status,
+    reason: row.reason,
+    attempt: row.attempt,
+    exit_code: row.exit_code,
+    created_at: row.created_at,
+    started_at: row.started_at,
+    ended_at: row.ended_at,
+    retry_of: row.retry_of,
+    retried_as: row.retried_as,
+    source: row.source,
+    payload,
+    output: row.output,
   };
 }

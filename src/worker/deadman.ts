@@ -47,6 +47,8 @@ export function startDeadmanThread(options: DeadmanThreadOptions): Deadman {
   return {
     arm: (ms, note) => worker.postMessage({ type: 'arm', ms, note }),
     disarm: () => worker.postMessage({ type: 'disarm' }),
-    close: () => { void worker.terminate(); },
+    close: () => {
+      void worker.terminate();
+    },
   };
 }

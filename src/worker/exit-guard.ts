@@ -47,9 +47,15 @@ export function signalExitCode(signal: NodeJS.Signals): number {
 function within(work: () => Promise<void> | void, ms: number, onError: (error: unknown) => void): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
-    const settle = (): void => { clearTimeout(timer); resolve(true); };
+    const settle = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
     try {
-      Promise.resolve(work()).then(settle, (error: unknown) => { onError(error); settle(); });
+      Promise.resolve(work()).then(settle, (error: unknown) => {
+        onError(error);
+        settle();
+      });
     } catch (error) {
       onError(error);
       settle();
@@ -66,7 +72,7 @@ export function installExitGuard(opts: ExitGuardOptions): () => void {
   const deadlineMs = opts.deadlineMs ?? 5000;
   const flushTimeoutMs = opts.flushTimeoutMs ?? 1000;
   const resources = opts.activeResources ?? (() => process.getActiveResourcesInfo());
-  const deadman = opts.deadman === false ? null : opts.deadman ?? startDeadmanThread({ pid: opts.pid ?? process.pid });
+  const deadman = opts.deadman === false ? null : (opts.deadman ?? startDeadmanThread({ pid: opts.pid ?? process.pid }));
   const log = (text: string): void => opts.stderr.write(`exit-guard: ${text}\n`);
   const stillActive = (): string => resources().join(', ') || 'nothing';
   let handling: NodeJS.Signals | null = null;
@@ -80,21 +86,32 @@ export function installExitGuard(opts: ExitGuardOptions): () => void {
   /** Cleanup with a deadline, flush, exit. */
   const onSignal = async (signal: NodeJS.Signals): Promise<void> => {
     const code = signalExitCode(signal);
-    if (handling !== null) { forcedExit(code, `second signal ${signal} during cleanup`); return; }
+    if (handling !== null) {
+      forcedExit(code, `second signal ${signal} during cleanup`);
+      return;
+    }
     handling = signal;
     const deadmanMs = opts.deadmanMs ?? deadlineMs + flushTimeoutMs + 1000;
-    deadman?.arm(deadmanMs, `exit-guard: deadman fired ${deadmanMs} ms after ${signal}; SIGKILL; still active at the signal: ${stillActive()}\n`);
+    deadman?.arm(
+      deadmanMs,
+      `exit-guard: deadman fired ${deadmanMs} ms after ${signal}; SIGKILL; still active at the signal: ${stillActive()}\n`,
+    );
     log(`${signal}: cleaning up (deadline ${deadlineMs} ms)`);
     const controller = new AbortController();
     const onError = (error: unknown): void => log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
     const cleaned = await within(() => opts.cleanup?.(controller.signal), deadlineMs, onError);
     if (!cleaned) controller.abort(new Error(`cleanup deadline of ${deadlineMs} ms passed`));
     if (opts.flush !== undefined) await within(opts.flush, flushTimeoutMs, () => undefined);
-    if (!cleaned) { forcedExit(code, `cleanup did not finish within ${deadlineMs} ms`); return; }
+    if (!cleaned) {
+      forcedExit(code, `cleanup did not finish within ${deadlineMs} ms`);
+      return;
+    }
     opts.exit(code);
   };
 
-  const handler = (signal: NodeJS.Signals): void => { void onSignal(signal); };
+  const handler = (signal: NodeJS.Signals): void => {
+    void onSignal(signal);
+  };
   const offs = (['SIGTERM', 'SIGHUP'] as const).map((s) => opts.signals.on(s, handler));
   return () => {
     for (const off of offs) off();

@@ -13,7 +13,8 @@ describe('hooksctl CLI', () => {
   it('--help lists every verb and exits 0', async () => {
     const r = await run('--help');
     expect(r.exitCode).toBe(0);
-    for (const verb of ['serve', 'install-unit', 'validate-unit', 'agents-sync', 'containers-down', 'phases']) expect(r.stdout).toContain(verb);
+    for (const verb of ['serve', 'install-unit', 'validate-unit', 'agents-sync', 'containers-down', 'phases'])
+      expect(r.stdout).toContain(verb);
   });
 
   it('--version prints the package version', async () => {
@@ -35,7 +36,13 @@ describe('hooksctl CLI', () => {
     expect(r.stderr).toContain('hooksctl --help');
   });
 
-  it.each([['tasks', '--help'], ['tasks', '-h'], ['tasks', '--json', '--help'], ['help', 'tasks'], ['tasks', '--version']])('an unknown verb with a help request (%s %s) says so and exits 2, not the root help', async (...args) => {
+  it.each([
+    ['tasks', '--help'],
+    ['tasks', '-h'],
+    ['tasks', '--json', '--help'],
+    ['help', 'tasks'],
+    ['tasks', '--version'],
+  ])('an unknown verb with a help request (%s %s) says so and exits 2, not the root help', async (...args) => {
     const r = await run(...args);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("unknown command 'tasks'");

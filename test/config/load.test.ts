@@ -5,7 +5,11 @@ import { listInstances } from '../../src/config/instances.js';
 import { HooksError } from '../../src/errors.js';
 
 const files = (map: Record<string, string>) => ({
-  readFile: (p: string) => { const v = map[p]; if (v === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' }); return v; },
+  readFile: (p: string) => {
+    const v = map[p];
+    if (v === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+    return v;
+  },
   exists: (p: string) => p in map,
 });
 const base = { env: {}, cwd: '/srv', execPath: '/usr/bin/node' };
@@ -37,13 +41,21 @@ describe('loadConfig', () => {
   });
 
   it('merges sections over the defaults and resolves db against the file', () => {
-    const { config } = loadConfig({ ...base, flag: '/etc/h/c.json', ...files({ '/etc/h/c.json': '{"shutdown":{"drain_ms":6000},"service":{"db":"x.db"}}' }) });
+    const { config } = loadConfig({
+      ...base,
+      flag: '/etc/h/c.json',
+      ...files({ '/etc/h/c.json': '{"shutdown":{"drain_ms":6000},"service":{"db":"x.db"}}' }),
+    });
     expect(config.shutdown).toMatchObject({ drain_ms: 6000, abort_grace_ms: 5000 });
     expect(config.service.db).toBe('/etc/h/x.db');
   });
 
   it('accepts systemd time spans for unit times', () => {
-    const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': '{"unit":{"timeout_stop_sec":"1min 30s","watchdog_sec":10}}' }) });
+    const { config } = loadConfig({
+      ...base,
+      flag: 'c.json',
+      ...files({ '/srv/c.json': '{"unit":{"timeout_stop_sec":"1min 30s","watchdog_sec":10}}' }),
+    });
     expect(config.unit.timeout_stop_sec).toBe('1min 30s');
   });
 
@@ -80,10 +92,26 @@ describe('loadConfig', () => {
     ['an image that is a docker option', '{"types":{"c":{"mode":"container","command":["sh"],"image":"--privileged"}}}', 'types.c.image'],
     ['an image with a space', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox -v /:/host"}}}', 'types.c.image'],
     ['an image with a newline', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox\\nx"}}}', 'types.c.image'],
-    ['a mount with no container path', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","mounts":["/srv"]}}}', 'types.c.mounts.0'],
-    ['a mount that is an option', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","mounts":["--privileged:/x"]}}}', 'types.c.mounts.0'],
-    ['a relative container path', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","mounts":["/srv:repos"]}}}', 'types.c.mounts.0'],
-    ['a network that is an option', '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","network":"--privileged"}}}', 'types.c.network'],
+    [
+      'a mount with no container path',
+      '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","mounts":["/srv"]}}}',
+      'types.c.mounts.0',
+    ],
+    [
+      'a mount that is an option',
+      '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","mounts":["--privileged:/x"]}}}',
+      'types.c.mounts.0',
+    ],
+    [
+      'a relative container path',
+      '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","mounts":["/srv:repos"]}}}',
+      'types.c.mounts.0',
+    ],
+    [
+      'a network that is an option',
+      '{"types":{"c":{"mode":"container","command":["sh"],"image":"busybox","network":"--privileged"}}}',
+      'types.c.network',
+    ],
   ];
   it.each(malformed)('rejects %s with exit 78 and the JSON path', (_what, text, path) => {
     const error = loadErr(text);
@@ -95,24 +123,45 @@ describe('loadConfig', () => {
   });
 
   it('a type needs only mode and command: image defaults to null, env to {}, mounts to []', () => {
-    const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': '{"types":{"p":{"mode":"process","command":["node","a.js"]}}}' }) });
+    const { config } = loadConfig({
+      ...base,
+      flag: 'c.json',
+      ...files({ '/srv/c.json': '{"types":{"p":{"mode":"process","command":["node","a.js"]}}}' }),
+    });
     expect(config.types['p']).toEqual({ mode: 'process', command: ['node', 'a.js'], image: null, env: {}, mounts: [], network: null });
   });
 
   it('accepts real image references, mounts and networks', () => {
-    const type = { mode: 'container', command: ['sh'], image: 'registry.local:5000/org/agent@sha256:abc', mounts: ['/srv/repos:/repos:ro', 'cache:/root/.cache'], network: 'container:proxy' };
+    const type = {
+      mode: 'container',
+      command: ['sh'],
+      image: 'registry.local:5000/org/agent@sha256:abc',
+      mounts: ['/srv/repos:/repos:ro', 'cache:/root/.cache'],
+      network: 'container:proxy',
+    };
     const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': JSON.stringify({ types: { c: type } }) }) });
     expect(config.types['c']).toMatchObject(type);
   });
 
   it('reports an unreadable file with exit 78', () => {
-    const error = (() => { try { loadConfig({ ...base, flag: 'missing.json', ...files({}) }); } catch (e) { return e as HooksError; } throw new Error('no'); })();
+    const error = (() => {
+      try {
+        loadConfig({ ...base, flag: 'missing.json', ...files({}) });
+      } catch (e) {
+        return e as HooksError;
+      }
+      throw new Error('no');
+    })();
     expect(error.code).toBe('hooks.config.unreadable');
     expect(error.exitCode).toBe(78);
   });
 
   it('a file that brings its own types starts with no pool (the default pool names the default type)', () => {
-    const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': '{"types":{"bb":{"mode":"process","command":["cat"],"image":null,"env":{}}}}' }) });
+    const { config } = loadConfig({
+      ...base,
+      flag: 'c.json',
+      ...files({ '/srv/c.json': '{"types":{"bb":{"mode":"process","command":["cat"],"image":null,"env":{}}}}' }),
+    });
     expect(listInstances(config).map((i) => i.name)).toEqual(['bb-default']);
   });
 

@@ -50,7 +50,11 @@ describe('loadConfig and an unreadable ./config/agents.json', () => {
     const cwd = join(scratch.path, 'proj');
     mkdirSync(join(cwd, 'config/agents.json'), { recursive: true });
     let caught: unknown;
-    try { loadConfig({ env: {}, cwd, execPath: '/usr/bin/node' }); } catch (error) { caught = error; }
+    try {
+      loadConfig({ env: {}, cwd, execPath: '/usr/bin/node' });
+    } catch (error) {
+      caught = error;
+    }
     expect(caught).toMatchObject({ code: 'hooks.config.unreadable', exitCode: 78 });
   });
 });

@@ -9,14 +9,32 @@ import { parseGuardOutput } from '../../src/containers/orphan-guard.js';
 describe('containerTaskCommand', () => {
   const engine = createEngine({ env: {}, bin: '/usr/bin/docker' });
   it('builds docker exec -i with env, the pid-file wrapper and the command', () => {
-    expect(containerTaskCommand({ engine, container: 'svc-a', taskId: 't-1', agent: 'a', command: ['agent', '--x'], env: { K: 'v' } })).toEqual([
-      '/usr/bin/docker', 'exec', '-i', '-e', 'K=v', '-e', 'HOOKS_TASK_ID=t-1', '-e', 'HOOKS_AGENT=a', 'svc-a',
-      'sh', '-c', 'echo $$ > /tmp/hooks-t-1.pid; exec "$@"', 'sh', 'agent', '--x',
+    expect(
+      containerTaskCommand({ engine, container: 'svc-a', taskId: 't-1', agent: 'a', command: ['agent', '--x'], env: { K: 'v' } }),
+    ).toEqual([
+      '/usr/bin/docker',
+      'exec',
+      '-i',
+      '-e',
+      'K=v',
+      '-e',
+      'HOOKS_TASK_ID=t-1',
+      '-e',
+      'HOOKS_AGENT=a',
+      'svc-a',
+      'sh',
+      '-c',
+      'echo $$ > /tmp/hooks-t-1.pid; exec "$@"',
+      'sh',
+      'agent',
+      '--x',
     ]);
   });
   it('rejects task IDs that are not safe file names, naming the option', () => {
     expect(() => taskPidFile('../x')).toThrow(/`taskId`/);
-    expect(() => containerTaskCommand({ engine, container: 'c', taskId: 'a b', agent: 'a', command: ['x'], env: {} })).toThrow(expect.objectContaining({ code: 'hooks.containers.bad_task_id' }));
+    expect(() => containerTaskCommand({ engine, container: 'c', taskId: 'a b', agent: 'a', command: ['x'], env: {} })).toThrow(
+      expect.objectContaining({ code: 'hooks.containers.bad_task_id' }),
+    );
   });
 });
 
@@ -33,7 +51,9 @@ describe('engine selection', () => {
   });
   it('tells an unreachable engine from a failed command', () => {
     const call = { bin: 'docker', args: ['ps'], exitCode: 1, stderr: '', spawnCode: undefined, timedOut: false };
-    expect(isEngineUnavailable({ ...call, stderr: 'Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?' })).toBe(true);
+    expect(
+      isEngineUnavailable({ ...call, stderr: 'Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?' }),
+    ).toBe(true);
     expect(isEngineUnavailable({ ...call, exitCode: undefined, spawnCode: 'ENOENT' })).toBe(true);
     expect(isEngineUnavailable({ ...call, stderr: 'Error: No such container: x' })).toBe(false);
   });
@@ -49,7 +69,10 @@ describe('parseGuardOutput', () => {
 
 describe('formatFleetLines', () => {
   it('prints "<instance> <container> <action>" and a failure reason', () => {
-    const rows = [{ instance: 'a', container: 's-a', action: 'created' }, { instance: 'b', container: 's-b', action: 'started', error: 'boom\nmore' }];
+    const rows = [
+      { instance: 'a', container: 's-a', action: 'created' },
+      { instance: 'b', container: 's-b', action: 'started', error: 'boom\nmore' },
+    ];
     expect(formatFleetLines(rows)).toEqual(['a s-a created', 'b s-b started failed: boom']);
     expect(anyFailed(rows)).toBe(true);
     expect(anyFailed(rows.slice(0, 1))).toBe(false);

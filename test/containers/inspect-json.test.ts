@@ -17,9 +17,24 @@ describe('parsePsLines', () => {
 });
 
 describe('parseInspect', () => {
-  const running = { Id: 'id1', Name: '/svc-a', State: { Status: 'running', Running: true, Paused: false, StartedAt: '2026-01-01T00:00:00Z' }, Config: { Labels: { 'hooksctl.instance': 'a', n: 1 } } };
+  const running = {
+    Id: 'id1',
+    Name: '/svc-a',
+    State: { Status: 'running', Running: true, Paused: false, StartedAt: '2026-01-01T00:00:00Z' },
+    Config: { Labels: { 'hooksctl.instance': 'a', n: 1 } },
+  };
   it('maps id, name without slash, state and string labels', () => {
-    expect(parseInspect(JSON.stringify([running]))).toEqual([{ id: 'id1', name: 'svc-a', status: 'running', running: true, paused: false, startedAt: '2026-01-01T00:00:00Z', labels: { 'hooksctl.instance': 'a' } }]);
+    expect(parseInspect(JSON.stringify([running]))).toEqual([
+      {
+        id: 'id1',
+        name: 'svc-a',
+        status: 'running',
+        running: true,
+        paused: false,
+        startedAt: '2026-01-01T00:00:00Z',
+        labels: { 'hooksctl.instance': 'a' },
+      },
+    ]);
   });
   it('reads paused and exited containers, and null labels', () => {
     const paused = { Id: 'p', Name: '/p', State: { Status: 'paused', Running: true, Paused: true }, Config: { Labels: null } };

@@ -22,7 +22,9 @@ describe('canonicalJson', () => {
 describe('configHash', () => {
   const spec = { image: 'img:1', command: ['run', 'it'], env: { B: '2', A: '1' }, mounts: ['/h:/c:ro'], network: 'none' };
   it('is the sha256 of the canonical JSON of image, command, env, mounts, network', () => {
-    const expected = createHash('sha256').update('{"command":["run","it"],"env":{"A":"1","B":"2"},"image":"img:1","mounts":["/h:/c:ro"],"network":"none"}').digest('hex');
+    const expected = createHash('sha256')
+      .update('{"command":["run","it"],"env":{"A":"1","B":"2"},"image":"img:1","mounts":["/h:/c:ro"],"network":"none"}')
+      .digest('hex');
     expect(configHash(spec)).toBe(expected);
   });
   it('ignores env key order and changes with any covered field', () => {

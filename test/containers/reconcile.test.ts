@@ -4,7 +4,15 @@ import type { AgentInstance } from '../../src/config/instances.js';
 import { desiredContainers, runArgs } from '../../src/containers/desired.js';
 import { planReconcile, toObserved, type ObservedContainer } from '../../src/containers/reconcile-plan.js';
 
-const type = (over: Partial<AgentInstance['type']> = {}): AgentInstance['type'] => ({ mode: 'container', command: ['agent'], image: 'img', env: { K: 'v' }, mounts: [], network: 'none', ...over });
+const type = (over: Partial<AgentInstance['type']> = {}): AgentInstance['type'] => ({
+  mode: 'container',
+  command: ['agent'],
+  image: 'img',
+  env: { K: 'v' },
+  mounts: [],
+  network: 'none',
+  ...over,
+});
 const instances: AgentInstance[] = [
   { name: 'a-default', typeName: 'a', type: type() },
   { name: 'a-2', typeName: 'a', type: type() },
@@ -20,11 +28,36 @@ const actions = (observed: ObservedContainer[]) => planReconcile(desired, observ
 describe('desiredContainers', () => {
   it('keeps container-mode instances, defaults and pool members, with names and labels', () => {
     expect(desired.map((d) => d.container)).toEqual(['svc-a-default', 'svc-a-2']);
-    expect(desired[0]?.labels).toEqual({ 'hooksctl.service': 'svc', 'hooksctl.instance': 'a-default', 'hooksctl.config-hash': desired[0]?.hash });
+    expect(desired[0]?.labels).toEqual({
+      'hooksctl.service': 'svc',
+      'hooksctl.instance': 'a-default',
+      'hooksctl.config-hash': desired[0]?.hash,
+    });
   });
   it('builds run arguments with --init, --restart unless-stopped, labels, env, network and an idle command', () => {
     const d = desiredContainers('svc', [{ name: 'x', typeName: 'x', type: type({ mounts: ['/h:/c'] }) }])[0];
-    expect(d && runArgs(d)).toEqual(['--name', 'svc-x', '--init', '--restart', 'unless-stopped', '--label', 'hooksctl.service=svc', '--label', 'hooksctl.instance=x', '--label', `hooksctl.config-hash=${d?.hash}`, '--env', 'K=v', '--volume', '/h:/c', '--network', 'none', 'img', 'sleep', '2147483647']);
+    expect(d && runArgs(d)).toEqual([
+      '--name',
+      'svc-x',
+      '--init',
+      '--restart',
+      'unless-stopped',
+      '--label',
+      'hooksctl.service=svc',
+      '--label',
+      'hooksctl.instance=x',
+      '--label',
+      `hooksctl.config-hash=${d?.hash}`,
+      '--env',
+      'K=v',
+      '--volume',
+      '/h:/c',
+      '--network',
+      'none',
+      'img',
+      'sleep',
+      '2147483647',
+    ]);
   });
 });
 
@@ -33,26 +66,53 @@ describe('planReconcile', () => {
     expect(actions([])).toEqual(['a-default svc-a-default created', 'a-2 svc-a-2 created']);
   });
   it('matching and running → unchanged; matching and stopped or paused → started', () => {
-    expect(actions([seen('a-default'), seen('a-2', { state: 'stopped' })])).toEqual(['a-default svc-a-default unchanged', 'a-2 svc-a-2 started']);
-    expect(actions([seen('a-default', { state: 'paused' }), seen('a-2')])).toEqual(['a-default svc-a-default started', 'a-2 svc-a-2 unchanged']);
+    expect(actions([seen('a-default'), seen('a-2', { state: 'stopped' })])).toEqual([
+      'a-default svc-a-default unchanged',
+      'a-2 svc-a-2 started',
+    ]);
+    expect(actions([seen('a-default', { state: 'paused' }), seen('a-2')])).toEqual([
+      'a-default svc-a-default started',
+      'a-2 svc-a-2 unchanged',
+    ]);
   });
   it('drifted hash or name, running or stopped → recreated', () => {
-    expect(actions([seen('a-default', { hash: 'old' }), seen('a-2', { hash: 'old', state: 'stopped' })])).toEqual(['a-default svc-a-default recreated', 'a-2 svc-a-2 recreated']);
+    expect(actions([seen('a-default', { hash: 'old' }), seen('a-2', { hash: 'old', state: 'stopped' })])).toEqual([
+      'a-default svc-a-default recreated',
+      'a-2 svc-a-2 recreated',
+    ]);
     expect(actions([seen('a-default', { name: 'other-name' }), seen('a-2')])[0]).toBe('a-default svc-a-default recreated');
   });
   it('labelled but no longer desired → removed, after the desired steps', () => {
-    expect(actions([seen('a-default'), seen('a-2'), seen('a-3', { hash: 'x' })])).toEqual(['a-default svc-a-default unchanged', 'a-2 svc-a-2 unchanged', 'a-3 svc-a-3 removed']);
+    expect(actions([seen('a-default'), seen('a-2'), seen('a-3', { hash: 'x' })])).toEqual([
+      'a-default svc-a-default unchanged',
+      'a-2 svc-a-2 unchanged',
+      'a-3 svc-a-3 removed',
+    ]);
   });
   it('two containers for one instance: keeps the one with the desired name, removes the other', () => {
-    expect(actions([seen('a-2', { id: 'dup', name: 'svc-a-2-old' }), seen('a-2'), seen('a-default')])).toEqual(['a-default svc-a-default unchanged', 'a-2 svc-a-2 unchanged', 'a-2 svc-a-2-old removed']);
+    expect(actions([seen('a-2', { id: 'dup', name: 'svc-a-2-old' }), seen('a-2'), seen('a-default')])).toEqual([
+      'a-default svc-a-default unchanged',
+      'a-2 svc-a-2 unchanged',
+      'a-2 svc-a-2-old removed',
+    ]);
   });
   it('a labelled container without an instance label is removed under its name', () => {
-    expect(actions([seen('a-default'), seen('a-2'), seen('x', { instance: null, name: 'svc-stray' })])[2]).toBe('svc-stray svc-stray removed');
+    expect(actions([seen('a-default'), seen('a-2'), seen('x', { instance: null, name: 'svc-stray' })])[2]).toBe(
+      'svc-stray svc-stray removed',
+    );
   });
 });
 
 describe('toObserved', () => {
-  const base = { id: 'i', name: 'n', status: 'running', running: true, paused: false, startedAt: 's', labels: { 'hooksctl.instance': 'a', 'hooksctl.config-hash': 'h' } };
+  const base = {
+    id: 'i',
+    name: 'n',
+    status: 'running',
+    running: true,
+    paused: false,
+    startedAt: 's',
+    labels: { 'hooksctl.instance': 'a', 'hooksctl.config-hash': 'h' },
+  };
   it('fills the running column from the inspect state', () => {
     expect(toObserved(base)).toEqual({ id: 'i', name: 'n', instance: 'a', hash: 'h', state: 'running', startedAt: 's' });
     expect(toObserved({ ...base, running: false, status: 'exited' }).state).toBe('stopped');

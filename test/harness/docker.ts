@@ -5,7 +5,18 @@
  */
 import { execa, type Options, type Result } from 'execa';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSync, chmodSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  copyFileSync,
+  chmodSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,7 +52,24 @@ export async function startDocker(): Promise<DockerSandbox> {
   const socket = join(dir, 'docker.sock');
   const host = `unix://${socket}`;
   const log = openSync(join(dir, 'dockerd.log'), 'a');
-  const child = spawn('dockerd', ['--data-root', dataRoot, '--exec-root', execRoot, '-H', host, '--pidfile', join(dir, 'dockerd.pid'), '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=overlay2'], { stdio: ['ignore', log, log] });
+  const child = spawn(
+    'dockerd',
+    [
+      '--data-root',
+      dataRoot,
+      '--exec-root',
+      execRoot,
+      '-H',
+      host,
+      '--pidfile',
+      join(dir, 'dockerd.pid'),
+      '--iptables=false',
+      '--ip6tables=false',
+      '--bridge=none',
+      '--storage-driver=overlay2',
+    ],
+    { stdio: ['ignore', log, log] },
+  );
   const pid = child.pid;
   if (pid === undefined) throw new Error('withDocker: could not spawn dockerd');
   const env = { DOCKER_HOST: host };
@@ -58,19 +86,31 @@ export async function startDocker(): Promise<DockerSandbox> {
   }
   let stopped = false;
   const sandbox: DockerSandbox = {
-    host, socket, pid, env, bin: DOCKER_BIN, docker,
+    host,
+    socket,
+    pid,
+    env,
+    bin: DOCKER_BIN,
+    docker,
     async stop() {
       if (stopped) return;
       stopped = true;
-      const ids = String((await docker(['ps', '-aq'])).stdout).split('\n').filter(Boolean);
+      const ids = String((await docker(['ps', '-aq'])).stdout)
+        .split('\n')
+        .filter(Boolean);
       if (ids.length > 0) await docker(['rm', '-f', ...ids]);
-      const exited = new Promise<void>((resolve) => { if (child.exitCode !== null) resolve(); else child.once('exit', () => resolve()); });
+      const exited = new Promise<void>((resolve) => {
+        if (child.exitCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await exited;
       clearTimeout(timer);
       await execa('umount', [join(execRoot, 'netns/default')], { reject: false });
-      await execa('sh', ['-c', 'for d in /sys/fs/cgroup/*/docker; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done; true'], { reject: false });
+      await execa('sh', ['-c', 'for d in /sys/fs/cgroup/*/docker; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done; true'], {
+        reject: false,
+      });
       await execa('umount', ['-R', dataRoot], { reject: false });
       rmSync(dir, { recursive: true, force: true });
     },

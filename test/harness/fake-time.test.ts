@@ -32,7 +32,10 @@ describe('createFakeTime', () => {
   it('fires timers set by a callback within the same window, and not those past it', async () => {
     const time = createFakeTime({ monotonic: 0 });
     const fired: number[] = [];
-    const tick = () => { fired.push(time.clock.monotonic()); time.timers.setTimeout(tick, 40); };
+    const tick = () => {
+      fired.push(time.clock.monotonic());
+      time.timers.setTimeout(tick, 40);
+    };
     time.timers.setTimeout(tick, 40);
     await time.advance(130);
     expect(fired).toEqual([40, 80, 120]);
@@ -47,7 +50,9 @@ describe('createFakeTime', () => {
       for (let i = 0; i < 5; i += 1) await Promise.resolve();
       time.timers.setTimeout(() => {
         log.push('first');
-        void Promise.resolve().then(() => Promise.resolve()).then(() => log.push('after first'));
+        void Promise.resolve()
+          .then(() => Promise.resolve())
+          .then(() => log.push('after first'));
       }, 10);
       time.timers.setTimeout(() => log.push('second'), 10);
     })();
@@ -58,8 +63,12 @@ describe('createFakeTime', () => {
   it('never fires a cleared timer, and counts what is pending', async () => {
     const time = createFakeTime();
     let fired = 0;
-    const h = time.timers.setTimeout(() => { fired += 1; }, 5);
-    time.timers.setTimeout(() => { fired += 10; }, 5);
+    const h = time.timers.setTimeout(() => {
+      fired += 1;
+    }, 5);
+    time.timers.setTimeout(() => {
+      fired += 10;
+    }, 5);
     expect(time.pending()).toBe(2);
     time.timers.clearTimeout(h);
     time.timers.clearTimeout('not a handle');
@@ -73,18 +82,25 @@ describe('createFakeTime', () => {
   it('treats a delay below 1 ms, NaN or past 2^31-1 like Node: as 1 ms', async () => {
     const time = createFakeTime();
     let fired = 0;
-    for (const ms of [0, -5, Number.NaN, 2 ** 31]) time.timers.setTimeout(() => { fired += 1; }, ms);
+    for (const ms of [0, -5, Number.NaN, 2 ** 31])
+      time.timers.setTimeout(() => {
+        fired += 1;
+      }, ms);
     await time.flush();
     expect(fired).toBe(0);
     await time.advance(1);
     expect(fired).toBe(4);
   });
 
-  it('rejects with a throwing callback\'s error and keeps later timers pending', async () => {
+  it("rejects with a throwing callback's error and keeps later timers pending", async () => {
     const time = createFakeTime({ monotonic: 0 });
     let later = false;
-    time.timers.setTimeout(() => { throw new Error('boom'); }, 10);
-    time.timers.setTimeout(() => { later = true; }, 20);
+    time.timers.setTimeout(() => {
+      throw new Error('boom');
+    }, 10);
+    time.timers.setTimeout(() => {
+      later = true;
+    }, 20);
     await expect(time.advance(50)).rejects.toThrow('boom');
     expect(time.clock.monotonic()).toBe(10);
     expect(later).toBe(false);

@@ -20,7 +20,11 @@ export interface TestFleet {
   /** Path of the agents.json. */
   configPath: string;
   /** Write the config with these types, pool and extra sections (`service` is merged); returns its instances. */
-  write(types: Record<string, unknown>, pool?: { name: string; type: string }[], extra?: { service?: Record<string, unknown>; [section: string]: unknown }): AgentInstance[];
+  write(
+    types: Record<string, unknown>,
+    pool?: { name: string; type: string }[],
+    extra?: { service?: Record<string, unknown>; [section: string]: unknown },
+  ): AgentInstance[];
   /** Remove the temporary directory. */
   cleanup(): void;
 }
@@ -36,7 +40,8 @@ export function makeFleet(): TestFleet {
   const serviceName = `hk${randomBytes(4).toString('hex')}`;
   const configPath = join(dir, 'agents.json');
   return {
-    serviceName, configPath,
+    serviceName,
+    configPath,
     write(types, pool = [], extra = {}) {
       const service = { name: serviceName, db: join(dir, 'hooks.db'), ...extra.service };
       writeFileSync(configPath, JSON.stringify({ ...extra, service, types, pool }));
@@ -95,10 +100,23 @@ export function useDockerFleet(): DockerFleet {
     fleet?.cleanup();
     await dk?.stop();
   });
-  const need = <T>(value: T | undefined): T => { if (value === undefined) throw new Error('useDockerFleet: used before beforeAll'); return value; };
+  const need = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useDockerFleet: used before beforeAll');
+    return value;
+  };
   return {
-    get dk() { return need(dk); },
-    get fleet() { return need(fleet); },
-    cliEnv: (extra = {}) => ({ PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...need(dk).env, HOOKS_CONTAINER_ENGINE: need(dk).bin, HOOKS_CONFIG: '', ...extra }),
+    get dk() {
+      return need(dk);
+    },
+    get fleet() {
+      return need(fleet);
+    },
+    cliEnv: (extra = {}) => ({
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      ...need(dk).env,
+      HOOKS_CONTAINER_ENGINE: need(dk).bin,
+      HOOKS_CONFIG: '',
+      ...extra,
+    }),
   };
 }

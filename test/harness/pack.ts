@@ -53,7 +53,10 @@ export async function packInto(dir: string): Promise<PackedProject> {
   const info = (JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>)[0];
   if (!info) throw new Error(`npm pack printed no result: ${packed.stdout}`);
   const tarball = join(dir, info.filename);
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'embed-scratch', private: true, type: 'module', dependencies: { hooksctl: `file:${info.filename}` } }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'embed-scratch', private: true, type: 'module', dependencies: { hooksctl: `file:${info.filename}` } }, null, 2)}\n`,
+  );
   const packageDir = join(dir, 'node_modules/hooksctl');
   mkdirSync(packageDir, { recursive: true });
   await execa('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);

@@ -41,6 +41,10 @@ export async function survivors(pids: readonly number[], timeoutMs = 5000): Prom
 export function killAll(pids: readonly (number | undefined)[]): void {
   for (const pid of pids) {
     if (pid === undefined || !isAlive(pid)) continue;
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
 }

@@ -45,7 +45,11 @@ export function client(port: number) {
   return {
     base,
     async post(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-      const r = await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      const r = await fetch(`${base}${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      });
       return { status: r.status, json: (await r.json().catch(() => ({}))) as Record<string, unknown> };
     },
     async get(path: string): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -59,7 +63,12 @@ export function client(port: number) {
 }
 
 /** Poll `check` until it returns a truthy value or `timeoutMs` passes (then throw with `what`). */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -93,7 +102,11 @@ export interface Deployed {
 }
 
 /** Write a config (name, port and db filled in), `install-unit --user` it and start it. The db directory is the only one the hardened unit may write. */
-export async function deployService(sb: SystemdSandbox, prefix: string, configFor: Record<string, unknown> | ((paths: { name: string; dataDir: string }) => Record<string, unknown>)): Promise<Deployed> {
+export async function deployService(
+  sb: SystemdSandbox,
+  prefix: string,
+  configFor: Record<string, unknown> | ((paths: { name: string; dataDir: string }) => Record<string, unknown>),
+): Promise<Deployed> {
   const name = uniqueName(prefix);
   const port = await freePort();
   const dir = join(sb.workDir, name);

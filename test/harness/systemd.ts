@@ -52,9 +52,13 @@ export interface SystemdSandbox {
 export async function startSystemd(): Promise<SystemdSandbox> {
   mkdirSync(WORK_ROOT, { recursive: true });
   const state = mkdtempSync(join(WORK_ROOT, 'sd-'));
-  const holder: ChildProcess = spawn('unshare', ['--mount', '--propagation', 'private', 'bash', HOLDER, state], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const holder: ChildProcess = spawn('unshare', ['--mount', '--propagation', 'private', 'bash', HOLDER, state], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
-  holder.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  holder.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const holderPid = holder.pid;
   if (holderPid === undefined) throw new Error('withSystemd: could not spawn unshare');
   const readyFile = join(state, 'ready');
@@ -66,18 +70,38 @@ export async function startSystemd(): Promise<SystemdSandbox> {
     }
     await sleep(50);
   }
-  const vars = Object.fromEntries(readFileSync(readyFile, 'utf8').trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+  const vars = Object.fromEntries(
+    readFileSync(readyFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=', 2) as [string, string]),
+  );
   const runtimeDir = vars['XDG_RUNTIME_DIR'] ?? '';
   const configHome = vars['XDG_CONFIG_HOME'] ?? '';
   const systemdPid = Number(vars['SYSTEMD_PID']);
-  const env: Record<string, string> = { XDG_RUNTIME_DIR: runtimeDir, XDG_CONFIG_HOME: configHome, DBUS_SESSION_BUS_ADDRESS: `unix:path=${runtimeDir}/bus`, SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0' };
+  const env: Record<string, string> = {
+    XDG_RUNTIME_DIR: runtimeDir,
+    XDG_CONFIG_HOME: configHome,
+    DBUS_SESSION_BUS_ADDRESS: `unix:path=${runtimeDir}/bus`,
+    SYSTEMD_PAGER: '',
+    SYSTEMD_COLORS: '0',
+  };
   const workDir = join(state, 'work');
   mkdirSync(workDir, { recursive: true });
   const run = (argv: string[], options: Options = {}): Promise<Result> =>
-    execa('nsenter', ['--mount', `--target=${holderPid}`, '--', ...argv], { reject: false, ...options, env: { ...env, ...(options.env ?? {}) } }) as Promise<Result>;
+    execa('nsenter', ['--mount', `--target=${holderPid}`, '--', ...argv], {
+      reject: false,
+      ...options,
+      env: { ...env, ...(options.env ?? {}) },
+    }) as Promise<Result>;
   let stopped = false;
   const sandbox: SystemdSandbox = {
-    holderPid, systemdPid, runtimeDir, configHome, workDir, env,
+    holderPid,
+    systemdPid,
+    runtimeDir,
+    configHome,
+    workDir,
+    env,
     unitDir: join(configHome, 'systemd/user'),
     run,
     systemctl: (...args) => run(['systemctl', '--user', '--no-pager', ...args]),
@@ -85,7 +109,10 @@ export async function startSystemd(): Promise<SystemdSandbox> {
     async journal(matches) {
       await run(['journalctl', '--sync']);
       const r = await run(['journalctl', '--no-pager', '-o', 'json', ...matches]);
-      return String(r.stdout).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+      return String(r.stdout)
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     },
     async installUnit(name, text) {
       writeFileSync(join(configHome, 'systemd/user', name), text);
@@ -94,12 +121,23 @@ export async function startSystemd(): Promise<SystemdSandbox> {
     },
     async show(unit, props) {
       const r = await run(['systemctl', '--user', 'show', unit, ...props.map((p) => `--property=${p}`)]);
-      return Object.fromEntries(String(r.stdout).split('\n').filter(Boolean).map((l) => { const i = l.indexOf('='); return [l.slice(0, i), l.slice(i + 1)]; }));
+      return Object.fromEntries(
+        String(r.stdout)
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => {
+            const i = l.indexOf('=');
+            return [l.slice(0, i), l.slice(i + 1)];
+          }),
+      );
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      const exited = new Promise<void>((resolve) => { if (holder.exitCode !== null) resolve(); else holder.once('exit', () => resolve()); });
+      const exited = new Promise<void>((resolve) => {
+        if (holder.exitCode !== null) resolve();
+        else holder.once('exit', () => resolve());
+      });
       holder.kill('SIGTERM');
       const timer = setTimeout(() => holder.kill('SIGKILL'), 45_000);
       await exited;

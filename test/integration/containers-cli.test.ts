@@ -14,11 +14,16 @@ const ctx = useDockerFleet();
 // Run the CLI with the test engine (or overrides) and the fleet's config.
 function hooksctl(args: string[], env: Record<string, string> = {}) {
   return execa(BIN, [...args, '--config', ctx.fleet.configPath], {
-    reject: false, cwd: tmpdir(),
-    env: ctx.cliEnv(env), extendEnv: false,
+    reject: false,
+    cwd: tmpdir(),
+    env: ctx.cliEnv(env),
+    extendEnv: false,
   });
 }
-const managed = async () => String((await ctx.dk.docker(['ps', '-aq', '--filter', `label=hooksctl.service=${ctx.fleet.serviceName}`])).stdout).split('\n').filter(Boolean);
+const managed = async () =>
+  String((await ctx.dk.docker(['ps', '-aq', '--filter', `label=hooksctl.service=${ctx.fleet.serviceName}`])).stdout)
+    .split('\n')
+    .filter(Boolean);
 
 describe('hooksctl agents-sync / containers-down', () => {
   it('the engine down or missing exits 69 naming the socket, and changes nothing', async () => {
@@ -32,7 +37,10 @@ describe('hooksctl agents-sync / containers-down', () => {
       expect(down.stderr).toContain('hooks.containers.engine_unavailable');
       const missing = await hooksctl(['agents-sync', '--json'], { HOOKS_CONTAINER_ENGINE: join(dir, 'no-docker-here') });
       expect(missing.exitCode).toBe(69);
-      expect(JSON.parse(missing.stderr).error).toMatchObject({ code: 'hooks.containers.engine_unavailable', details: { host: ctx.dk.host, spawnCode: 'ENOENT' } });
+      expect(JSON.parse(missing.stderr).error).toMatchObject({
+        code: 'hooks.containers.engine_unavailable',
+        details: { host: ctx.dk.host, spawnCode: 'ENOENT' },
+      });
       expect(missing.stdout).toBe('');
       const stop = await hooksctl(['containers-down'], { DOCKER_HOST: dead });
       expect(stop.exitCode).toBe(69);
@@ -43,7 +51,10 @@ describe('hooksctl agents-sync / containers-down', () => {
   });
 
   it('--dry-run plans without creating; then created, unchanged, and the restart scenario: down, then sync starts all', async () => {
-    ctx.fleet.write({ bb: busyboxType() }, [{ name: 'bb-2', type: 'bb' }, { name: 'bb-3', type: 'bb' }]);
+    ctx.fleet.write({ bb: busyboxType() }, [
+      { name: 'bb-2', type: 'bb' },
+      { name: 'bb-3', type: 'bb' },
+    ]);
     const s = ctx.fleet.serviceName;
     const dry = await hooksctl(['agents-sync', '--dry-run']);
     expect(dry.exitCode, dry.stderr).toBe(0);
@@ -57,12 +68,16 @@ describe('hooksctl agents-sync / containers-down', () => {
 
     const again = await hooksctl(['agents-sync', '--json']);
     expect(again.exitCode).toBe(0);
-    expect(JSON.parse(again.stdout)).toEqual(['bb-default', 'bb-2', 'bb-3'].map((i) => ({ instance: i, container: `${s}-${i}`, action: 'unchanged' })));
+    expect(JSON.parse(again.stdout)).toEqual(
+      ['bb-default', 'bb-2', 'bb-3'].map((i) => ({ instance: i, container: `${s}-${i}`, action: 'unchanged' })),
+    );
     expect(await containerState(ctx.dk, `${s}-bb-3`)).toEqual(before);
 
     const down = await hooksctl(['containers-down', '--timeout', '1', '--json']);
     expect(down.exitCode, down.stderr).toBe(0);
-    expect(JSON.parse(down.stdout)).toEqual(['bb-default', 'bb-2', 'bb-3'].map((i) => ({ instance: i, container: `${s}-${i}`, action: 'stopped' })));
+    expect(JSON.parse(down.stdout)).toEqual(
+      ['bb-default', 'bb-2', 'bb-3'].map((i) => ({ instance: i, container: `${s}-${i}`, action: 'stopped' })),
+    );
     for (const i of ['bb-default', 'bb-2', 'bb-3']) expect((await containerState(ctx.dk, `${s}-${i}`))?.running).toBe(false);
     const downAgain = await hooksctl(['containers-down', '--timeout', '1']);
     expect(downAgain.stdout).toContain(`bb-2 ${s}-bb-2 already-stopped`);
@@ -78,8 +93,15 @@ describe('hooksctl agents-sync / containers-down', () => {
     const r = await hooksctl(['agents-sync', '--json']);
     expect(r.exitCode).toBe(1);
     const rows = JSON.parse(r.stdout) as { instance: string; action: string; error?: string }[];
-    expect(rows.find((x) => x.instance === 'bad-default')).toMatchObject({ action: 'created', error: expect.stringContaining('hooks-no-such-network') });
-    expect(rows.filter((x) => x.error === undefined).map((x) => `${x.instance} ${x.action}`)).toEqual(['bb-default unchanged', 'bb-2 unchanged', 'bb-3 removed']);
+    expect(rows.find((x) => x.instance === 'bad-default')).toMatchObject({
+      action: 'created',
+      error: expect.stringContaining('hooks-no-such-network'),
+    });
+    expect(rows.filter((x) => x.error === undefined).map((x) => `${x.instance} ${x.action}`)).toEqual([
+      'bb-default unchanged',
+      'bb-2 unchanged',
+      'bb-3 removed',
+    ]);
     expect(await containerState(ctx.dk, `${ctx.fleet.serviceName}-bb-3`)).toBeNull();
   });
 

@@ -43,7 +43,9 @@ function startTask(taskId: string, command: readonly string[], env: Record<strin
 // PIDs inside the container whose environment carries the task's ID.
 async function taskProcesses(taskId: string): Promise<string[]> {
   const script = `for d in /proc/[0-9]*; do tr '\\0' '\\n' < $d/environ 2>/dev/null | grep -qx HOOKS_TASK_ID=${taskId} && echo \${d#/proc/}; done; true`;
-  return String((await dk.docker(['exec', container, 'sh', '-c', script])).stdout).split('\n').filter(Boolean);
+  return String((await dk.docker(['exec', container, 'sh', '-c', script])).stdout)
+    .split('\n')
+    .filter(Boolean);
 }
 const exists = async (path: string) => (await dk.docker(['exec', container, 'test', '-f', path])).exitCode === 0;
 const uniqueTask = (label: string) => `${label}-${Math.random().toString(36).slice(2, 10)}`;
@@ -81,7 +83,10 @@ describe('containers: orphan guard', () => {
   });
 
   it('reports nothing found for a finished task, and an error (without throwing) for a missing container', async () => {
-    expect(await killTaskInContainer({ engine, container, taskId: uniqueTask('none'), graceMs: 100 })).toEqual({ found: false, signalled: null });
+    expect(await killTaskInContainer({ engine, container, taskId: uniqueTask('none'), graceMs: 100 })).toEqual({
+      found: false,
+      signalled: null,
+    });
     const gone = await killTaskInContainer({ engine, container: `${fleet.serviceName}-no-such`, taskId: 'x', graceMs: 100 });
     expect(gone).toMatchObject({ found: false, signalled: null, error: expect.stringContaining('No such container') });
   });
@@ -100,9 +105,26 @@ describe('containers: no silent limbo at dispatch', () => {
   });
 
   it('a container that cannot be started fails clearly with hooks.containers.unavailable', async () => {
-    await expect(ensureContainerRunning(engine, `${fleet.serviceName}-no-such`)).rejects.toMatchObject({ code: 'hooks.containers.unavailable', exitCode: 69 });
+    await expect(ensureContainerRunning(engine, `${fleet.serviceName}-no-such`)).rejects.toMatchObject({
+      code: 'hooks.containers.unavailable',
+      exitCode: 69,
+    });
     const broken = `${fleet.serviceName}-broken`;
-    expect((await dk.docker(['create', '--name', broken, '--network', 'none', '--volume', '/nonexistent-hooks-dir/x:/x', 'hooks-busybox:latest', 'true'])).exitCode).toBe(0);
+    expect(
+      (
+        await dk.docker([
+          'create',
+          '--name',
+          broken,
+          '--network',
+          'none',
+          '--volume',
+          '/nonexistent-hooks-dir/x:/x',
+          'hooks-busybox:latest',
+          'true',
+        ])
+      ).exitCode,
+    ).toBe(0);
     try {
       await expect(ensureContainerRunning(engine, broken)).rejects.toMatchObject({ code: 'hooks.containers.unavailable' });
     } finally {
@@ -116,7 +138,8 @@ describe('containers: a running container that refuses exec', () => {
     const id = (await containerState(dk, container))?.id ?? '';
     const cg = `/sys/fs/cgroup/devices/docker/${id}`;
     expect(existsSync(cg), `this test needs cgroup v1 devices at ${cg}`).toBe(true);
-    for (const pid of readFileSync(`${cg}/cgroup.procs`, 'utf8').split('\n').filter(Boolean)) writeFileSync('/sys/fs/cgroup/devices/cgroup.procs', pid);
+    for (const pid of readFileSync(`${cg}/cgroup.procs`, 'utf8').split('\n').filter(Boolean))
+      writeFileSync('/sys/fs/cgroup/devices/cgroup.procs', pid);
     rmdirSync(cg);
     expect((await dk.docker(['exec', container, 'true'])).exitCode).not.toBe(0);
     expect(await ensureContainerRunning(engine, container)).toBe('started');

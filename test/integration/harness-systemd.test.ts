@@ -11,7 +11,10 @@ describe('harness: real systemd --user and journald', () => {
       await sb.installUnit('harness-ready.service', `[Service]\nType=notify\nNotifyAccess=all\nExecStart=${READY} 0.3 "harness says hi"\n`);
       const start = await sb.systemctl('start', 'harness-ready.service');
       expect(start.exitCode, String(start.stderr)).toBe(0);
-      expect(await sb.show('harness-ready.service', ['ActiveState', 'StatusText'])).toEqual({ ActiveState: 'active', StatusText: 'harness says hi' });
+      expect(await sb.show('harness-ready.service', ['ActiveState', 'StatusText'])).toEqual({
+        ActiveState: 'active',
+        StatusText: 'harness says hi',
+      });
       expect((await sb.systemctl('stop', 'harness-ready.service')).exitCode).toBe(0);
       expect((await sb.show('harness-ready.service', ['ActiveState'])).ActiveState).toBe('inactive');
     });

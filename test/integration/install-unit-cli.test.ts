@@ -13,10 +13,19 @@ const BIN = fileURLToPath(new URL('../../bin/hooksctl', import.meta.url));
 describe('hooksctl install-unit (real process, temp unit dir)', () => {
   let dir: string;
   const env = () => ({ PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir });
-  const run = (...args: string[]) => execa(process.execPath, [BIN, 'install-unit', ...args], { reject: false, env: env(), extendEnv: false, cwd: dir });
-  const config = (name: string, value: unknown) => { const p = join(dir, name); writeFileSync(p, JSON.stringify(value)); return p; };
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'hooks-install-')); });
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+  const run = (...args: string[]) =>
+    execa(process.execPath, [BIN, 'install-unit', ...args], { reject: false, env: env(), extendEnv: false, cwd: dir });
+  const config = (name: string, value: unknown) => {
+    const p = join(dir, name);
+    writeFileSync(p, JSON.stringify(value));
+    return p;
+  };
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hooks-install-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('--dry-run prints the unit and writes nothing', async () => {
     const r = await run('--system', '--dry-run', '--config', config('a.json', { service: { name: 'dry' } }));
@@ -37,7 +46,12 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     const second = await run('--system', '--unit-dir', units, '--no-reload', '--no-catalog', '--config', cfg, '--json');
     expect(second.exitCode, String(second.stderr)).toBe(0);
     const out = JSON.parse(String(second.stdout)) as { unit: string; replaced: boolean; diff: string[]; steps: string[] };
-    expect(out).toMatchObject({ unit: join(units, 'svc-b.service'), replaced: true, diff: ['- TimeoutStopSec=1min 15s', '+ TimeoutStopSec=1min 40s'], steps: [] });
+    expect(out).toMatchObject({
+      unit: join(units, 'svc-b.service'),
+      replaced: true,
+      diff: ['- TimeoutStopSec=1min 15s', '+ TimeoutStopSec=1min 40s'],
+      steps: [],
+    });
     expect(readFileSync(join(units, 'svc-b.service'), 'utf8')).toContain('TimeoutStopSec=1min 40s\n');
   });
 
@@ -49,7 +63,14 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     expect(first).toMatchObject({ ok: true, action: 'created', changed: true, replaced: false, diff: null, reloadNeeded: true });
     const again = await run(...args);
     expect(again.exitCode, String(again.stderr)).toBe(0);
-    expect(JSON.parse(String(again.stdout))).toMatchObject({ ok: true, action: 'unchanged', changed: false, replaced: false, reloadNeeded: false, steps: [] });
+    expect(JSON.parse(String(again.stdout))).toMatchObject({
+      ok: true,
+      action: 'unchanged',
+      changed: false,
+      replaced: false,
+      reloadNeeded: false,
+      steps: [],
+    });
     const text = await run(...args.filter((a) => a !== '--json'));
     expect(String(text.stdout)).toContain('(unchanged)');
   });
@@ -60,7 +81,12 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     const units = join(dir, 'units-nomgr');
     const cfg = config('nomgr.json', { service: { name: 'svc-nomgr' } });
     // No DBUS_SESSION_BUS_ADDRESS, and an XDG_RUNTIME_DIR with no bus in it: systemctl --user cannot connect.
-    const runIn = (...args: string[]) => execa(process.execPath, [BIN, 'install-unit', '--user', '--unit-dir', units, '--no-catalog', '--no-analyze', '--config', cfg, ...args], { reject: false, env: { ...env(), XDG_RUNTIME_DIR: runtimeDir }, extendEnv: false, cwd: dir });
+    const runIn = (...args: string[]) =>
+      execa(
+        process.execPath,
+        [BIN, 'install-unit', '--user', '--unit-dir', units, '--no-catalog', '--no-analyze', '--config', cfg, ...args],
+        { reject: false, env: { ...env(), XDG_RUNTIME_DIR: runtimeDir }, extendEnv: false, cwd: dir },
+      );
     const text = await runIn('--enable', '--now');
     expect(text.exitCode, String(text.stderr)).toBe(69);
     const path = join(units, 'svc-nomgr.service');
@@ -71,11 +97,26 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     expect(String(text.stderr)).toContain('systemctl --user enable --now svc-nomgr.service');
     const json = await runIn('--enable', '--now', '--json');
     expect(json.exitCode).toBe(69);
-    expect(JSON.parse(String(json.stdout))).toMatchObject({ ok: false, unit: path, steps: [], error: { code: 'hooks.unit.systemctl_failed', step: 'daemon-reload', file: path, notRun: ['enable --now'] } });
+    expect(JSON.parse(String(json.stdout))).toMatchObject({
+      ok: false,
+      unit: path,
+      steps: [],
+      error: { code: 'hooks.unit.systemctl_failed', step: 'daemon-reload', file: path, notRun: ['enable --now'] },
+    });
   });
 
   it('--name overrides service.name, with or without .service', async () => {
-    const r = await run('--system', '--unit-dir', join(dir, 'units-n'), '--no-reload', '--no-catalog', '--name', 'custom.service', '--config', config('c.json', {}));
+    const r = await run(
+      '--system',
+      '--unit-dir',
+      join(dir, 'units-n'),
+      '--no-reload',
+      '--no-catalog',
+      '--name',
+      'custom.service',
+      '--config',
+      config('c.json', {}),
+    );
     expect(r.exitCode, String(r.stderr)).toBe(0);
     expect(existsSync(join(dir, 'units-n/custom.service'))).toBe(true);
   });
@@ -95,26 +136,68 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     expect(existsSync(units)).toBe(false);
   });
 
-  it.each(['a\nb', 'a%n', 'a$b', '../escape', 'a b', 'x.service.service', 'x.timer', 'x.socket'])('rejects --name %j with exit 78', async (name) => {
-    const r = await run('--system', '--dry-run', '--name', name, '--config', config('d.json', {}));
-    expect(r.exitCode).toBe(78);
-    expect(String(r.stderr)).toContain('hooks.unit.unsafe_value');
-  });
+  it.each(['a\nb', 'a%n', 'a$b', '../escape', 'a b', 'x.service.service', 'x.timer', 'x.socket'])(
+    'rejects --name %j with exit 78',
+    async (name) => {
+      const r = await run('--system', '--dry-run', '--name', name, '--config', config('d.json', {}));
+      expect(r.exitCode).toBe(78);
+      expect(String(r.stderr)).toContain('hooks.unit.unsafe_value');
+    },
+  );
 
   it('--no-analyze skips systemd-analyze but keeps the rules: a bad budget is still refused', async () => {
     const ok = await run('--system', '--dry-run', '--json', '--no-analyze', '--config', config('e.json', { service: { name: 'noan' } }));
     expect(ok.exitCode, String(ok.stderr)).toBe(0);
     expect(JSON.parse(String(ok.stdout))).toMatchObject({ ok: true, exposure: null });
-    const bad = await run('--system', '--dry-run', '--json', '--no-analyze', '--config', config('f.json', { shutdown: { drain_ms: 120000 }, unit: { timeout_stop_sec: '30s' } }));
+    const bad = await run(
+      '--system',
+      '--dry-run',
+      '--json',
+      '--no-analyze',
+      '--config',
+      config('f.json', { shutdown: { drain_ms: 120000 }, unit: { timeout_stop_sec: '30s' } }),
+    );
     expect(bad.exitCode).toBe(1);
-    expect(JSON.parse(String(bad.stdout)).findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'budget.plain', severity: 'error' })]));
+    expect(JSON.parse(String(bad.stdout)).findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: 'budget.plain', severity: 'error' })]),
+    );
   });
 
   it('ends with exit 78 when the unit dir or data dir cannot be made (under /proc, mkdir -p used to spin forever)', async () => {
-    const unitDir = await execa(process.execPath, [BIN, 'install-unit', '--system', '--no-reload', '--no-catalog', '--no-analyze', '--unit-dir', '/proc/hooksctl-nope', '--config', config('g.json', {})], { reject: false, env: env(), extendEnv: false, cwd: dir, timeout: 20_000 });
+    const unitDir = await execa(
+      process.execPath,
+      [
+        BIN,
+        'install-unit',
+        '--system',
+        '--no-reload',
+        '--no-catalog',
+        '--no-analyze',
+        '--unit-dir',
+        '/proc/hooksctl-nope',
+        '--config',
+        config('g.json', {}),
+      ],
+      { reject: false, env: env(), extendEnv: false, cwd: dir, timeout: 20_000 },
+    );
     expect(unitDir.exitCode).toBe(78);
     expect(String(unitDir.stderr)).toContain('hooks.unit.write_failed');
-    const dataDir = await execa(process.execPath, [BIN, 'install-unit', '--system', '--no-reload', '--no-catalog', '--no-analyze', '--unit-dir', join(dir, 'units-p'), '--config', config('h.json', { service: { db: '/proc/hooksctl-nope/h.db' } })], { reject: false, env: env(), extendEnv: false, cwd: dir, timeout: 20_000 });
+    const dataDir = await execa(
+      process.execPath,
+      [
+        BIN,
+        'install-unit',
+        '--system',
+        '--no-reload',
+        '--no-catalog',
+        '--no-analyze',
+        '--unit-dir',
+        join(dir, 'units-p'),
+        '--config',
+        config('h.json', { service: { db: '/proc/hooksctl-nope/h.db' } }),
+      ],
+      { reject: false, env: env(), extendEnv: false, cwd: dir, timeout: 20_000 },
+    );
     expect(dataDir.exitCode).toBe(78);
     expect(String(dataDir.stderr)).toContain('hooks.unit.data_dir');
   });

@@ -21,12 +21,21 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-interface InstallJson { ok: boolean; action: string; reloadNeeded: boolean; steps: string[] }
+interface InstallJson {
+  ok: boolean;
+  action: string;
+  reloadNeeded: boolean;
+  steps: string[];
+}
 
 describe('install-unit --enable/--now in a real systemd --user', () => {
   let sb: SystemdSandbox;
-  beforeAll(async () => { sb = await startSystemd(); });
-  afterAll(async () => { await sb?.stop(); });
+  beforeAll(async () => {
+    sb = await startSystemd();
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
 
   // A config for a real `hooksctl serve` with no agents, and the install-unit runner for it.
   async function service(prefix: string) {
@@ -34,13 +43,35 @@ describe('install-unit --enable/--now in a real systemd --user', () => {
     const dir = join(sb.workDir, name);
     mkdirSync(join(dir, 'db'), { recursive: true });
     const config = join(dir, 'agents.json');
-    writeFileSync(config, JSON.stringify({ service: { name, port: await freePort(), db: './db/hooks.db' }, shutdown: { drain_ms: 2000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 }, unit: { watchdog_sec: null }, pool: [] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        service: { name, port: await freePort(), db: './db/hooks.db' },
+        shutdown: { drain_ms: 2000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 },
+        unit: { watchdog_sec: null },
+        pool: [],
+      }),
+    );
     const install = async (...flags: string[]) => {
-      const r = await sb.run([process.execPath, BIN, 'install-unit', '--user', '--no-catalog', '--no-analyze', '--json', '--config', config, ...flags]);
+      const r = await sb.run([
+        process.execPath,
+        BIN,
+        'install-unit',
+        '--user',
+        '--no-catalog',
+        '--no-analyze',
+        '--json',
+        '--config',
+        config,
+        ...flags,
+      ]);
       expect(r.exitCode, `${String(r.stdout)}\n${String(r.stderr)}`).toBe(0);
       return JSON.parse(String(r.stdout)) as InstallJson;
     };
-    const state = async () => ({ enabled: String((await sb.systemctl('is-enabled', `${name}.service`)).stdout).trim(), active: String((await sb.systemctl('is-active', `${name}.service`)).stdout).trim() });
+    const state = async () => ({
+      enabled: String((await sb.systemctl('is-enabled', `${name}.service`)).stdout).trim(),
+      active: String((await sb.systemctl('is-active', `${name}.service`)).stdout).trim(),
+    });
     return { unit: `${name}.service`, install, state };
   }
 
@@ -54,7 +85,7 @@ describe('install-unit --enable/--now in a real systemd --user', () => {
 
       const before = (await sb.show(s.unit, ['MainPID'])).MainPID;
       expect(await s.install('--now')).toMatchObject({ ok: true, action: 'unchanged', steps: ['restart'] });
-      const after = (await sb.show(s.unit, ['MainPID', 'ActiveState']));
+      const after = await sb.show(s.unit, ['MainPID', 'ActiveState']);
       expect(after.ActiveState).toBe('active');
       expect(after.MainPID).not.toBe(before);
     } finally {

@@ -12,8 +12,12 @@ const errorCode = (stderr: unknown) => (JSON.parse(String(stderr)) as { error: {
 
 describe('hooksctl phases and the journal', () => {
   let sb: SystemdSandbox;
-  beforeAll(async () => { sb = await startSystemd(); });
-  afterAll(async () => { await sb?.stop(); });
+  beforeAll(async () => {
+    sb = await startSystemd();
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
 
   it('a readable journal without shutdowns of the unit: exit 0, "no shutdowns"', async () => {
     await sb.run(['journalctl', '--sync']);
@@ -28,7 +32,12 @@ describe('hooksctl phases and the journal', () => {
   it('no journal files: exit 69, hooks.journal.no_files', async () => {
     // Empty tmpfs over every place journalctl looks for files, in a private mount namespace.
     const script = 'for d in /var/log/journal /run/log; do [ -d "$d" ] && mount -t tmpfs tmpfs "$d"; done; exec "$@"';
-    const run = (...args: string[]) => execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, '_', process.execPath, BIN, 'phases', '--unit', 'hk-x', ...args], { reject: false, env: { PATH }, extendEnv: false });
+    const run = (...args: string[]) =>
+      execa(
+        'unshare',
+        ['--mount', '--propagation', 'private', 'sh', '-c', script, '_', process.execPath, BIN, 'phases', '--unit', 'hk-x', ...args],
+        { reject: false, env: { PATH }, extendEnv: false },
+      );
     const text = await run();
     expect(text.exitCode, String(text.stderr)).toBe(69);
     expect(String(text.stdout)).not.toContain('no shutdowns');
@@ -40,13 +49,20 @@ describe('hooksctl phases and the journal', () => {
 
   it('journal files this user may not read: exit 69, hooks.journal.unreadable', async () => {
     await sb.run(['journalctl', '--sync']);
-    const r = await sb.run(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'phases', '--unit', 'hk-x', '--json'], { env: { HOME: '/nonexistent' } });
+    const r = await sb.run(
+      ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'phases', '--unit', 'hk-x', '--json'],
+      { env: { HOME: '/nonexistent' } },
+    );
     expect(r.exitCode, String(r.stderr)).toBe(69);
     expect(errorCode(r.stderr)).toBe('hooks.journal.unreadable');
   });
 
   it('journalctl missing: exit 69, hooks.journal.unavailable', async () => {
-    const r = await execa(process.execPath, [BIN, 'phases', '--unit', 'hk-x', '--json'], { reject: false, env: { PATH: '/nonexistent' }, extendEnv: false });
+    const r = await execa(process.execPath, [BIN, 'phases', '--unit', 'hk-x', '--json'], {
+      reject: false,
+      env: { PATH: '/nonexistent' },
+      extendEnv: false,
+    });
     expect(r.exitCode).toBe(69);
     expect(errorCode(r.stderr)).toBe('hooks.journal.unavailable');
   });

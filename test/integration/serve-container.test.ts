@@ -10,10 +10,14 @@ import { BUSYBOX_IMAGE, startDocker, type DockerSandbox } from '../harness/docke
 import { BIN, client, freePort, waitFor, writeServeConfig } from '../harness/serve.js';
 
 let dk: DockerSandbox;
-beforeAll(async () => { dk = await startDocker(); });
-afterAll(async () => { await dk?.stop(); });
+beforeAll(async () => {
+  dk = await startDocker();
+});
+afterAll(async () => {
+  await dk?.stop();
+});
 
-const SLOW = 'trap \'echo TERM > /tmp/got-term-$HOOKS_TASK_ID; exit 143\' TERM; sleep 1000 & wait $!';
+const SLOW = "trap 'echo TERM > /tmp/got-term-$HOOKS_TASK_ID; exit 143' TERM; sleep 1000 & wait $!";
 
 describe('serve in container mode', () => {
   it('runs tasks in the container, restarts a stopped one, and the drain kills in-container work', async () => {
@@ -36,7 +40,10 @@ describe('serve in container mode', () => {
     const { default: Database } = await import('better-sqlite3');
     const agentsDb = new Database(join(dir, 'data/hooks.db'), { readonly: true });
     try {
-      expect(agentsDb.prepare('SELECT name, mode FROM agents ORDER BY name').all()).toEqual([{ name: 'box-default', mode: 'container' }, { name: 'slow-default', mode: 'container' }]);
+      expect(agentsDb.prepare('SELECT name, mode FROM agents ORDER BY name').all()).toEqual([
+        { name: 'box-default', mode: 'container' },
+        { name: 'slow-default', mode: 'container' },
+      ]);
     } finally {
       agentsDb.close();
     }
@@ -47,7 +54,10 @@ describe('serve in container mode', () => {
       await waitFor('serve to answer', async () => (await http.get('/healthz')).status === 200, 20_000);
 
       const ok = await http.post('/task', { agent: 'box-default', payload: { hello: 'box' } });
-      const done = await waitFor('box task done', async () => { const t = await http.task(String(ok.json['id'])); return t['status'] === 'succeeded' ? t : null; });
+      const done = await waitFor('box task done', async () => {
+        const t = await http.task(String(ok.json['id']));
+        return t['status'] === 'succeeded' ? t : null;
+      });
       expect(String(done['output'])).toContain('{"hello":"box"} from box-default');
 
       expect((await dk.docker(['stop', '-t', '1', `${name}-box-default`])).exitCode).toBe(0);
@@ -57,7 +67,10 @@ describe('serve in container mode', () => {
 
       const slow = await http.post('/task', { agent: 'slow-default', payload: {} });
       const slowId = String(slow.json['id']);
-      await waitFor('slow task running in the container', async () => (await dk.docker(['exec', `${name}-slow-default`, 'sh', '-c', `test -f /tmp/hooks-${slowId}.pid`])).exitCode === 0);
+      await waitFor(
+        'slow task running in the container',
+        async () => (await dk.docker(['exec', `${name}-slow-default`, 'sh', '-c', `test -f /tmp/hooks-${slowId}.pid`])).exitCode === 0,
+      );
       serve.kill('SIGTERM');
       const result = await serve;
       expect(result.exitCode, String(result.all)).toBe(0);
@@ -69,7 +82,10 @@ describe('serve in container mode', () => {
       expect(String(ps.stdout)).not.toContain('sleep 1000');
       const db = new Database(join(dir, 'data/hooks.db'), { readonly: true });
       try {
-        expect(db.prepare('SELECT status, reason FROM task_history WHERE id = ?').get(slowId)).toEqual({ status: 'cancelled', reason: 'shutdown' });
+        expect(db.prepare('SELECT status, reason FROM task_history WHERE id = ?').get(slowId)).toEqual({
+          status: 'cancelled',
+          reason: 'shutdown',
+        });
       } finally {
         db.close();
       }
@@ -87,7 +103,10 @@ describe('serve in container mode', () => {
       pool: [],
     });
     const socket = join(dir, 'no-engine.sock');
-    const r = await execa(BIN, ['agents-sync', '--config', cfg], { env: { DOCKER_HOST: `unix://${socket}`, HOOKS_CONTAINER_ENGINE: dk.bin }, reject: false });
+    const r = await execa(BIN, ['agents-sync', '--config', cfg], {
+      env: { DOCKER_HOST: `unix://${socket}`, HOOKS_CONTAINER_ENGINE: dk.bin },
+      reject: false,
+    });
     expect(r.exitCode, r.stderr).toBe(69);
     expect(r.stderr).toContain(socket);
     expect(existsSync(join(dir, 'data/hooks.db'))).toBe(false);

@@ -12,8 +12,14 @@ import { BIN, client, freePort, uniqueName, waitFor, writeServeConfig } from '..
 
 let dk: DockerSandbox;
 let sb: SystemdSandbox;
-beforeAll(async () => { dk = await startDocker(); sb = await startSystemd(); }, 120_000);
-afterAll(async () => { await sb?.stop(); await dk?.stop(); });
+beforeAll(async () => {
+  dk = await startDocker();
+  sb = await startSystemd();
+}, 120_000);
+afterAll(async () => {
+  await sb?.stop();
+  await dk?.stop();
+});
 
 describe('a container fleet under systemd --user', () => {
   it('start brings the fleet up, restart brings back the stopped half, stop leaves it running', async () => {
@@ -28,18 +34,23 @@ describe('a container fleet under systemd --user', () => {
       pool: instances.slice(1).map((n) => ({ name: n, type: 'box' })),
     });
     // install-unit carries the installing shell's engine address into the unit.
-    const install = await sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', cfg], { env: { ...dk.env, HOOKS_CONTAINER_ENGINE: dk.bin } });
+    const install = await sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', cfg], {
+      env: { ...dk.env, HOOKS_CONTAINER_ENGINE: dk.bin },
+    });
     expect(install.exitCode, `${String(install.stdout)}\n${String(install.stderr)}`).toBe(0);
     const unitText = readFileSync(join(sb.unitDir, `${name}.service`), 'utf8');
     expect(unitText).toMatch(/^ExecStartPre=\S+ \S+ agents-sync --config /m);
     expect(unitText).not.toMatch(/^ExecStopPost=/m);
     expect(unitText).toContain(`DOCKER_HOST=${dk.host}`);
 
-    const state = async () => Promise.all(containers.map(async (c) => {
-      const r = await dk.docker(['inspect', '-f', '{{.State.Running}} {{.State.StartedAt}}', c]);
-      const [running, startedAt] = String(r.stdout).trim().split(' ');
-      return { running: running === 'true', startedAt };
-    }));
+    const state = async () =>
+      Promise.all(
+        containers.map(async (c) => {
+          const r = await dk.docker(['inspect', '-f', '{{.State.Running}} {{.State.StartedAt}}', c]);
+          const [running, startedAt] = String(r.stdout).trim().split(' ');
+          return { running: running === 'true', startedAt };
+        }),
+      );
 
     const start = await sb.systemctl('start', `${name}.service`);
     expect(start.exitCode, String(start.stderr)).toBe(0);
@@ -60,7 +71,9 @@ describe('a container fleet under systemd --user', () => {
 
     const http = client(port);
     await waitFor('serve to answer', async () => (await http.get('/healthz').catch(() => null))?.status === 200);
-    const ids = await Promise.all(instances.map(async (agent) => String((await http.post('/task', { agent, payload: { n: agent } })).json['id'])));
+    const ids = await Promise.all(
+      instances.map(async (agent) => String((await http.post('/task', { agent, payload: { n: agent } })).json['id'])),
+    );
     const done = await waitFor('a task done in every container', async () => {
       const tasks = await Promise.all(ids.map((id) => http.task(id)));
       return tasks.every((t) => t['status'] === 'succeeded') ? tasks : null;

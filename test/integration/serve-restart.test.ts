@@ -5,8 +5,12 @@ import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
 import { BIN, deployService, waitFor } from '../harness/serve.js';
 
 let sb: SystemdSandbox;
-beforeAll(async () => { sb = await startSystemd(); });
-afterAll(async () => { await sb?.stop(); });
+beforeAll(async () => {
+  sb = await startSystemd();
+});
+afterAll(async () => {
+  await sb?.stop();
+});
 
 const terminal = new Set(['succeeded', 'failed', 'cancelled', 'crashed']);
 
@@ -14,23 +18,37 @@ describe('serve under systemd --user', () => {
   it('restart drains: finished tasks succeed, the long one is cancelled and re-runs as attempt 2', async () => {
     const { name, http } = await deployService(sb, 'hk-restart', {
       shutdown: { drain_ms: 6000, abort_grace_ms: 2000, cleanup_ms: 2000, margin_ms: 2000 },
-      pool: [{ name: 'dev-2', type: 'dev' }, { name: 'dev-3', type: 'dev' }],
+      pool: [
+        { name: 'dev-2', type: 'dev' },
+        { name: 'dev-3', type: 'dev' },
+      ],
     });
     expect((await sb.show(`${name}.service`, ['ActiveState'])).ActiveState).toBe('active');
     const ids: string[] = [];
-    for (const [agent, ms] of [['dev-default', 2000], ['dev-2', 4000], ['dev-3', 60000]] as const) {
+    for (const [agent, ms] of [
+      ['dev-default', 2000],
+      ['dev-2', 4000],
+      ['dev-3', 60000],
+    ] as const) {
       const r = await http.post('/task', { agent, payload: { sleep_ms: ms } });
       expect(r.status).toBe(202);
       ids.push(String(r.json['id']));
     }
-    await waitFor('three tasks running', async () => (await Promise.all(ids.map((id) => http.task(id)))).every((t) => t['status'] === 'running'));
+    await waitFor('three tasks running', async () =>
+      (await Promise.all(ids.map((id) => http.task(id)))).every((t) => t['status'] === 'running'),
+    );
     const oldInvocation = (await sb.show(`${name}.service`, ['InvocationID'])).InvocationID;
 
     const restart = sb.systemctl('restart', `${name}.service`);
-    const during = await waitFor('a 503 during the drain', async () => {
-      const r = await http.post('/task', { agent: 'dev-default', payload: {} }).catch(() => null);
-      return r && r.status === 503 ? r : null;
-    }, 5000, 50);
+    const during = await waitFor(
+      'a 503 during the drain',
+      async () => {
+        const r = await http.post('/task', { agent: 'dev-default', payload: {} }).catch(() => null);
+        return r && r.status === 503 ? r : null;
+      },
+      5000,
+      50,
+    );
     expect(during.status).toBe(503);
     const restarted = await restart;
     expect(restarted.exitCode, String(restarted.stderr)).toBe(0);
@@ -53,7 +71,12 @@ describe('serve under systemd --user', () => {
     expect(manager.map((e) => String(e['MESSAGE']))).not.toContainEqual(expect.stringMatching(/timed out|Killing|Failed with result/));
 
     const drain = await sb.journal([`HOOKS_SERVICE=${name}`, 'SHUTDOWN_PHASE=drain']);
-    expect(drain.filter((e) => e['TASK_ID'] !== undefined).map((e) => e['TASK_ID']).sort()).toEqual([ids[0], ids[1]].sort());
+    expect(
+      drain
+        .filter((e) => e['TASK_ID'] !== undefined)
+        .map((e) => e['TASK_ID'])
+        .sort(),
+    ).toEqual([ids[0], ids[1]].sort());
     expect(drain.every((e) => e['SYSLOG_IDENTIFIER'] === 'hooksctl' && typeof e['MESSAGE_ID'] === 'string')).toBe(true);
 
     const phases = await sb.run([process.execPath, BIN, 'phases', '--unit', name, '--json']);
@@ -67,7 +90,11 @@ describe('serve under systemd --user', () => {
   });
 
   it('extend mode: TimeoutStopSec=3 and an 8 s task, the stop succeeds and so does the task', async () => {
-    const { name, http, db: dbPath } = await deployService(sb, 'hk-extend', {
+    const {
+      name,
+      http,
+      db: dbPath,
+    } = await deployService(sb, 'hk-extend', {
       shutdown: { drain_ms: 1000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000, extend: true, max_drain_ms: 30000 },
       unit: { timeout_stop_sec: 3 },
       pool: [],
@@ -105,10 +132,14 @@ describe('serve under systemd --user', () => {
     expect((await sb.systemctl('start', `${name}.service`)).exitCode).toBe(0);
     const first = await http.task(id);
     expect(first).toMatchObject({ status: 'crashed', reason: 'crash' });
-    const retry = await waitFor('re-run to succeed', async () => {
-      const t = await http.task(String(first['retried_as']));
-      return terminal.has(String(t['status'])) ? t : null;
-    }, 30_000);
+    const retry = await waitFor(
+      're-run to succeed',
+      async () => {
+        const t = await http.task(String(first['retried_as']));
+        return terminal.has(String(t['status'])) ? t : null;
+      },
+      30_000,
+    );
     expect(retry).toMatchObject({ status: 'succeeded', attempt: 2, retry_of: id });
     const running = await http.get('/tasks?status=running');
     expect(running.json['tasks']).toEqual([]);

@@ -8,8 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, client, freePort, waitFor, writeServeConfig } from '../harness/serve.js';
 
-async function serveProcess(shutdown: Record<string, number>, extra: Record<string, unknown> = {}, dir = mkdtempSync(join(tmpdir(), 'hooks-sig-')), port?: number) {
-  const p = port ?? await freePort();
+async function serveProcess(
+  shutdown: Record<string, number>,
+  extra: Record<string, unknown> = {},
+  dir = mkdtempSync(join(tmpdir(), 'hooks-sig-')),
+  port?: number,
+) {
+  const p = port ?? (await freePort());
   const cfg = writeServeConfig(dir, { service: { port: p, db: join(dir, 'data/hooks.db') }, shutdown, pool: [], ...extra });
   const proc = execa(BIN, ['serve', '--config', cfg], { reject: false, all: true, env: { NOTIFY_SOCKET: '' } });
   return { proc, http: client(p), db: join(dir, 'data/hooks.db'), dir, port: p };
@@ -20,7 +25,10 @@ async function row(db: string, id: string): Promise<Record<string, unknown>> {
   const { default: Database } = await import('better-sqlite3');
   const store = new Database(db, { readonly: true });
   try {
-    return store.prepare('SELECT status, reason, attempt, retried_as, pid FROM task_history WHERE id = ?').get(id) as Record<string, unknown>;
+    return store.prepare('SELECT status, reason, attempt, retried_as, pid FROM task_history WHERE id = ?').get(id) as Record<
+      string,
+      unknown
+    >;
   } finally {
     store.close();
   }
@@ -31,7 +39,10 @@ describe('serve signals', () => {
     const { proc } = await serveProcess({ drain_ms: 2000 });
     let out = '';
     await new Promise<void>((resolve) => {
-      proc.all?.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('starting')) resolve(); });
+      proc.all?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('starting')) resolve();
+      });
     });
     proc.kill('SIGTERM');
     const r = await proc;
@@ -46,7 +57,12 @@ describe('serve signals', () => {
     await waitFor('task running', async () => (await http.task(String(json['id'])))['status'] === 'running');
     const t0 = Date.now();
     proc.kill('SIGTERM');
-    await waitFor('the drain to start', async () => (await http.post('/task', { agent: 'dev-default' }).catch(() => null))?.status === 503, 5000, 50);
+    await waitFor(
+      'the drain to start',
+      async () => (await http.post('/task', { agent: 'dev-default' }).catch(() => null))?.status === 503,
+      5000,
+      50,
+    );
     proc.kill('SIGTERM');
     const r = await proc;
     expect(r.exitCode, String(r.all)).toBe(0);
@@ -55,7 +71,10 @@ describe('serve signals', () => {
     const { default: Database } = await import('better-sqlite3');
     const store = new Database(db, { readonly: true });
     try {
-      expect(store.prepare('SELECT status, reason FROM task_history WHERE id = ?').get(String(json['id']))).toEqual({ status: 'cancelled', reason: 'shutdown' });
+      expect(store.prepare('SELECT status, reason FROM task_history WHERE id = ?').get(String(json['id']))).toEqual({
+        status: 'cancelled',
+        reason: 'shutdown',
+      });
     } finally {
       store.close();
     }
@@ -86,9 +105,12 @@ describe('serve signals', () => {
   });
 
   it('a task that already exited keeps its real result when the abort comes while a grandchild still holds its pipe', async () => {
-    const { proc, http, db } = await serveProcess({ drain_ms: 200, abort_grace_ms: 500 }, {
-      types: { quick: { mode: 'process', command: ['sh', '-c', 'echo work-done; (sleep 3) & exit 0'], image: null, env: {} } },
-    });
+    const { proc, http, db } = await serveProcess(
+      { drain_ms: 200, abort_grace_ms: 500 },
+      {
+        types: { quick: { mode: 'process', command: ['sh', '-c', 'echo work-done; (sleep 3) & exit 0'], image: null, env: {} } },
+      },
+    );
     await waitFor('serve to answer', async () => (await http.get('/healthz')).status === 200, 20_000);
     const { json } = await http.post('/task', { agent: 'quick-default', payload: {} });
     await waitFor('task running', async () => (await http.task(String(json['id'])))['status'] === 'running');

@@ -14,10 +14,20 @@ const RESTARTS = 5;
 const AGENTS = ['soak-default', 'soak-2', 'soak-3'];
 
 let sb: SystemdSandbox;
-beforeAll(async () => { sb = await startSystemd(); });
-afterAll(async () => { await sb?.stop(); });
+beforeAll(async () => {
+  sb = await startSystemd();
+});
+afterAll(async () => {
+  await sb?.stop();
+});
 
-interface Run { key: string; agent: string; task: string; start: number; end: number | null }
+interface Run {
+  key: string;
+  agent: string;
+  task: string;
+  start: number;
+  end: number | null;
+}
 
 describe('soak', () => {
   it(`${TASKS} tasks through ${RESTARTS} restarts: all terminal, 0 lost, 0 concurrent duplicates`, async () => {
@@ -27,7 +37,10 @@ describe('soak', () => {
       return {
         shutdown: { drain_ms: 1500, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 },
         types: { soak: { mode: 'process', command: [process.execPath, AGENT], image: null, env: { SOAK_LOG: soakLog } } },
-        pool: [{ name: 'soak-2', type: 'soak' }, { name: 'soak-3', type: 'soak' }],
+        pool: [
+          { name: 'soak-2', type: 'soak' },
+          { name: 'soak-3', type: 'soak' },
+        ],
       };
     });
 
@@ -53,7 +66,10 @@ describe('soak', () => {
       const deadline = Date.now() + 60_000;
       for (;;) {
         const r = await http.post('/task', { agent, payload }).catch(() => null);
-        if (r?.status === 202) { accepted.set(key, String(r.json['id'])); break; }
+        if (r?.status === 202) {
+          accepted.set(key, String(r.json['id']));
+          break;
+        }
         rejected += 1;
         if (Date.now() > deadline) throw new Error(`could not post ${key}: ${r?.status ?? 'connection refused'}`);
         await sleep(100);
@@ -64,16 +80,21 @@ describe('soak', () => {
     expect(accepted.size).toBe(TASKS);
 
     // Follow each task's attempts to the last one; every chain must end succeeded.
-    const finals = await waitFor('every task terminal', async () => {
-      const out: Array<Record<string, unknown>> = [];
-      for (const id of accepted.values()) {
-        let t = await http.task(id);
-        while (typeof t['retried_as'] === 'string') t = await http.task(t['retried_as']);
-        if (!['succeeded', 'failed', 'cancelled', 'crashed'].includes(String(t['status']))) return null;
-        out.push(t);
-      }
-      return out;
-    }, 120_000, 500);
+    const finals = await waitFor(
+      'every task terminal',
+      async () => {
+        const out: Array<Record<string, unknown>> = [];
+        for (const id of accepted.values()) {
+          let t = await http.task(id);
+          while (typeof t['retried_as'] === 'string') t = await http.task(t['retried_as']);
+          if (!['succeeded', 'failed', 'cancelled', 'crashed'].includes(String(t['status']))) return null;
+          out.push(t);
+        }
+        return out;
+      },
+      120_000,
+      500,
+    );
     expect(finals.filter((t) => t['status'] !== 'succeeded')).toEqual([]);
     expect((await http.get('/tasks?status=running')).json['tasks']).toEqual([]);
 
@@ -83,7 +104,10 @@ describe('soak', () => {
       const [what, key, agent, task, pid, ts] = line.split(' ');
       const id = `${task}:${pid}`;
       if (what === 'start') runs.set(id, { key: key ?? '', agent: agent ?? '', task: task ?? '', start: Number(ts), end: null });
-      else { const r = runs.get(id); if (r) r.end = Number(ts); }
+      else {
+        const r = runs.get(id);
+        if (r) r.end = Number(ts);
+      }
     }
     const all = [...runs.values()];
     expect(all.filter((r) => r.end === null)).toEqual([]);
@@ -93,14 +117,17 @@ describe('soak', () => {
       const bad: string[] = [];
       for (const [g, list] of by) {
         const sorted = [...list].sort((a, b) => a.start - b.start);
-        for (let i = 1; i < sorted.length; i++) if ((sorted[i]?.start ?? 0) < (sorted[i - 1]?.end ?? 0)) bad.push(`${g}: ${sorted[i - 1]?.task} and ${sorted[i]?.task}`);
+        for (let i = 1; i < sorted.length; i++)
+          if ((sorted[i]?.start ?? 0) < (sorted[i - 1]?.end ?? 0)) bad.push(`${g}: ${sorted[i - 1]?.task} and ${sorted[i]?.task}`);
       }
       return bad;
     };
     expect(overlaps((r) => r.key)).toEqual([]);
     expect(overlaps((r) => r.agent)).toEqual([]);
     expect(new Set(all.map((r) => r.key)).size).toBe(TASKS);
-    console.log(`soak: ${TASKS} tasks, ${all.length} runs (${all.length - TASKS} re-runs after a forced abort), ${RESTARTS} restarts, ${rejected} posts refused during restarts`);
+    console.log(
+      `soak: ${TASKS} tasks, ${all.length} runs (${all.length - TASKS} re-runs after a forced abort), ${RESTARTS} restarts, ${rejected} posts refused during restarts`,
+    );
     await sb.systemctl('stop', `${name}.service`);
   });
 });

@@ -8,7 +8,13 @@ import { fixture, killAll, pidAfter, survivors, waitFor } from '../harness/proce
 /** Spawn a fixture, wait until it printed its leader PID, and return the handle and its output so far. */
 async function started(options: Omit<RunOptions, 'command'> & { command?: readonly string[] }, name: string) {
   let output = '';
-  const handle = spawnSupervised({ command: [fixture(name)], ...options, onStdout: (c) => { output += c; } });
+  const handle = spawnSupervised({
+    command: [fixture(name)],
+    ...options,
+    onStdout: (c) => {
+      output += c;
+    },
+  });
   const leader = await waitFor(() => pidAfter(output, 'leader'), 15_000, `${name} to print its PID`);
   expect(leader).toBe(handle.pid);
   return { handle, leader, output: () => output };
@@ -23,7 +29,9 @@ describe('supervisor: escalation against real processes', () => {
       expect(outcome).toMatchObject({ type: 'cancelled', reason: 'test cancel', forced: false, exitSignal: 'SIGTERM', pid: leader });
       expect(outcome.phases.graceMs).toBeLessThan(4000);
       expect(await survivors([leader])).toEqual([]);
-    } finally { killAll([leader]); }
+    } finally {
+      killAll([leader]);
+    }
   });
 
   it('a child that ignores SIGTERM: SIGKILL follows after the grace (forced)', async () => {
@@ -36,7 +44,9 @@ describe('supervisor: escalation against real processes', () => {
       expect(outcome.phases.graceMs).toBeLessThan(3000);
       expect(outcome.phases.totalMs).toBeLessThan(15_000);
       expect(await survivors([leader])).toEqual([]);
-    } finally { killAll([leader]); }
+    } finally {
+      killAll([leader]);
+    }
   });
 
   it('a child that traps SIGTERM and cleans up for 1 s finishes inside the grace', async () => {
@@ -50,7 +60,9 @@ describe('supervisor: escalation against real processes', () => {
       expect(output()).toContain('cleaned');
       expect(outcome.stdoutTail).toContain('cleaned');
       expect(await survivors([leader])).toEqual([]);
-    } finally { killAll([leader]); }
+    } finally {
+      killAll([leader]);
+    }
   });
 
   it('an AbortSignal cancels with its reason', async () => {
@@ -60,63 +72,118 @@ describe('supervisor: escalation against real processes', () => {
       controller.abort('shutting down');
       expect(await handle.outcome).toMatchObject({ type: 'cancelled', reason: 'shutting down', forced: false });
       expect(await survivors([leader])).toEqual([]);
-    } finally { killAll([leader]); }
+    } finally {
+      killAll([leader]);
+    }
   });
 
   it('a child that prints nothing hits the no-output timeout', async () => {
     let pid: number | undefined;
     try {
-      const outcome = await runSupervised({ command: [fixture('sup-silent.sh')], graceMs: 2000, noOutputTimeoutMs: 500, onSpawn: (p) => { pid = p; } });
+      const outcome = await runSupervised({
+        command: [fixture('sup-silent.sh')],
+        graceMs: 2000,
+        noOutputTimeoutMs: 500,
+        onSpawn: (p) => {
+          pid = p;
+        },
+      });
       expect(outcome).toMatchObject({ type: 'no-output-timeout', forced: false, exitSignal: 'SIGTERM' });
       expect(outcome.phases.runMs).toBeGreaterThanOrEqual(490);
       expect(outcome.phases.runMs).toBeLessThan(10_000);
       expect(await survivors([pid ?? -1])).toEqual([]);
-    } finally { killAll([pid]); }
+    } finally {
+      killAll([pid]);
+    }
   });
 
   it('output keeps the no-output timeout away; the overall timeout still fires', async () => {
     let pid: number | undefined;
     try {
       const script = 'trap "" TERM; while :; do echo tick; sleep 0.1; done';
-      const outcome = await runSupervised({ command: ['sh', '-c', script], graceMs: 300, noOutputTimeoutMs: 1500, timeoutMs: 2000, onSpawn: (p) => { pid = p; } });
+      const outcome = await runSupervised({
+        command: ['sh', '-c', script],
+        graceMs: 300,
+        noOutputTimeoutMs: 1500,
+        timeoutMs: 2000,
+        onSpawn: (p) => {
+          pid = p;
+        },
+      });
       expect(outcome).toMatchObject({ type: 'timeout', forced: true, exitSignal: 'SIGKILL' });
       expect(outcome.phases.runMs).toBeGreaterThanOrEqual(1990);
       expect(outcome.stdoutTail).toContain('tick');
       expect(await survivors([pid ?? -1])).toEqual([]);
-    } finally { killAll([pid]); }
+    } finally {
+      killAll([pid]);
+    }
   });
 
   it('a natural exit: the payload reaches stdin, output streams to the callbacks, exit code kept', async () => {
     const out: string[] = [];
     const err: string[] = [];
     const outcome = await runSupervised({
-      command: ['sh', '-c', 'read line; echo "got $line"; echo oops >&2; exit 7'], input: 'payload-42\n', graceMs: 1000,
-      onStdout: (c) => out.push(c), onStderr: (c) => err.push(c),
+      command: ['sh', '-c', 'read line; echo "got $line"; echo oops >&2; exit 7'],
+      input: 'payload-42\n',
+      graceMs: 1000,
+      onStdout: (c) => out.push(c),
+      onStderr: (c) => err.push(c),
     });
-    expect(outcome).toMatchObject({ type: 'exited', code: 7, forced: false, stdoutTail: 'got payload-42\n', stderrTail: 'oops\n', pipesClosedByWaitDelay: false });
+    expect(outcome).toMatchObject({
+      type: 'exited',
+      code: 7,
+      forced: false,
+      stdoutTail: 'got payload-42\n',
+      stderrTail: 'oops\n',
+      pipesClosedByWaitDelay: false,
+    });
     expect(outcome.phases.graceMs).toBeNull();
     expect(out.join('')).toBe('got payload-42\n');
     expect(err.join('')).toBe('oops\n');
   });
 
   it('a child killed by a signal of its own is `signaled`; the worker-guard opt-in is set in its env', async () => {
-    const outcome = await runSupervised({ command: ['sh', '-c', 'echo "$HOOKS_WORKER_GUARD"; kill -USR1 $$'], graceMs: 1000, env: { PATH: '/usr/bin:/bin' } });
+    const outcome = await runSupervised({
+      command: ['sh', '-c', 'echo "$HOOKS_WORKER_GUARD"; kill -USR1 $$'],
+      graceMs: 1000,
+      env: { PATH: '/usr/bin:/bin' },
+    });
     expect(outcome).toMatchObject({ type: 'signaled', signal: 'SIGUSR1', forced: false, stdoutTail: '1\n' });
   });
 
   it('a throwing callback neither crashes the supervisor nor hangs the run', async () => {
-    const outcome = await runSupervised({ command: ['sh', '-c', 'echo a; echo b >&2; exit 4'], graceMs: 1000, onStdout: () => { throw new Error('x'); }, onStderr: () => { throw new Error('y'); }, onSpawn: () => { throw new Error('z'); } });
+    const outcome = await runSupervised({
+      command: ['sh', '-c', 'echo a; echo b >&2; exit 4'],
+      graceMs: 1000,
+      onStdout: () => {
+        throw new Error('x');
+      },
+      onStderr: () => {
+        throw new Error('y');
+      },
+      onSpawn: () => {
+        throw new Error('z');
+      },
+    });
     expect(outcome).toMatchObject({ type: 'exited', code: 4, stdoutTail: 'a\n', stderrTail: 'b\n' });
   });
 
   it('the tail keeps only the last characters', async () => {
-    const outcome = await runSupervised({ command: ['sh', '-c', 'i=0; while [ $i -lt 500 ]; do echo "line $i"; i=$((i+1)); done'], graceMs: 1000, tailChars: 20 });
+    const outcome = await runSupervised({
+      command: ['sh', '-c', 'i=0; while [ $i -lt 500 ]; do echo "line $i"; i=$((i+1)); done'],
+      graceMs: 1000,
+      tailChars: 20,
+    });
     expect(outcome.stdoutTail).toHaveLength(20);
     expect(outcome.stdoutTail.endsWith('line 499\n')).toBe(true);
   });
 
   it('spawn failures and bad options are outcomes, not rejections', async () => {
-    expect(await runSupervised({ command: ['/nonexistent/hooks-no-such-binary'], graceMs: 100 })).toMatchObject({ type: 'spawn-failed', pid: null, forced: false });
+    expect(await runSupervised({ command: ['/nonexistent/hooks-no-such-binary'], graceMs: 100 })).toMatchObject({
+      type: 'spawn-failed',
+      pid: null,
+      forced: false,
+    });
     const bad = await runSupervised({ command: ['true'], graceMs: -1 });
     expect(bad.type).toBe('spawn-failed');
     expect(bad.type === 'spawn-failed' ? bad.error : '').toContain('`graceMs`');

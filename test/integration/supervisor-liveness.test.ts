@@ -10,21 +10,38 @@ import { fixture, killAll, pidAfter, survivors, waitFor } from '../harness/proce
 describe('supervisor: liveness and the reaper', () => {
   it('isAlive reports a zombie dead, and its living parent alive', async () => {
     let output = '';
-    const handle = spawnSupervised({ command: [fixture('sup-zombie.sh')], graceMs: 2000, onStdout: (c) => { output += c; } });
-    const pids = await waitFor(() => {
-      const leader = pidAfter(output, 'leader');
-      const zombie = pidAfter(output, 'zombie');
-      return leader !== undefined && zombie !== undefined ? { leader, zombie } : undefined;
-    }, 15_000, 'the zombie fixture to print its PIDs');
+    const handle = spawnSupervised({
+      command: [fixture('sup-zombie.sh')],
+      graceMs: 2000,
+      onStdout: (c) => {
+        output += c;
+      },
+    });
+    const pids = await waitFor(
+      () => {
+        const leader = pidAfter(output, 'leader');
+        const zombie = pidAfter(output, 'zombie');
+        return leader !== undefined && zombie !== undefined ? { leader, zombie } : undefined;
+      },
+      15_000,
+      'the zombie fixture to print its PIDs',
+    );
     try {
       await waitFor(() => readProcStat(pids.zombie)?.state === 'Z', 10_000, 'the child to become a zombie');
       expect(isAlive(pids.zombie)).toBe(false);
       expect(isAlive(pids.leader)).toBe(true);
-      expect(findDeadTasks([{ id: 'z', pid: pids.zombie }, { id: 'l', pid: pids.leader }]).map((t) => t.id)).toEqual(['z']);
+      expect(
+        findDeadTasks([
+          { id: 'z', pid: pids.zombie },
+          { id: 'l', pid: pids.leader },
+        ]).map((t) => t.id),
+      ).toEqual(['z']);
       handle.cancel();
       expect(await handle.outcome).toMatchObject({ type: 'cancelled', forced: false });
       expect(await survivors([pids.leader, pids.zombie])).toEqual([]);
-    } finally { killAll([pids.leader]); }
+    } finally {
+      killAll([pids.leader]);
+    }
   });
 
   it('findDeadTasks: a live matching process stays; dead, reused-looking and PID-less tasks are returned', async () => {
@@ -61,8 +78,14 @@ describe('supervisor: liveness and the reaper', () => {
     const controller = new AbortController();
     const stop = startReaper({
       list: () => [task].filter((t) => t.status === 'running'),
-      markCrashed: (dead) => { for (const t of dead) { t.status = 'crashed'; crashed.push(t.id); } },
-      intervalMs: 50, signal: controller.signal,
+      markCrashed: (dead) => {
+        for (const t of dead) {
+          t.status = 'crashed';
+          crashed.push(t.id);
+        }
+      },
+      intervalMs: 50,
+      signal: controller.signal,
     });
     try {
       await new Promise((resolve) => setTimeout(resolve, 300));

@@ -8,12 +8,22 @@ import { fixture, killAll, pidAfter, survivors, waitFor } from '../harness/proce
 /** Spawn a tree fixture and wait for it to print both PIDs. */
 async function tree(name: string, child: string, args: string[], options: { graceMs: number; waitDelayMs: number }) {
   let output = '';
-  const handle = spawnSupervised({ command: [fixture(name), ...args], ...options, onStdout: (c) => { output += c; } });
-  const pids = await waitFor(() => {
-    const leader = pidAfter(output, 'leader');
-    const other = pidAfter(output, child);
-    return leader !== undefined && other !== undefined ? { leader, other } : undefined;
-  }, 15_000, `${name} to print its PIDs`);
+  const handle = spawnSupervised({
+    command: [fixture(name), ...args],
+    ...options,
+    onStdout: (c) => {
+      output += c;
+    },
+  });
+  const pids = await waitFor(
+    () => {
+      const leader = pidAfter(output, 'leader');
+      const other = pidAfter(output, child);
+      return leader !== undefined && other !== undefined ? { leader, other } : undefined;
+    },
+    15_000,
+    `${name} to print its PIDs`,
+  );
   return { handle, ...pids };
 }
 
@@ -27,7 +37,9 @@ describe('supervisor: wait delay and process trees', () => {
       expect(outcome).toMatchObject({ type: 'cancelled', reason: 'stop the tree', forced: false, pipesClosedByWaitDelay: false });
       expect(outcome.phases.totalMs).toBeLessThan(15_000);
       expect(await survivors([leader, other])).toEqual([]);
-    } finally { killAll([leader, other]); }
+    } finally {
+      killAll([leader, other]);
+    }
   });
 
   it('a leader that exits while its grandchild holds stdout: the wait delay fires, the straggler is killed', async () => {
@@ -38,7 +50,9 @@ describe('supervisor: wait delay and process trees', () => {
       expect(outcome.phases.waitDelayMs).toBeGreaterThanOrEqual(690);
       expect(outcome.phases.waitDelayMs).toBeLessThan(8000);
       expect(await survivors([leader, other])).toEqual([]);
-    } finally { killAll([leader, other]); }
+    } finally {
+      killAll([leader, other]);
+    }
   });
 
   it('a grandchild that escaped the group with setsid keeps the pipe: the wait delay still resolves the run', async () => {
@@ -53,6 +67,8 @@ describe('supervisor: wait delay and process trees', () => {
       expect(await survivors([leader])).toEqual([]);
       // Outside our group, so not ours to signal: the supervisor leaves it; the test cleans it up.
       expect(isAlive(other)).toBe(true);
-    } finally { killAll([leader, other]); }
+    } finally {
+      killAll([leader, other]);
+    }
   });
 });

@@ -9,8 +9,13 @@ import { fixture, killAll, pidAfter, survivors, waitFor } from '../harness/proce
 async function worker(args: string[], env?: Record<string, string | undefined>, graceMs = 15_000) {
   let output = '';
   const handle = spawnSupervised({
-    command: [process.execPath, fixture('worker-guarded.mjs'), ...args], graceMs, waitDelayMs: 2000,
-    onStdout: (c) => { output += c; }, ...(env === undefined ? {} : { env }),
+    command: [process.execPath, fixture('worker-guarded.mjs'), ...args],
+    graceMs,
+    waitDelayMs: 2000,
+    onStdout: (c) => {
+      output += c;
+    },
+    ...(env === undefined ? {} : { env }),
   });
   const pid = await waitFor(() => pidAfter(output, 'ready'), 30_000, 'the worker to be ready');
   return { handle, pid, output: () => output };
@@ -20,11 +25,14 @@ async function worker(args: string[], env?: Record<string, string | undefined>, 
 async function stopped(args: string[], env?: Record<string, string | undefined>, stop?: (pid: number) => void, graceMs?: number) {
   const { handle, pid } = await worker(args, env, graceMs);
   try {
-    if (stop === undefined) handle.cancel('drain'); else stop(pid);
+    if (stop === undefined) handle.cancel('drain');
+    else stop(pid);
     const outcome = await handle.outcome;
     expect(await survivors([pid])).toEqual([]);
     return outcome;
-  } finally { killAll([pid]); }
+  } finally {
+    killAll([pid]);
+  }
 }
 
 describe('worker exit guard: real worker processes', () => {

@@ -9,14 +9,21 @@ import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
 const DRAIN = fileURLToPath(new URL('../fixtures/sd-drain.mjs', import.meta.url));
 
 let sb: SystemdSandbox;
-beforeAll(async () => { sb = await startSystemd(); });
-afterAll(async () => { await sb?.stop(); });
+beforeAll(async () => {
+  sb = await startSystemd();
+});
+afterAll(async () => {
+  await sb?.stop();
+});
 
 // Install and start a drain unit; returns its name and InvocationID (the logger writes
 // INVOCATION_ID from the env, which is robust where _SYSTEMD_UNIT races with the exit).
 async function startDrainUnit(extend: boolean): Promise<{ unit: string; invocation: string }> {
   const unit = `hooks-drain-${extend ? 'ext' : 'plain'}-${randomBytes(4).toString('hex')}.service`;
-  await sb.installUnit(unit, `[Service]\nType=notify\nExecStart=${process.execPath} ${DRAIN} 6000 ${extend ? 1 : 0} 2000 20000\nTimeoutStopSec=2\n`);
+  await sb.installUnit(
+    unit,
+    `[Service]\nType=notify\nExecStart=${process.execPath} ${DRAIN} 6000 ${extend ? 1 : 0} 2000 20000\nTimeoutStopSec=2\n`,
+  );
   const r = await sb.systemctl('start', unit);
   expect(r.exitCode, String(r.stderr)).toBe(0);
   const invocation = (await sb.show(unit, ['InvocationID'])).InvocationID ?? '';
@@ -52,7 +59,10 @@ describe('extend-timeout slices under systemd --user', () => {
     const ms = performance.now() - t0;
     expect(props).toMatchObject({ ActiveState: 'inactive', Result: 'success' });
     expect(ms).toBeGreaterThan(5000);
-    expect([...statuses].some((s) => /^draining 1 task, \d+ s left$/.test(s)), [...statuses].join(' | ')).toBe(true);
+    expect(
+      [...statuses].some((s) => /^draining 1 task, \d+ s left$/.test(s)),
+      [...statuses].join(' | '),
+    ).toBe(true);
     expect(await phases(invocation)).toEqual(['signal', 'bye']);
   });
 

@@ -12,8 +12,12 @@ const LOGGER = fileURLToPath(new URL('../fixtures/sd-journal.mjs', import.meta.u
 const INJECT = 'task-7\nPRIORITY=0\nSHUTDOWN_PHASE=bye';
 
 let sb: SystemdSandbox;
-beforeAll(async () => { sb = await startSystemd(); });
-afterAll(async () => { await sb?.stop(); });
+beforeAll(async () => {
+  sb = await startSystemd();
+});
+afterAll(async () => {
+  await sb?.stop();
+});
 
 // journalctl -o json prints values with non-printable bytes as byte arrays: decode them.
 const text = (v: unknown): string => (Array.isArray(v) ? Buffer.from(v as number[]).toString('utf8') : String(v));
@@ -30,14 +34,17 @@ describe('journal logger against journald', () => {
   const invocation = randomBytes(16).toString('hex');
 
   beforeAll(async () => {
-    const sink = await logEntries([
-      { phase: 'signal', message: 'SIGTERM received', fields: { RUN_ID: run } },
-      { phase: 'drain', message: 'draining 3 tasks', fields: { RUN_ID: run, DRAIN_MS: 3000, AGENT: 'a1' } },
-      { phase: 'drain', message: 'task done\nsecond line', fields: { RUN_ID: run, TASK_ID: INJECT } },
-      { phase: 'drain', message: 'nul a\u0000b', fields: { RUN_ID: run, TASK_ID: 'ünï ✓', CODE_FUNC: 'drain' } },
-      { message: 'not a phase', fields: { RUN_ID: run } },
-      { phase: 'bye', message: 'bye', fields: { RUN_ID: run } },
-    ], { INVOCATION_ID: invocation });
+    const sink = await logEntries(
+      [
+        { phase: 'signal', message: 'SIGTERM received', fields: { RUN_ID: run } },
+        { phase: 'drain', message: 'draining 3 tasks', fields: { RUN_ID: run, DRAIN_MS: 3000, AGENT: 'a1' } },
+        { phase: 'drain', message: 'task done\nsecond line', fields: { RUN_ID: run, TASK_ID: INJECT } },
+        { phase: 'drain', message: 'nul a\u0000b', fields: { RUN_ID: run, TASK_ID: 'ünï ✓', CODE_FUNC: 'drain' } },
+        { message: 'not a phase', fields: { RUN_ID: run } },
+        { phase: 'bye', message: 'bye', fields: { RUN_ID: run } },
+      ],
+      { INVOCATION_ID: invocation },
+    );
     expect(sink).toBe('journal');
   });
 
@@ -45,7 +52,14 @@ describe('journal logger against journald', () => {
     const drain = await sb.journal(['SHUTDOWN_PHASE=drain']);
     expect(drain.map((e) => text(e['MESSAGE']))).toEqual(['draining 3 tasks', 'task done\nsecond line', 'nul a\\x00b']);
     for (const e of drain) {
-      expect(e).toMatchObject({ SHUTDOWN_PHASE: 'drain', MESSAGE_ID: MESSAGE_IDS.drain, SYSLOG_IDENTIFIER: 'hooksctl', PRIORITY: '5', INVOCATION_ID: invocation, RUN_ID: run });
+      expect(e).toMatchObject({
+        SHUTDOWN_PHASE: 'drain',
+        MESSAGE_ID: MESSAGE_IDS.drain,
+        SYSLOG_IDENTIFIER: 'hooksctl',
+        PRIORITY: '5',
+        INVOCATION_ID: invocation,
+        RUN_ID: run,
+      });
     }
     expect(drain[0]).toMatchObject({ DRAIN_MS: '3000', AGENT: 'a1' });
     expect(text(drain[2]?.['TASK_ID'])).toBe('ünï ✓');
@@ -72,7 +86,11 @@ describe('journal logger against journald', () => {
     const dir = join(sb.workDir, 'catalog');
     mkdirSync(dir, { recursive: true });
     copyFileSync(catalogPath(), join(dir, 'hooksctl.catalog'));
-    for (const argv of [['mount', '--bind', dir, '/usr/lib/systemd/catalog'], ['mount', '-t', 'tmpfs', 'tmpfs', '/var/lib/systemd/catalog'], ['journalctl', '--update-catalog']]) {
+    for (const argv of [
+      ['mount', '--bind', dir, '/usr/lib/systemd/catalog'],
+      ['mount', '-t', 'tmpfs', 'tmpfs', '/var/lib/systemd/catalog'],
+      ['journalctl', '--update-catalog'],
+    ]) {
       const r = await sb.run(argv);
       expect(r.exitCode, `${argv.join(' ')}: ${String(r.stderr)}`).toBe(0);
     }
@@ -87,22 +105,43 @@ describe('journal logger against journald', () => {
 
 // Run the logger fixture with the journal socket hidden: a nested mount namespace with an
 // empty tmpfs over /run/systemd/journal (already-open journal streams keep working).
-const withoutSocket = (argv: string[]): string[] => ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /run/systemd/journal && exec "$@"', 'sh', ...argv];
+const withoutSocket = (argv: string[]): string[] => [
+  'unshare',
+  '--mount',
+  '--propagation',
+  'private',
+  'sh',
+  '-c',
+  'mount -t tmpfs tmpfs /run/systemd/journal && exec "$@"',
+  'sh',
+  ...argv,
+];
 
 describe('stderr fallback when the journal socket is absent', () => {
   it('with stderr as the journal stream, lines carry the <N> priority prefix', async () => {
     const unit = `hooks-fallback-${randomBytes(4).toString('hex')}.service`;
     const entries = join(sb.workDir, `${unit}.json`);
     writeFileSync(entries, JSON.stringify([{ phase: 'abort', message: 'aborting 1 task' }, { message: 'plain info\n<0>forged' }]));
-    await sb.installUnit(unit, `[Service]\nType=oneshot\nStandardError=journal\nExecStart=${withoutSocket([process.execPath, LOGGER, `@${entries}`]).map((a) => `'${a}'`).join(' ')}\n`);
+    await sb.installUnit(
+      unit,
+      `[Service]\nType=oneshot\nStandardError=journal\nExecStart=${withoutSocket([process.execPath, LOGGER, `@${entries}`])
+        .map((a) => `'${a}'`)
+        .join(' ')}\n`,
+    );
     const start = await sb.systemctl('start', unit);
     expect(start.exitCode, String(start.stderr)).toBe(0);
     const lines = (await sb.journal([`_SYSTEMD_UNIT=${unit}`])).map((e) => [text(e['MESSAGE']), e['PRIORITY']]);
-    expect(lines).toEqual([['[shutdown] aborting 1 task', '4'], ['[hooksctl] plain info\\n<0>forged', '6'], ['stderr', '6']]);
+    expect(lines).toEqual([
+      ['[shutdown] aborting 1 task', '4'],
+      ['[hooksctl] plain info\\n<0>forged', '6'],
+      ['stderr', '6'],
+    ]);
   });
 
   it('without JOURNAL_STREAM, a plain [shutdown] line on stderr', async () => {
-    const r = await sb.run(withoutSocket([process.execPath, LOGGER, JSON.stringify([{ phase: 'drain', message: 'draining 3 tasks' }])]), { env: { JOURNAL_STREAM: '' } });
+    const r = await sb.run(withoutSocket([process.execPath, LOGGER, JSON.stringify([{ phase: 'drain', message: 'draining 3 tasks' }])]), {
+      env: { JOURNAL_STREAM: '' },
+    });
     expect(r.exitCode).toBe(0);
     expect(String(r.stderr)).toBe('[shutdown] draining 3 tasks');
     expect(String(r.stdout)).toBe('stderr');

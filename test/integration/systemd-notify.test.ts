@@ -16,13 +16,20 @@ describe('Notifier under systemd --user', () => {
     await withSystemd(async (sb) => {
       const unit = `hooks-notify-${suffix()}.service`;
       // The early STATUS tries to smuggle READY=1: if it worked, start would return at once.
-      await sb.installUnit(unit, `[Service]\nType=notify\nExecStart=${process.execPath} ${READY} 1500 "ready: 2 agents" "starting\\nREADY=1"\nTimeoutStartSec=60\n`);
+      await sb.installUnit(
+        unit,
+        `[Service]\nType=notify\nExecStart=${process.execPath} ${READY} 1500 "ready: 2 agents" "starting\\nREADY=1"\nTimeoutStartSec=60\n`,
+      );
       const t0 = performance.now();
       const start = await sb.systemctl('start', unit);
       const elapsed = performance.now() - t0;
       expect(start.exitCode, String(start.stderr)).toBe(0);
       expect(elapsed).toBeGreaterThanOrEqual(1400);
-      expect(await sb.show(unit, ['ActiveState', 'SubState', 'StatusText'])).toEqual({ ActiveState: 'active', SubState: 'running', StatusText: 'ready: 2 agents' });
+      expect(await sb.show(unit, ['ActiveState', 'SubState', 'StatusText'])).toEqual({
+        ActiveState: 'active',
+        SubState: 'running',
+        StatusText: 'ready: 2 agents',
+      });
       expect((await sb.systemctl('stop', unit)).exitCode).toBe(0);
       expect(await sb.show(unit, ['ActiveState', 'Result'])).toEqual({ ActiveState: 'inactive', Result: 'success' });
     });
@@ -40,7 +47,10 @@ describe('Notifier over libsystemd, outside systemd', () => {
       });
       const script = `const { createNotifier } = await import(${JSON.stringify(NOTIFY_JS)});
         console.log(JSON.stringify(createNotifier({ env: process.env }).send({ ready: true, status: 'via @abstract\\nMAINPID=1' })));`;
-      const sender = await execa(process.execPath, ['--input-type=module', '-e', script], { env: { NOTIFY_SOCKET: `@${name}` }, reject: false });
+      const sender = await execa(process.execPath, ['--input-type=module', '-e', script], {
+        env: { NOTIFY_SOCKET: `@${name}` },
+        reject: false,
+      });
       expect(sender.exitCode, String(sender.stderr)).toBe(0);
       expect(JSON.parse(String(sender.stdout))).toEqual({ sent: true });
       const got = await receiver;

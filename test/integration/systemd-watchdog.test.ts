@@ -11,15 +11,22 @@ import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
 const WATCHDOG = fileURLToPath(new URL('../fixtures/sd-watchdog.mjs', import.meta.url));
 
 let sb: SystemdSandbox;
-beforeAll(async () => { sb = await startSystemd(); });
-afterAll(async () => { await sb?.stop(); });
+beforeAll(async () => {
+  sb = await startSystemd();
+});
+afterAll(async () => {
+  await sb?.stop();
+});
 
 // Install and start a watchdog unit; returns its name and marker path.
 async function startWatchdogUnit(watchdogSec: string, trigger: boolean): Promise<{ unit: string; marker: string }> {
   const id = randomBytes(4).toString('hex');
   const unit = `hooks-wd-${id}.service`;
   const marker = join(sb.workDir, `unhealthy-${id}`);
-  await sb.installUnit(unit, `[Unit]\nStartLimitIntervalSec=0\n[Service]\nType=notify\nExecStart=${process.execPath} ${WATCHDOG} ${marker} ${trigger ? 1 : 0}\nWatchdogSec=${watchdogSec}\nRestart=on-watchdog\nRestartSec=200ms\n`);
+  await sb.installUnit(
+    unit,
+    `[Unit]\nStartLimitIntervalSec=0\n[Service]\nType=notify\nExecStart=${process.execPath} ${WATCHDOG} ${marker} ${trigger ? 1 : 0}\nWatchdogSec=${watchdogSec}\nRestart=on-watchdog\nRestartSec=200ms\n`,
+  );
   const r = await sb.systemctl('start', unit);
   expect(r.exitCode, String(r.stderr)).toBe(0);
   return { unit, marker };

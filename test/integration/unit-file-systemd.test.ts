@@ -31,7 +31,11 @@ describe('unit-file model against systemd --user', () => {
       const shown = await sb.show(name, ['Description', 'Environment', 'Documentation', 'LoadState']);
       expect(shown['LoadState']).toBe('loaded');
       expect(shown['Description']).toBe(lastValue(unit, 'Unit', 'Description')?.value);
-      expect(shown['Environment']).toBe(listValues(unit, 'Service', 'Environment').flatMap((e) => e.value.split(/\s+/)).join(' '));
+      expect(shown['Environment']).toBe(
+        listValues(unit, 'Service', 'Environment')
+          .flatMap((e) => e.value.split(/\s+/))
+          .join(' '),
+      );
       expect(shown['Documentation']).toBe(`"${lastValue(unit, 'Unit', 'Documentation')?.value ?? ''}"`);
     });
   });

@@ -37,15 +37,27 @@ async function until(check: () => Promise<boolean>, ms = 30_000): Promise<boolea
 
 describe('install-unit and generated units in a real systemd --user', () => {
   let sb: SystemdSandbox;
-  beforeAll(async () => { sb = await startSystemd(); });
-  afterAll(async () => { await sb?.stop(); });
+  beforeAll(async () => {
+    sb = await startSystemd();
+  });
+  afterAll(async () => {
+    await sb?.stop();
+  });
 
   it('install-unit --user writes, daemon-reloads, and systemctl --user start gets the real serve to active', async () => {
     const name = `hk-inst-${suffix()}`;
     const dir = join(sb.workDir, name);
     mkdirSync(dir, { recursive: true });
     const config = join(dir, 'agents.json');
-    writeFileSync(config, JSON.stringify({ service: { name, port: await freePort(), db: './db/hooks.db' }, shutdown: { drain_ms: 2000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 }, unit: { watchdog_sec: null }, pool: [] }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        service: { name, port: await freePort(), db: './db/hooks.db' },
+        shutdown: { drain_ms: 2000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 },
+        unit: { watchdog_sec: null },
+        pool: [],
+      }),
+    );
     mkdirSync(join(dir, 'db'));
     try {
       const install = await sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', config]);
@@ -55,7 +67,9 @@ describe('install-unit and generated units in a real systemd --user', () => {
       const text = readFileSync(join(sb.unitDir, `${name}.service`), 'utf8');
       expect(text).toContain(`ExecStart=${process.execPath} ${BIN} serve --config ${config}\n`);
       const start = await sb.systemctl('start', `${name}.service`);
-      expect(start.exitCode, `${String(start.stderr)}\n${String((await sb.journalctl('-u', `${name}.service`, '-n', '30')).stdout)}`).toBe(0);
+      expect(start.exitCode, `${String(start.stderr)}\n${String((await sb.journalctl('-u', `${name}.service`, '-n', '30')).stdout)}`).toBe(
+        0,
+      );
       expect((await sb.show(`${name}.service`, ['ActiveState', 'Type', 'NotifyAccess', 'KillMode'])).ActiveState).toBe('active');
       expect(existsSync(join(dir, 'db/hooks.db'))).toBe(true);
 
@@ -82,7 +96,10 @@ describe('install-unit and generated units in a real systemd --user', () => {
     const name = `hk-def-${suffix()}`;
     const cwd = join(sb.workDir, name);
     mkdirSync(cwd, { recursive: true });
-    const dry = await sb.run([process.execPath, BIN, 'install-unit', '--user', '--dry-run', '--name', name], { cwd, env: { HOOKS_CONFIG: '' } });
+    const dry = await sb.run([process.execPath, BIN, 'install-unit', '--user', '--dry-run', '--name', name], {
+      cwd,
+      env: { HOOKS_CONFIG: '' },
+    });
     expect(dry.exitCode, String(dry.stderr)).toBe(0);
     expect(String(dry.stderr)).toBe('');
     const file = join(cwd, `${name}.service`);
@@ -109,13 +126,33 @@ describe('install-unit and generated units in a real systemd --user', () => {
   it('reports the exposure a container-mode unit reaches', async () => {
     const name = `hk-ctr-${suffix()}`;
     const file = join(sb.workDir, `${name}.service`);
-    const config = parseConfig({ ...defaultConfig(process.execPath), service: { ...defaultConfig(process.execPath).service, name, db: join(sb.workDir, name, 'hooks.db') }, types: { claude: { mode: 'container', command: ['/bin/sh'], image: 'busybox', env: {} } }, pool: [] }, 'test');
-    writeFileSync(file, generateUnit({ config, configPath: join(sb.workDir, 'agents.json'), scope: 'user', execPath: process.execPath, entryPath: BIN, workingDirectory: sb.workDir }));
+    const config = parseConfig(
+      {
+        ...defaultConfig(process.execPath),
+        service: { ...defaultConfig(process.execPath).service, name, db: join(sb.workDir, name, 'hooks.db') },
+        types: { claude: { mode: 'container', command: ['/bin/sh'], image: 'busybox', env: {} } },
+        pool: [],
+      },
+      'test',
+    );
+    writeFileSync(
+      file,
+      generateUnit({
+        config,
+        configPath: join(sb.workDir, 'agents.json'),
+        scope: 'user',
+        execPath: process.execPath,
+        entryPath: BIN,
+        workingDirectory: sb.workDir,
+      }),
+    );
     const r = await sb.run([process.execPath, BIN, 'validate-unit', file, '--user', '--json']);
     const report = JSON.parse(String(r.stdout)) as { ok: boolean; exposure: number };
     expect(report.ok).toBe(true);
     expect(report.exposure).toBeGreaterThan(0);
-    console.log(`exposure (security --offline=yes), container mode: ${report.exposure} (the docker socket is root-equivalent; the offline score cannot see that)`);
+    console.log(
+      `exposure (security --offline=yes), container mode: ${report.exposure} (the docker socket is root-equivalent; the offline score cannot see that)`,
+    );
   });
 
   it('hostile config path and env value reach the service byte for byte under the generated hardening', async () => {
@@ -127,11 +164,21 @@ describe('install-unit and generated units in a real systemd --user', () => {
     const dockerHost = `unix:///nowhere/%n $HOME "q" \\x; ExecStart=/bin/sh`;
     const base = parseConfig(defaultConfig(process.execPath), 'test');
     const config = { ...base, service: { ...base.service, name, db: join(dir, 'hooks.db') }, unit: { ...base.unit, watchdog_sec: null } };
-    const text = generateUnit({ config, configPath, scope: 'user', execPath: process.execPath, entryPath: FIXTURE, workingDirectory: sb.workDir, environment: { DOCKER_HOST: dockerHost } });
+    const text = generateUnit({
+      config,
+      configPath,
+      scope: 'user',
+      execPath: process.execPath,
+      entryPath: FIXTURE,
+      workingDirectory: sb.workDir,
+      environment: { DOCKER_HOST: dockerHost },
+    });
     await sb.installUnit(`${name}.service`, text);
     try {
       const start = await sb.systemctl('start', `${name}.service`);
-      expect(start.exitCode, `${String(start.stderr)}\n${String((await sb.journalctl('-u', `${name}.service`, '-n', '30')).stdout)}`).toBe(0);
+      expect(start.exitCode, `${String(start.stderr)}\n${String((await sb.journalctl('-u', `${name}.service`, '-n', '30')).stdout)}`).toBe(
+        0,
+      );
       const seen = JSON.parse(readFileSync(join(dir, 'seen.json'), 'utf8')) as { argv: string[]; dockerHost: string };
       expect(seen).toEqual({ argv: [FIXTURE, 'serve', '--config', configPath], dockerHost });
     } finally {

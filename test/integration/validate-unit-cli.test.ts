@@ -16,10 +16,19 @@ const ENV = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
 
 describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
   let dir: string;
-  const write = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
-  const run = (...args: string[]) => execa(process.execPath, [BIN, 'validate-unit', ...args], { reject: false, env: ENV, extendEnv: false, cwd: dir });
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'hooks-validate-')); });
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+  const write = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const run = (...args: string[]) =>
+    execa(process.execPath, [BIN, 'validate-unit', ...args], { reject: false, env: ENV, extendEnv: false, cwd: dir });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hooks-validate-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('exit 0 on a good unit, with a summary, the exposure and the verify note', async () => {
     const file = write('good.service', GOOD);
@@ -30,7 +39,10 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
   });
 
   it('exit 1 with FILE:LINE: error [rule] lines and a summary', async () => {
-    const file = write('bad.service', GOOD.replace('NotifyAccess=main', 'NotifyAccess=none').replace('TimeoutStopSec=90s', 'TimeoutStopSec=infinity'));
+    const file = write(
+      'bad.service',
+      GOOD.replace('NotifyAccess=main', 'NotifyAccess=none').replace('TimeoutStopSec=90s', 'TimeoutStopSec=infinity'),
+    );
     const r = await run(file, '--system', '--no-analyze');
     expect(r.exitCode).toBe(1);
     const lines = String(r.stdout).split('\n');
@@ -45,7 +57,12 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
     const r = await run(file, '--system', '--config', config, '--json');
     expect(r.exitCode).toBe(1);
     const report = JSON.parse(String(r.stdout)) as Record<string, unknown>;
-    expect(report).toMatchObject({ file, ok: false, config: { source: config }, findings: [{ rule: 'budget.plain', severity: 'error', line: 9, message: expect.stringContaining('drain_ms') }] });
+    expect(report).toMatchObject({
+      file,
+      ok: false,
+      config: { source: config },
+      findings: [{ rule: 'budget.plain', severity: 'error', line: 9, message: expect.stringContaining('drain_ms') }],
+    });
     expect(typeof report['exposure']).toBe('number');
   });
 
@@ -54,7 +71,11 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
     const file = write('nocfg.service', GOOD.replace('TimeoutStopSec=90s', 'TimeoutStopSec=30s'));
     const json = await run(file, '--system', '--no-analyze', '--json');
     expect(json.exitCode).toBe(1);
-    expect(JSON.parse(String(json.stdout))).toMatchObject({ ok: false, config: { source: 'defaults' }, findings: [{ rule: 'budget.plain', severity: 'error', line: 9 }] });
+    expect(JSON.parse(String(json.stdout))).toMatchObject({
+      ok: false,
+      config: { source: 'defaults' },
+      findings: [{ rule: 'budget.plain', severity: 'error', line: 9 }],
+    });
     const text = await run(file, '--system', '--no-analyze');
     expect(text.exitCode).toBe(1);
     expect(String(text.stdout)).toContain('note: budget: checked against the built-in defaults');
@@ -79,11 +100,16 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
   });
 
   it('folds systemd-analyze verify messages in as findings with their line', async () => {
-    const file = write('verify.service', GOOD.replace(`ExecStart=${HOOKS} serve`, '#').replace('[Service]\n', `[Service]\nExecStart=/nonexistent/hooksctl serve\n`));
+    const file = write(
+      'verify.service',
+      GOOD.replace(`ExecStart=${HOOKS} serve`, '#').replace('[Service]\n', `[Service]\nExecStart=/nonexistent/hooksctl serve\n`),
+    );
     const r = await run(file, '--system', '--json');
     const report = JSON.parse(String(r.stdout)) as { findings: { rule: string; line: number; message: string }[] };
     expect(r.exitCode).toBe(1);
-    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'analyze.verify', message: expect.stringContaining('/nonexistent/hooksctl') }));
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ rule: 'analyze.verify', message: expect.stringContaining('/nonexistent/hooksctl') }),
+    );
   });
 
   it('says systemd-analyze --user verify is unavailable without a user manager, instead of failing', async () => {

@@ -21,19 +21,25 @@ function walk(dir: string, out: string[] = []): string[] {
 
 const files = walk('.');
 const basenames = new Set(files.map((f) => basename(f)));
-const PATH = /(?<![\w/.@-])((?:\.{1,2}\/|(?:src|test|bench|docs|units|scripts|examples)\/)?[\w.-]+(?:\/[\w.-]+)*\.(?:ts|mjs|md|sh|catalog))(?![\w/])/g;
+const PATH =
+  /(?<![\w/.@-])((?:\.{1,2}\/|(?:src|test|bench|docs|units|scripts|examples)\/)?[\w.-]+(?:\/[\w.-]+)*\.(?:ts|mjs|md|sh|catalog))(?![\w/])/g;
 
 // The comment text of a source file (// and /* */), or the whole file for Markdown.
 function commentsOf(file: string, text: string): string {
   if (file.endsWith('.md')) return text.replace(/https?:\/\/\S+/g, '');
-  if (file.endsWith('.sh') || basename(dirname(file)) === 'scripts') return text.split('\n').filter((l) => l.trimStart().startsWith('#')).join('\n');
+  if (file.endsWith('.sh') || basename(dirname(file)) === 'scripts')
+    return text
+      .split('\n')
+      .filter((l) => l.trimStart().startsWith('#'))
+      .join('\n');
   const parts = text.match(/\/\*[\s\S]*?\*\/|(?<![:'"`\w])\/\/[^\n]*/g) ?? [];
   return parts.join('\n').replace(/https?:\/\/\S+/g, '');
 }
 
 // True when `token`, named in `file`, is a file of this repository.
 function resolves(file: string, token: string): boolean {
-  if (token.startsWith('./') || token.startsWith('../')) return existsSync(join(ROOT, dirname(file), token)) || existsSync(join(ROOT, dirname(file), token.replace(/\.js$/, '.ts')));
+  if (token.startsWith('./') || token.startsWith('../'))
+    return existsSync(join(ROOT, dirname(file), token)) || existsSync(join(ROOT, dirname(file), token.replace(/\.js$/, '.ts')));
   if (token.includes('/')) return existsSync(join(ROOT, token)) || files.some((f) => f.endsWith(`/${token}`));
   return basenames.has(token);
 }

@@ -13,16 +13,26 @@ const GRACE = 1500;
 const TERM_GUARD = { exitCode: 0, stdout: '{"found":true,"signalled":"TERM"}', stderr: '' };
 
 // A runner for one container-mode `dev-default` instance over a fake engine and supervisor.
-function setup(run: Parameters<typeof fakeSupervisor>[0] = () => outcome({ type: 'exited', code: 0 }), script: Partial<FakeEngineScript> = {}) {
+function setup(
+  run: Parameters<typeof fakeSupervisor>[0] = () => outcome({ type: 'exited', code: 0 }),
+  script: Partial<FakeEngineScript> = {},
+) {
   const fake = fakeEngine(CONTAINER, script);
   const sup = fakeSupervisor(run);
   const logs: Array<[string, Record<string, string>]> = [];
   let engines = 0;
   const runner = createContainerRunner({
     instances: instances('dev-default', { mode: 'container', image: 'busybox', command: ['agent', '--task'], env: { K: 'v' } }),
-    serviceName: 'claude-hooks', engine: () => { engines += 1; return fake.engine; },
-    env: { PATH: '/usr/bin', SHARED: 'base' }, cwd: '/srv', graceMs: GRACE,
-    log: (m, f) => logs.push([m, f]), supervisor: sup.load,
+    serviceName: 'claude-hooks',
+    engine: () => {
+      engines += 1;
+      return fake.engine;
+    },
+    env: { PATH: '/usr/bin', SHARED: 'base' },
+    cwd: '/srv',
+    graceMs: GRACE,
+    log: (m, f) => logs.push([m, f]),
+    supervisor: sup.load,
   });
   return { runner, fake, sup, logs, engines: () => engines };
 }
@@ -36,7 +46,11 @@ async function untilSupervised(sup: ReturnType<typeof fakeSupervisor>): Promise<
 describe('createContainerRunner', () => {
   it('fails a task for an unknown agent without asking for an engine', async () => {
     const t = setup();
-    expect(await t.runner(taskRow({ agent: 'nope' }), runContext().ctx)).toEqual({ status: 'failed', reason: 'unknown-agent', exitCode: null });
+    expect(await t.runner(taskRow({ agent: 'nope' }), runContext().ctx)).toEqual({
+      status: 'failed',
+      reason: 'unknown-agent',
+      exitCode: null,
+    });
     expect(t.engines()).toBe(0);
     expect(t.sup.loads()).toBe(0);
   });
@@ -51,8 +65,22 @@ describe('createContainerRunner', () => {
     expect(t.sup.runs).toHaveLength(1);
     const run = t.sup.runs[0];
     expect(run?.command).toEqual([
-      '/usr/bin/docker', 'exec', '-i', '-e', 'K=v', '-e', 'HOOKS_TASK_ID=job-7', '-e', 'HOOKS_AGENT=dev-default', CONTAINER,
-      'sh', '-c', 'echo $$ > /tmp/hooks-job-7.pid; exec "$@"', 'sh', 'agent', '--task',
+      '/usr/bin/docker',
+      'exec',
+      '-i',
+      '-e',
+      'K=v',
+      '-e',
+      'HOOKS_TASK_ID=job-7',
+      '-e',
+      'HOOKS_AGENT=dev-default',
+      CONTAINER,
+      'sh',
+      '-c',
+      'echo $$ > /tmp/hooks-job-7.pid; exec "$@"',
+      'sh',
+      'agent',
+      '--task',
     ]);
     expect(run).toMatchObject({ cwd: '/srv', input: '{"x":1}', graceMs: GRACE });
     // The client runs with the engine's env (DOCKER_HOST) over the base env; the task's env goes in via -e.
@@ -63,8 +91,13 @@ describe('createContainerRunner', () => {
     expect(t.logs).toEqual([]);
   });
 
-  it('reports the exec client\'s spawn and output to the dispatcher', async () => {
-    const t = setup((o) => { o.onSpawn?.(31); o.onStdout?.('x'); o.onStderr?.('y'); return outcome({ type: 'exited', code: 0 }); });
+  it("reports the exec client's spawn and output to the dispatcher", async () => {
+    const t = setup((o) => {
+      o.onSpawn?.(31);
+      o.onStdout?.('x');
+      o.onStderr?.('y');
+      return outcome({ type: 'exited', code: 0 });
+    });
     const rc = runContext();
     await t.runner(taskRow(), rc.ctx);
     expect(rc.spawned).toEqual([[31, null]]);
@@ -78,17 +111,25 @@ describe('createContainerRunner', () => {
     const t = setup(undefined, { state });
     expect(await t.runner(taskRow(), runContext().ctx)).toMatchObject({ status: 'succeeded' });
     expect(t.fake.verbs()).toEqual(verbs);
-    expect(t.logs).toEqual([[`container ${CONTAINER} was stopped: started it before task t-1`, { CONTAINER, TASK_ID: 't-1', ACTION: 'started' }]]);
+    expect(t.logs).toEqual([
+      [`container ${CONTAINER} was stopped: started it before task t-1`, { CONTAINER, TASK_ID: 't-1', ACTION: 'started' }],
+    ]);
     expect(t.sup.runs).toHaveLength(1);
   });
 
   it('restarts a running container that refuses exec', async () => {
     const t = setup(undefined, { execWorks: false });
     expect(await t.runner(taskRow(), runContext().ctx)).toMatchObject({ status: 'succeeded' });
-    expect(t.fake.calls.map((c) => [c.verb, c.args[0]])).toEqual([['inspect', CONTAINER], ['exec', CONTAINER], ['call', 'restart'], ['inspect', CONTAINER], ['exec', CONTAINER]]);
+    expect(t.fake.calls.map((c) => [c.verb, c.args[0]])).toEqual([
+      ['inspect', CONTAINER],
+      ['exec', CONTAINER],
+      ['call', 'restart'],
+      ['inspect', CONTAINER],
+      ['exec', CONTAINER],
+    ]);
   });
 
-  it('fails container-unavailable, naming the cause, when the container does not exist; nothing is exec\'d', async () => {
+  it("fails container-unavailable, naming the cause, when the container does not exist; nothing is exec'd", async () => {
     const t = setup(undefined, { state: null });
     const end = await t.runner(taskRow(), runContext().ctx);
     expect(end).toMatchObject({ status: 'failed', reason: 'container-unavailable', exitCode: null });
@@ -96,18 +137,30 @@ describe('createContainerRunner', () => {
     expect(t.sup.loads()).toBe(0);
   });
 
-  it('fails container-unavailable with the engine\'s own message when the engine is down', async () => {
-    const down = new HooksError('hooks.containers.engine_unavailable', 'Container engine unavailable at unix:///fake.sock: no engine answered (Cannot connect to the Docker daemon)');
+  it("fails container-unavailable with the engine's own message when the engine is down", async () => {
+    const down = new HooksError(
+      'hooks.containers.engine_unavailable',
+      'Container engine unavailable at unix:///fake.sock: no engine answered (Cannot connect to the Docker daemon)',
+    );
     const t = setup(undefined, { down });
     const end = await t.runner(taskRow(), runContext().ctx);
-    expect(end).toEqual({ status: 'failed', reason: 'container-unavailable', exitCode: null, output: `Container ${CONTAINER} is unavailable: ${down.message}` });
+    expect(end).toEqual({
+      status: 'failed',
+      reason: 'container-unavailable',
+      exitCode: null,
+      output: `Container ${CONTAINER} is unavailable: ${down.message}`,
+    });
     expect(t.sup.runs).toHaveLength(0);
   });
 
   it('fails container-unavailable when a started container will not take an exec', async () => {
     const t = setup(undefined, { state: 'stopped', execWorks: false });
     const end = await t.runner(taskRow(), runContext().ctx);
-    expect(end).toMatchObject({ status: 'failed', reason: 'container-unavailable', output: expect.stringContaining('runs but `exec` into it fails') });
+    expect(end).toMatchObject({
+      status: 'failed',
+      reason: 'container-unavailable',
+      output: expect.stringContaining('runs but `exec` into it fails'),
+    });
   });
 
   it('an abort while the container is being checked ends the task cancelled with the reason, not failed', async () => {
@@ -121,12 +174,22 @@ describe('createContainerRunner', () => {
   });
 
   it('an abort that lands as the container check succeeds still cancels the task, and starts no exec client', async () => {
-    const t = setup(async (o) => { await aborted(o.signal); return cancelledBy(o.signal); });
+    const t = setup(async (o) => {
+      await aborted(o.signal);
+      return cancelledBy(o.signal);
+    });
     const rc = runContext();
     // The probe exec completes, and the abort arrives before the runner goes on.
     const exec = t.fake.engine.exec.bind(t.fake.engine);
-    t.fake.engine.exec = async (...args) => { const r = await exec(...args); rc.abort('shutdown'); return r; };
-    const end = await Promise.race([t.runner(taskRow(), rc.ctx), new Promise((r) => setTimeout(() => r('hung: the task ran on after the abort'), 2000))]);
+    t.fake.engine.exec = async (...args) => {
+      const r = await exec(...args);
+      rc.abort('shutdown');
+      return r;
+    };
+    const end = await Promise.race([
+      t.runner(taskRow(), rc.ctx),
+      new Promise((r) => setTimeout(() => r('hung: the task ran on after the abort'), 2000)),
+    ]);
     expect(end).toEqual({ status: 'cancelled', reason: 'shutdown', exitCode: null });
     expect(t.sup.runs).toHaveLength(0);
   });
@@ -135,12 +198,20 @@ describe('createContainerRunner', () => {
     it('runs the orphan guard in the container (task id, pid file, grace), then stops the exec client: cancelled with the reason', async () => {
       let clientStopped: AbortSignal | undefined;
       const guardCalls: Array<EngineCallOptions | undefined> = [];
-      const t = setup(async (o) => {
-        // The exec client exits by itself once the guard's SIGTERM ended the process inside.
-        await aborted(o.signal);
-        clientStopped = o.signal;
-        return outcome({ type: 'exited', code: 143 }, { stdoutTail: 'partial' });
-      }, { guard: (opts) => { guardCalls.push(opts); return TERM_GUARD; } });
+      const t = setup(
+        async (o) => {
+          // The exec client exits by itself once the guard's SIGTERM ended the process inside.
+          await aborted(o.signal);
+          clientStopped = o.signal;
+          return outcome({ type: 'exited', code: 143 }, { stdoutTail: 'partial' });
+        },
+        {
+          guard: (opts) => {
+            guardCalls.push(opts);
+            return TERM_GUARD;
+          },
+        },
+      );
       const rc = runContext();
       const pending = t.runner(taskRow({ id: 'job-9' }), rc.ctx);
       await untilSupervised(t.sup);
@@ -156,13 +227,24 @@ describe('createContainerRunner', () => {
 
     it('stops the exec client only once the guard is done with the process inside', async () => {
       const time = createFakeTime();
-      const t = setup(async (o) => { await aborted(o.signal); return cancelledBy(o.signal); }, {
-        // The guard's exec takes the whole grace (TERM ignored, then KILL).
-        guard: () => new Promise((resolve) => time.timers.setTimeout(() => resolve({ exitCode: 0, stdout: '{"found":true,"signalled":"KILL"}', stderr: '' }), GRACE)),
-      });
+      const t = setup(
+        async (o) => {
+          await aborted(o.signal);
+          return cancelledBy(o.signal);
+        },
+        {
+          // The guard's exec takes the whole grace (TERM ignored, then KILL).
+          guard: () =>
+            new Promise((resolve) =>
+              time.timers.setTimeout(() => resolve({ exitCode: 0, stdout: '{"found":true,"signalled":"KILL"}', stderr: '' }), GRACE),
+            ),
+        },
+      );
       const rc = runContext();
       let end: unknown;
-      void t.runner(taskRow(), rc.ctx).then((e) => { end = e; });
+      void t.runner(taskRow(), rc.ctx).then((e) => {
+        end = e;
+      });
       await untilSupervised(t.sup);
       rc.abort('shutdown');
       await time.advance(GRACE - 1);
@@ -174,8 +256,11 @@ describe('createContainerRunner', () => {
       expect(t.logs.map(([m]) => m)).toEqual(['orphan guard for task t-1: KILL']);
     });
 
-    it('when nothing ran inside any more, the supervisor\'s stop of the client still cancels the task', async () => {
-      const t = setup(async (o) => { await aborted(o.signal); return cancelledBy(o.signal); });
+    it("when nothing ran inside any more, the supervisor's stop of the client still cancels the task", async () => {
+      const t = setup(async (o) => {
+        await aborted(o.signal);
+        return cancelledBy(o.signal);
+      });
       const rc = runContext();
       const pending = t.runner(taskRow(), rc.ctx);
       await untilSupervised(t.sup);
@@ -185,7 +270,10 @@ describe('createContainerRunner', () => {
     });
 
     it('a task that finished by itself before the guard found it keeps its real result', async () => {
-      const t = setup(async (o) => { await aborted(o.signal); return outcome({ type: 'exited', code: 0 }, { stdoutTail: 'ok' }); });
+      const t = setup(async (o) => {
+        await aborted(o.signal);
+        return outcome({ type: 'exited', code: 0 }, { stdoutTail: 'ok' });
+      });
       const rc = runContext();
       const pending = t.runner(taskRow(), rc.ctx);
       await untilSupervised(t.sup);
@@ -194,7 +282,17 @@ describe('createContainerRunner', () => {
     });
 
     it('a failing guard is logged with its error, and the client is stopped anyway', async () => {
-      const t = setup(async (o) => { await aborted(o.signal); return cancelledBy(o.signal); }, { guard: () => { throw new Error('container vanished'); } });
+      const t = setup(
+        async (o) => {
+          await aborted(o.signal);
+          return cancelledBy(o.signal);
+        },
+        {
+          guard: () => {
+            throw new Error('container vanished');
+          },
+        },
+      );
       const rc = runContext();
       const pending = t.runner(taskRow(), rc.ctx);
       await untilSupervised(t.sup);

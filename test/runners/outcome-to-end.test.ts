@@ -5,38 +5,85 @@ import { outcome } from './runner-fixtures.js';
 
 describe('outcomeToEnd', () => {
   it('exit 0 → succeeded, no reason', () => {
-    expect(outcomeToEnd(outcome({ type: 'exited', code: 0 }, { stdoutTail: 'ok\n' }), null)).toEqual({ status: 'succeeded', reason: null, exitCode: 0, output: 'ok\n' });
+    expect(outcomeToEnd(outcome({ type: 'exited', code: 0 }, { stdoutTail: 'ok\n' }), null)).toEqual({
+      status: 'succeeded',
+      reason: null,
+      exitCode: 0,
+      output: 'ok\n',
+    });
   });
 
   it('a non-zero exit → failed, exit-code, with the code', () => {
-    expect(outcomeToEnd(outcome({ type: 'exited', code: 3 }), null)).toEqual({ status: 'failed', reason: 'exit-code', exitCode: 3, output: null });
+    expect(outcomeToEnd(outcome({ type: 'exited', code: 3 }), null)).toEqual({
+      status: 'failed',
+      reason: 'exit-code',
+      exitCode: 3,
+      output: null,
+    });
   });
 
   it('killed by a signal (not ours) → failed, signal:<name>, no exit code', () => {
-    expect(outcomeToEnd(outcome({ type: 'signaled', signal: 'SIGSEGV' }), null)).toEqual({ status: 'failed', reason: 'signal:SIGSEGV', exitCode: null, output: null });
+    expect(outcomeToEnd(outcome({ type: 'signaled', signal: 'SIGSEGV' }), null)).toEqual({
+      status: 'failed',
+      reason: 'signal:SIGSEGV',
+      exitCode: null,
+      output: null,
+    });
   });
 
-  it.each(['timeout', 'no-output-timeout'] as const)('%s → failed with that reason, keeping an exit code the child gave after SIGTERM', (type) => {
-    expect(outcomeToEnd(outcome({ type }, { exitCode: 143 }), null)).toEqual({ status: 'failed', reason: type, exitCode: 143, output: null });
-    expect(outcomeToEnd(outcome({ type }, { exitCode: null, exitSignal: 'SIGKILL', forced: true }), null)).toMatchObject({ status: 'failed', reason: type, exitCode: null });
-  });
+  it.each(['timeout', 'no-output-timeout'] as const)(
+    '%s → failed with that reason, keeping an exit code the child gave after SIGTERM',
+    (type) => {
+      expect(outcomeToEnd(outcome({ type }, { exitCode: 143 }), null)).toEqual({
+        status: 'failed',
+        reason: type,
+        exitCode: 143,
+        output: null,
+      });
+      expect(outcomeToEnd(outcome({ type }, { exitCode: null, exitSignal: 'SIGKILL', forced: true }), null)).toMatchObject({
+        status: 'failed',
+        reason: type,
+        exitCode: null,
+      });
+    },
+  );
 
   it.each(['shutdown', 'user'])('cancelled by the supervisor (abort reason %s) → cancelled with that reason', (reason) => {
-    expect(outcomeToEnd(outcome({ type: 'cancelled', reason }, { exitCode: 0 }), null)).toEqual({ status: 'cancelled', reason, exitCode: 0, output: null });
+    expect(outcomeToEnd(outcome({ type: 'cancelled', reason }, { exitCode: 0 }), null)).toEqual({
+      status: 'cancelled',
+      reason,
+      exitCode: 0,
+      output: null,
+    });
   });
 
   it('spawn failure → failed, spawn-failed, the error as output', () => {
-    expect(outcomeToEnd(outcome({ type: 'spawn-failed', error: 'spawn nope ENOENT' }, { pid: null }), null)).toEqual({ status: 'failed', reason: 'spawn-failed', exitCode: null, output: 'spawn nope ENOENT' });
+    expect(outcomeToEnd(outcome({ type: 'spawn-failed', error: 'spawn nope ENOENT' }, { pid: null }), null)).toEqual({
+      status: 'failed',
+      reason: 'spawn-failed',
+      exitCode: null,
+      output: 'spawn nope ENOENT',
+    });
   });
 
   it('an abort reason overrides how the child ended: cancelled with that reason, the exit code kept', () => {
-    expect(outcomeToEnd(outcome({ type: 'exited', code: 143 }, { stdoutTail: 'bye' }), 'shutdown')).toEqual({ status: 'cancelled', reason: 'shutdown', exitCode: 143, output: 'bye' });
+    expect(outcomeToEnd(outcome({ type: 'exited', code: 143 }, { stdoutTail: 'bye' }), 'shutdown')).toEqual({
+      status: 'cancelled',
+      reason: 'shutdown',
+      exitCode: 143,
+      output: 'bye',
+    });
     expect(outcomeToEnd(outcome({ type: 'exited', code: 0 }), 'user')).toMatchObject({ status: 'cancelled', reason: 'user', exitCode: 0 });
-    expect(outcomeToEnd(outcome({ type: 'signaled', signal: 'SIGKILL' }), 'shutdown')).toMatchObject({ status: 'cancelled', reason: 'shutdown', exitCode: null });
+    expect(outcomeToEnd(outcome({ type: 'signaled', signal: 'SIGKILL' }), 'shutdown')).toMatchObject({
+      status: 'cancelled',
+      reason: 'shutdown',
+      exitCode: null,
+    });
   });
 
   describe('output', () => {
-    const out = (stdoutTail: string, stderrTail: string) => outcomeToEnd(outcome({ type: 'exited', code: 0 }, { stdoutTail, stderrTail }), null).output;
+    const out = (stdoutTail: string, stderrTail: string) =>
+      outcomeToEnd(outcome({ type: 'exited', code: 0 }, { stdoutTail, stderrTail }), null).output;
 
     it('is null when there was none, and stdout alone when stderr is blank', () => {
       expect(out('', '')).toBeNull();

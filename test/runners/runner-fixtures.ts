@@ -10,12 +10,15 @@ import type { TaskRow } from '../../src/tasks/types.js';
 export function outcome(kind: OutcomeKind, over: Partial<Omit<Outcome, 'type'>> = {}): Outcome {
   return {
     ...kind,
-    forced: false, pid: 4242,
+    forced: false,
+    pid: 4242,
     phases: { runMs: 10, graceMs: null, waitDelayMs: 0, totalMs: 10 },
-    stdoutTail: '', stderrTail: '',
+    stdoutTail: '',
+    stderrTail: '',
     exitCode: kind.type === 'exited' ? kind.code : null,
     exitSignal: kind.type === 'signaled' ? kind.signal : null,
-    pipesClosedByWaitDelay: false, stragglersKilled: false,
+    pipesClosedByWaitDelay: false,
+    stragglersKilled: false,
     ...over,
   } as Outcome;
 }
@@ -23,9 +26,25 @@ export function outcome(kind: OutcomeKind, over: Partial<Omit<Outcome, 'type'>> 
 /** A running task row for `agent`. */
 export function taskRow(over: Partial<TaskRow> = {}): TaskRow {
   return {
-    id: 't-1', root_id: 't-1', agent: 'dev-default', payload: '{"n":1}', status: 'running', reason: null, attempt: 2,
-    retry_of: null, retried_as: null, exit_code: null, pid: null, pid_start: null, source: 'api', dedupe_key: null,
-    output: null, seq: 1, created_at: '2025-01-01T00:00:00.000Z', started_at: '2025-01-01T00:00:01.000Z', ended_at: null,
+    id: 't-1',
+    root_id: 't-1',
+    agent: 'dev-default',
+    payload: '{"n":1}',
+    status: 'running',
+    reason: null,
+    attempt: 2,
+    retry_of: null,
+    retried_as: null,
+    exit_code: null,
+    pid: null,
+    pid_start: null,
+    source: 'api',
+    dedupe_key: null,
+    output: null,
+    seq: 1,
+    created_at: '2025-01-01T00:00:00.000Z',
+    started_at: '2025-01-01T00:00:01.000Z',
+    ended_at: null,
     ...over,
   };
 }
@@ -43,8 +62,12 @@ export function runContext() {
   let activity = 0;
   const ctx: RunContext = {
     signal: controller.signal,
-    onSpawn: (pid, startTime) => { spawned.push([pid, startTime]); },
-    onActivity: () => { activity += 1; },
+    onSpawn: (pid, startTime) => {
+      spawned.push([pid, startTime]);
+    },
+    onActivity: () => {
+      activity += 1;
+    },
   };
   return { ctx, spawned, activity: () => activity, abort: (reason: string) => controller.abort(reason) };
 }
@@ -62,17 +85,33 @@ export function aborted(signal: AbortSignal | undefined): Promise<void> {
  * A fake supervisor: `run` plays the child (call the callbacks in its options, resolve with an
  * outcome). Records every run's options and how often it was loaded; start times come from `startTimes`.
  */
-export function fakeSupervisor(run: (options: RunOptions) => Outcome | Promise<Outcome>, startTimes: ReadonlyMap<number, number> = new Map()) {
+export function fakeSupervisor(
+  run: (options: RunOptions) => Outcome | Promise<Outcome>,
+  startTimes: ReadonlyMap<number, number> = new Map(),
+) {
   const runs: RunOptions[] = [];
   let loads = 0;
   const supervisor: TaskSupervisor = {
-    runSupervised: async (options) => { runs.push(options); return run(options); },
+    runSupervised: async (options) => {
+      runs.push(options);
+      return run(options);
+    },
     processStartTime: (pid) => startTimes.get(pid) ?? null,
   };
-  return { load: async () => { loads += 1; return supervisor; }, runs, loads: () => loads };
+  return {
+    load: async () => {
+      loads += 1;
+      return supervisor;
+    },
+    runs,
+    loads: () => loads,
+  };
 }
 
 /** The supervisor's own rule for an aborted run: `cancelled` with `String(signal.reason ?? 'aborted')`. */
 export function cancelledBy(signal: AbortSignal | undefined, over: Partial<Omit<Outcome, 'type'>> = {}): Outcome {
-  return outcome({ type: 'cancelled', reason: String((signal?.reason as unknown) ?? 'aborted') }, { exitCode: null, exitSignal: 'SIGTERM', ...over });
+  return outcome(
+    { type: 'cancelled', reason: String((signal?.reason as unknown) ?? 'aborted') },
+    { exitCode: null, exitSignal: 'SIGTERM', ...over },
+  );
 }

@@ -19,11 +19,15 @@ describe('scripts/check-node and the Node step of scripts/setup', () => {
   const bin = (fakes: Record<string, string>) => {
     const dir = join(scratch.path, `bin-${n++}`);
     mkdirSync(dir);
-    for (const [name, body] of Object.entries(fakes)) { writeFileSync(join(dir, name), `#!${BASH}\n${body}\n`); chmodSync(join(dir, name), 0o755); }
+    for (const [name, body] of Object.entries(fakes)) {
+      writeFileSync(join(dir, name), `#!${BASH}\n${body}\n`);
+      chmodSync(join(dir, name), 0o755);
+    }
     return dir;
   };
   const node = (version: string) => `echo ${version}`;
-  const aptCache = (candidate: string) => `[ "$1 $2" = "policy nodejs" ] || exit 1; printf 'nodejs:\\n  Installed: (none)\\n  Candidate: ${candidate}\\n  Version table:\\n'`;
+  const aptCache = (candidate: string) =>
+    `[ "$1 $2" = "policy nodejs" ] || exit 1; printf 'nodejs:\\n  Installed: (none)\\n  Candidate: ${candidate}\\n  Version table:\\n'`;
   const check = (dir: string, ...args: string[]) => execa(BASH, [CHECK, ...args], { reject: false, env: { PATH: dir }, extendEnv: false });
 
   it.each([

@@ -18,25 +18,49 @@ let refusing = false;
 
 beforeAll(async () => {
   store = await openSqliteStore(':memory:', systemClock);
-  const dispatcher = createDispatcher({ store, agents: ['dev-default', 'dev-2'], clock: systemClock, onEvent: () => {}, runner: () => new Promise(() => {}) });
+  const dispatcher = createDispatcher({
+    store,
+    agents: ['dev-default', 'dev-2'],
+    clock: systemClock,
+    onEvent: () => {},
+    runner: () => new Promise(() => {}),
+  });
   app = await buildServer({
-    store, dispatcher, hub: createSseHub(), agents: new Set(['dev-default', 'dev-2']), token: TOKEN, webhookSecret: SECRET,
-    refusing: () => refusing, health: async () => ({ ok: true, state: 'running', running: 0, queued: 0, checks: {} }), log: () => {}, bodyLimit: 64 * 1024,
+    store,
+    dispatcher,
+    hub: createSseHub(),
+    agents: new Set(['dev-default', 'dev-2']),
+    token: TOKEN,
+    webhookSecret: SECRET,
+    refusing: () => refusing,
+    health: async () => ({ ok: true, state: 'running', running: 0, queued: 0, checks: {} }),
+    log: () => {},
+    bodyLimit: 64 * 1024,
   });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 });
-afterAll(async () => { await app.close(); });
+afterAll(async () => {
+  await app.close();
+});
 
 const auth = { authorization: `Bearer ${TOKEN}` };
-const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...auth, ...headers } });
-const issue = (extra: Record<string, unknown> = {}) => JSON.stringify({ action: 'assigned', issue: { number: 7, title: 'fix', body: 'b', assignees: [{ login: 'dev-2' }] }, repository: { full_name: 'o/r' }, ...extra });
-const hook = (body: string, headers: Record<string, string> = {}) => fetch(`${base}/webhook/forgejo`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...auth, ...headers } });
+const issue = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    action: 'assigned',
+    issue: { number: 7, title: 'fix', body: 'b', assignees: [{ login: 'dev-2' }] },
+    repository: { full_name: 'o/r' },
+    ...extra,
+  });
+const hook = (body: string, headers: Record<string, string> = {}) =>
+  fetch(`${base}/webhook/forgejo`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
 describe('POST /task', () => {
   it('queues a task: 202 with id and status', async () => {
     const r = await post('/task', JSON.stringify({ agent: 'dev-default', payload: { x: 1 } }));
     expect(r.status).toBe(202);
-    const body = await r.json() as { id: string; status: string };
+    const body = (await r.json()) as { id: string; status: string };
     expect(body.status).toBe('queued');
     const g = await fetch(`${base}/tasks/${body.id}`, { headers: auth });
     expect(await g.json()).toMatchObject({ id: body.id, agent: 'dev-default', attempt: 1, exit_code: null });
@@ -52,7 +76,11 @@ describe('POST /task', () => {
     ['an empty agent', '{"agent":""}', 400],
     ['an unknown field', '{"agent":"dev-default","priority":1}', 400],
     ['an unknown agent', '{"agent":"nope"}', 404],
-    ['a payload nested 30,000 levels deep (would overflow the stack when stored)', `{"agent":"dev-default","payload":${'['.repeat(30_000)}${']'.repeat(30_000)}}`, 400],
+    [
+      'a payload nested 30,000 levels deep (would overflow the stack when stored)',
+      `{"agent":"dev-default","payload":${'['.repeat(30_000)}${']'.repeat(30_000)}}`,
+      400,
+    ],
     ['a payload nested 64 levels deep', `{"agent":"dev-default","payload":${'['.repeat(64)}${']'.repeat(64)}}`, 400],
     ['an agent with a newline', '{"agent":"dev-default\\nX"}', 404],
     ['a body over the limit', JSON.stringify({ agent: 'dev-default', payload: 'x'.repeat(70 * 1024) }), 413],
@@ -63,7 +91,7 @@ describe('POST /task', () => {
   it.each(bad)('rejects %s', async (_what, body, status, headers) => {
     const r = await post('/task', body, headers ?? {});
     expect(r.status).toBe(status);
-    const json = await r.json() as { error: string; message: string };
+    const json = (await r.json()) as { error: string; message: string };
     expect(typeof json.message).toBe('string');
     expect(json.message).not.toMatch(/\n\s+at /);
   });
@@ -78,7 +106,7 @@ describe('GET /tasks/:id and POST /cancel/:id', () => {
   it('cancels a queued task, then says it already ended', async () => {
     await post('/task', JSON.stringify({ agent: 'dev-2' }));
     const r = await post('/task', JSON.stringify({ agent: 'dev-2' }));
-    const { id } = await r.json() as { id: string };
+    const { id } = (await r.json()) as { id: string };
     expect((await post(`/cancel/${id}`, '{}')).status).toBe(202);
     expect(await store.get(id)).toMatchObject({ status: 'cancelled', reason: 'user' });
     expect((await post(`/cancel/${id}`, '{}')).status).toBe(409);
@@ -86,8 +114,15 @@ describe('GET /tasks/:id and POST /cancel/:id', () => {
 });
 
 describe('GET /tasks', () => {
-  interface Page { tasks: Array<{ id: string; status: string }>; next_before: string | null; counts: Record<string, number> }
-  const list = async (query: string) => { const r = await fetch(`${base}/tasks${query}`, { headers: auth }); return { status: r.status, body: await r.json() as Page & { error?: string; message?: string } }; };
+  interface Page {
+    tasks: Array<{ id: string; status: string }>;
+    next_before: string | null;
+    counts: Record<string, number>;
+  }
+  const list = async (query: string) => {
+    const r = await fetch(`${base}/tasks${query}`, { headers: auth });
+    return { status: r.status, body: (await r.json()) as Page & { error?: string; message?: string } };
+  };
 
   it('without a filter lists every task newest first, paginated with limit and the next_before cursor', async () => {
     const ids: string[] = [];
@@ -123,7 +158,19 @@ describe('GET /tasks', () => {
     expect(running.body.tasks.every((t) => t.status === 'running')).toBe(true);
   });
 
-  it.each(['?status=bogus', '?status=queued&status=nope', '?limit=0', '?limit=1001', '?limit=ten', '?limit=1.5', '?limit=1&limit=2', '?before=abc', '?before=-3', '?before=0', '?before=1&before=2'])('400 with a message for %s', async (query) => {
+  it.each([
+    '?status=bogus',
+    '?status=queued&status=nope',
+    '?limit=0',
+    '?limit=1001',
+    '?limit=ten',
+    '?limit=1.5',
+    '?limit=1&limit=2',
+    '?before=abc',
+    '?before=-3',
+    '?before=0',
+    '?before=1&before=2',
+  ])('400 with a message for %s', async (query) => {
     const r = await list(query);
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ error: 'bad_request', message: expect.any(String) });
@@ -136,9 +183,9 @@ describe('POST /webhook/forgejo', () => {
     const headers = { 'x-forgejo-signature': signBody(SECRET, body), 'x-forgejo-delivery': 'd-1', 'x-forgejo-event': 'issues' };
     const r = await hook(body, headers);
     expect(r.status).toBe(202);
-    const first = await r.json() as { tasks: Array<{ id: string; agent: string; duplicate: boolean }> };
+    const first = (await r.json()) as { tasks: Array<{ id: string; agent: string; duplicate: boolean }> };
     expect(first.tasks).toEqual([expect.objectContaining({ agent: 'dev-2', duplicate: false })]);
-    const again = await (await hook(body, headers)).json() as typeof first;
+    const again = (await (await hook(body, headers)).json()) as typeof first;
     expect(again.tasks[0]).toMatchObject({ id: first.tasks[0]?.id, duplicate: true });
   });
   it('accepts Gitea and GitHub signature headers and agent: labels', async () => {
@@ -185,7 +232,9 @@ describe('refusing during the drain', () => {
       expect(r.headers.get('retry-after')).toBe('5');
       expect((await hook(issue(), {})).status).toBe(503);
       expect((await post('/%74ask', JSON.stringify({ agent: 'dev-default' }))).status).toBe(503);
-      expect((await fetch(`${base}/webhook/%66orgejo`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(503);
+      expect(
+        (await fetch(`${base}/webhook/%66orgejo`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status,
+      ).toBe(503);
       expect((await post('/c%61ncel/00000000-0000-0000-0000-000000000000', '{}')).status).toBe(503);
       expect((await fetch(`${base}/events`, { headers: auth })).status).toBe(503);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);

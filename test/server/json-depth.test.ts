@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { jsonTooDeep } from '../../src/server/json-depth.js';
 
-const nest = (levels: number): unknown => { let v: unknown = 1; for (let i = 0; i < levels; i++) v = i % 2 ? [v] : { k: v }; return v; };
+const nest = (levels: number): unknown => {
+  let v: unknown = 1;
+  for (let i = 0; i < levels; i++) v = i % 2 ? [v] : { k: v };
+  return v;
+};
 
 describe('jsonTooDeep', () => {
   it('scalars and shallow values pass', () => {

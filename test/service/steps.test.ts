@@ -61,7 +61,13 @@ describe('createHealth', () => {
 
   it('is ok when the store answers, the loop is not stuck and it accepts work', async () => {
     const h = createHealth({ ...base, store: { ping: async () => true } });
-    expect(await h.report()).toEqual({ ok: true, state: 'running', running: 0, queued: 2, checks: { store: true, event_loop: true, accepting: true } });
+    expect(await h.report()).toEqual({
+      ok: true,
+      state: 'running',
+      running: 0,
+      queued: 2,
+      checks: { store: true, event_loop: true, accepting: true },
+    });
     expect(await h.alive()).toBe(true);
   });
 
@@ -73,7 +79,15 @@ describe('createHealth', () => {
 
   it('a store that throws, or a stuck event loop, fails both; the store is pinged once per call', async () => {
     let pings = 0;
-    const broken = createHealth({ ...base, store: { ping: async () => { pings += 1; throw new Error('locked'); } } });
+    const broken = createHealth({
+      ...base,
+      store: {
+        ping: async () => {
+          pings += 1;
+          throw new Error('locked');
+        },
+      },
+    });
     expect(await broken.report()).toMatchObject({ ok: false, checks: { store: false } });
     expect(pings).toBe(1);
     expect(await broken.alive()).toBe(false);
@@ -100,7 +114,12 @@ describe('boot', () => {
     const { row } = await booted.store.enqueue({ agent: 'dev-default', payload: {} });
     await booted.store.claim(row.id);
     const killed: string[] = [];
-    const report = await recoverLeftovers(booted, { processGroup: () => void killed.push('pg'), inContainer: async () => void killed.push('ct') }, true, log);
+    const report = await recoverLeftovers(
+      booted,
+      { processGroup: () => void killed.push('pg'), inContainer: async () => void killed.push('ct') },
+      true,
+      log,
+    );
     expect(report.crashed).toEqual([row.id]);
     expect(report.requeued).toHaveLength(1);
     expect(lines.join('')).toContain(`task ${row.id} was running when the service died`);

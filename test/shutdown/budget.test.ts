@@ -1,11 +1,22 @@
 // The drain budget: plain and extend rules, derived TimeoutStopSec, the user cap and the runtime plan.
 import { describe, expect, it } from 'vitest';
-import { budgetFromConfig, checkBudget, EXTEND_MIN_TIMEOUT_STOP_MS, EXTEND_STALL_MS, hardCapMs, planDrain, requiredTimeoutStopMs, resolveTimeoutStopMs, type BudgetInput } from '../../src/shutdown/budget.js';
+import {
+  budgetFromConfig,
+  checkBudget,
+  EXTEND_MIN_TIMEOUT_STOP_MS,
+  EXTEND_STALL_MS,
+  hardCapMs,
+  planDrain,
+  requiredTimeoutStopMs,
+  resolveTimeoutStopMs,
+  type BudgetInput,
+} from '../../src/shutdown/budget.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 
 const plain: BudgetInput = { drainMs: 60_000, abortGraceMs: 5_000, cleanupMs: 5_000, marginMs: 5_000, extend: false, maxDrainMs: 600_000 };
 const extend: BudgetInput = { ...plain, extend: true };
-const rules = (b: BudgetInput, t: number, scope: 'user' | 'system' = 'system') => checkBudget(b, t, scope).map((f) => `${f.severity}:${f.rule}`);
+const rules = (b: BudgetInput, t: number, scope: 'user' | 'system' = 'system') =>
+  checkBudget(b, t, scope).map((f) => `${f.severity}:${f.rule}`);
 
 describe('budget', () => {
   it('reads the config shutdown section', () => {
@@ -62,7 +73,18 @@ describe('budget', () => {
   });
 
   it('plans an extend drain up to max_drain under the hard cap', () => {
-    expect(planDrain(extend, 3_000)).toEqual({ mode: 'extend', timeoutStopMs: 3_000, drainMs: 600_000, abortGraceMs: 5_000, cleanupMs: 5_000, marginMs: 5_000, capMs: 615_000, tailMs: 15_000, stallMs: EXTEND_STALL_MS, sliceMs: 15_000 + EXTEND_STALL_MS });
+    expect(planDrain(extend, 3_000)).toEqual({
+      mode: 'extend',
+      timeoutStopMs: 3_000,
+      drainMs: 600_000,
+      abortGraceMs: 5_000,
+      cleanupMs: 5_000,
+      marginMs: 5_000,
+      capMs: 615_000,
+      tailMs: 15_000,
+      stallMs: EXTEND_STALL_MS,
+      sliceMs: 15_000 + EXTEND_STALL_MS,
+    });
   });
 
   it('extend with a TimeoutStopSec longer than the hard cap: the cap becomes T (the extender needs cap >= T)', () => {

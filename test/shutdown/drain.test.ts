@@ -10,7 +10,14 @@ import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import { createDispatcher, type TaskRunner } from '../../src/tasks/dispatcher.js';
 import { createFakeTime } from '../harness/fake-time.js';
 
-const plainInput: BudgetInput = { drainMs: 10_000, abortGraceMs: 2_000, cleanupMs: 3_000, marginMs: 1_000, extend: false, maxDrainMs: 60_000 };
+const plainInput: BudgetInput = {
+  drainMs: 10_000,
+  abortGraceMs: 2_000,
+  cleanupMs: 3_000,
+  marginMs: 1_000,
+  extend: false,
+  maxDrainMs: 60_000,
+};
 const plainPlan = planDrain(plainInput, 16_000);
 
 // In-flight work the test settles by hand; abortAll settles everything after `abortMs`.
@@ -133,20 +140,34 @@ describe('createDrain', () => {
     expect(r).toMatchObject({ settled: 1, aborted: ['t2'] });
     expect(r.drainMs).toBe(plainPlan.drainMs);
     expect(r.totalMs).toBeLessThanOrEqual(plainPlan.capMs);
-    expect(s.phases.filter((p) => p.phase === 'abort').map((p) => p.message)).toEqual(['force-abort after 10000 ms, 1 task left', 'task t2 force-aborted']);
+    expect(s.phases.filter((p) => p.phase === 'abort').map((p) => p.message)).toEqual([
+      'force-abort after 10000 ms, 1 task left',
+      'task t2 force-aborted',
+    ]);
     expect(s.statuses).toContain('aborting 1 task');
   });
 
   it('ends a timed-out task cancelled/shutdown in the store, through the real dispatcher', async () => {
     const time = createFakeTime();
     const store = await openSqliteStore(':memory:', time.clock);
-    const runner: TaskRunner = (_task, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({ status: 'cancelled', reason: String(ctx.signal.reason), exitCode: null })));
+    const runner: TaskRunner = (_task, ctx) =>
+      new Promise((resolve) =>
+        ctx.signal.addEventListener('abort', () => resolve({ status: 'cancelled', reason: String(ctx.signal.reason), exitCode: null })),
+      );
     const dispatcher = createDispatcher({ store, agents: ['a'], runner, clock: time.clock, onEvent: () => {} });
     const { row } = await store.enqueue({ agent: 'a', payload: {} });
     dispatcher.submit(row);
     await time.advance(5);
     expect(dispatcher.busy()).toHaveLength(1);
-    const drain = createDrain({ plan: plainPlan, clock: time.clock, timers: time.timers, work: dispatcher, log: () => {}, stopping: () => {}, status: () => {} });
+    const drain = createDrain({
+      plan: plainPlan,
+      clock: time.clock,
+      timers: time.timers,
+      work: dispatcher,
+      log: () => {},
+      stopping: () => {},
+      status: () => {},
+    });
     const r = await runFor(time, drain.signal('SIGTERM'), 20_000);
     expect(r.aborted).toEqual([row.id]);
     expect(await store.get(row.id)).toMatchObject({ status: 'cancelled', reason: 'shutdown' });
@@ -215,14 +236,29 @@ describe('createDrain', () => {
   it('a signal during refuse never starts a second drain, and state moves forward only', async () => {
     const s = setup({ ids: [] });
     const states: string[] = [];
-    const d = createDrain({ plan: plainPlan, clock: s.time.clock, timers: s.time.timers, work: s.f.work, log: () => states.push(d.state()), stopping: () => {}, status: () => {} });
+    const d = createDrain({
+      plan: plainPlan,
+      clock: s.time.clock,
+      timers: s.time.timers,
+      work: s.f.work,
+      log: () => states.push(d.state()),
+      stopping: () => {},
+      status: () => {},
+    });
     await runFor(s.time, d.signal('SIGTERM'), 100, 1);
     expect(states).toEqual(['refusing', 'draining', 'cleaning', 'done']);
   });
 });
 
 describe('createDrain in extend mode', () => {
-  const extendInput: BudgetInput = { drainMs: 5_000, abortGraceMs: 1_000, cleanupMs: 1_000, marginMs: 1_000, extend: true, maxDrainMs: 60_000 };
+  const extendInput: BudgetInput = {
+    drainMs: 5_000,
+    abortGraceMs: 1_000,
+    cleanupMs: 1_000,
+    marginMs: 1_000,
+    extend: true,
+    maxDrainMs: 60_000,
+  };
   const plan = planDrain(extendInput, 3_000);
 
   // An extend-mode drain with the real extender over a capturing notifier.
@@ -235,11 +271,23 @@ describe('createDrain in extend mode', () => {
       over: {
         startExtension: (progress, describe) => {
           const time = holder.time as ReturnType<typeof createFakeTime>;
-          const notifier = createNotifier({ env: { NOTIFY_SOCKET: '/run/n' }, transport: (text) => {
-            const m = /EXTEND_TIMEOUT_USEC=(\d+)/.exec(text);
-            if (m) sent.push([time.clock.monotonic(), Number(m[1]) / 1000]);
-          } });
-          return startExtender({ notifier, clock: time.clock, timers: time.timers, timeoutStopMs: p.timeoutStopMs, capMs: p.capMs, sliceMs: p.sliceMs, progress, describe });
+          const notifier = createNotifier({
+            env: { NOTIFY_SOCKET: '/run/n' },
+            transport: (text) => {
+              const m = /EXTEND_TIMEOUT_USEC=(\d+)/.exec(text);
+              if (m) sent.push([time.clock.monotonic(), Number(m[1]) / 1000]);
+            },
+          });
+          return startExtender({
+            notifier,
+            clock: time.clock,
+            timers: time.timers,
+            timeoutStopMs: p.timeoutStopMs,
+            capMs: p.capMs,
+            sliceMs: p.sliceMs,
+            progress,
+            describe,
+          });
         },
       },
     });

@@ -8,8 +8,14 @@ const INV = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 // One phase entry as journalctl prints it: every value a string, the timestamp in µs.
 function entry(phase: string, atMs: number, fields: Record<string, unknown> = {}, invocation: string | null = INV): JournalJson {
   return {
-    __REALTIME_TIMESTAMP: String((T0 + atMs) * 1000), SYSLOG_IDENTIFIER: 'hooksctl', HOOKS_SERVICE: 'claude-hooks', SHUTDOWN_PHASE: phase,
-    MESSAGE: `${phase} message`, _PID: '4321', ...(invocation === null ? {} : { INVOCATION_ID: invocation }), ...fields,
+    __REALTIME_TIMESTAMP: String((T0 + atMs) * 1000),
+    SYSLOG_IDENTIFIER: 'hooksctl',
+    HOOKS_SERVICE: 'claude-hooks',
+    SHUTDOWN_PHASE: phase,
+    MESSAGE: `${phase} message`,
+    _PID: '4321',
+    ...(invocation === null ? {} : { INVOCATION_ID: invocation }),
+    ...fields,
   };
 }
 
@@ -27,12 +33,27 @@ const CLEAN = [
 
 describe('buildTimelines', () => {
   it('builds a complete timeline from a clean drain', () => {
-    expect(buildTimelines(CLEAN)).toEqual<ShutdownTimeline[]>([{
-      invocation: INV, service: 'claude-hooks', signal: 'SIGTERM', signalAt: iso(0), busyAtSignal: 2,
-      drainMs: 1201, settled: 2, aborted: 0,
-      tasks: [{ id: 'task-a', outcome: 'settled', atMs: 400 }, { id: 'task-b', outcome: 'settled', atMs: 1200 }],
-      cleanupMs: 45, byeAt: iso(1260), totalMs: 1260, timeoutStopMs: null, complete: true,
-    }]);
+    expect(buildTimelines(CLEAN)).toEqual<ShutdownTimeline[]>([
+      {
+        invocation: INV,
+        service: 'claude-hooks',
+        signal: 'SIGTERM',
+        signalAt: iso(0),
+        busyAtSignal: 2,
+        drainMs: 1201,
+        settled: 2,
+        aborted: 0,
+        tasks: [
+          { id: 'task-a', outcome: 'settled', atMs: 400 },
+          { id: 'task-b', outcome: 'settled', atMs: 1200 },
+        ],
+        cleanupMs: 45,
+        byeAt: iso(1260),
+        totalMs: 1260,
+        timeoutStopMs: null,
+        complete: true,
+      },
+    ]);
   });
 
   it('counts force-aborted tasks and takes the drain time from the abort summary', () => {
@@ -46,15 +67,28 @@ describe('buildTimelines', () => {
       entry('bye', 3610, { TOTAL_MS: '3610', SETTLED: '1', ABORTED: '2' }),
     ]);
     expect(t).toMatchObject({ drainMs: 3000, settled: 1, aborted: 2, cleanupMs: 90, totalMs: 3610, complete: true });
-    expect(t?.tasks).toEqual([{ id: 'quick', outcome: 'settled', atMs: 700 }, { id: 'slow-1', outcome: 'aborted', atMs: 3001 }, { id: 'slow-2', outcome: 'aborted', atMs: 3002 }]);
+    expect(t?.tasks).toEqual([
+      { id: 'quick', outcome: 'settled', atMs: 700 },
+      { id: 'slow-1', outcome: 'aborted', atMs: 3001 },
+      { id: 'slow-2', outcome: 'aborted', atMs: 3002 },
+    ]);
   });
 
   it('marks a timeline without bye incomplete (killed mid-drain): no bye, no total', () => {
     const [t] = buildTimelines(CLEAN.slice(0, 2));
-    expect(t).toMatchObject({ signal: 'SIGTERM', busyAtSignal: 2, settled: 1, drainMs: null, cleanupMs: null, byeAt: null, totalMs: null, complete: false });
+    expect(t).toMatchObject({
+      signal: 'SIGTERM',
+      busyAtSignal: 2,
+      settled: 1,
+      drainMs: null,
+      cleanupMs: null,
+      byeAt: null,
+      totalMs: null,
+      complete: false,
+    });
   });
 
-  it('falls back to the bye entry\'s time when TOTAL_MS is missing', () => {
+  it("falls back to the bye entry's time when TOTAL_MS is missing", () => {
     const [t] = buildTimelines([...CLEAN.slice(0, 5), entry('bye', 1300)]);
     expect(t).toMatchObject({ totalMs: 1300, complete: true });
   });
@@ -74,29 +108,61 @@ describe('buildTimelines', () => {
   });
 
   it('a second signal before the drain summary leaves the drain time unknown rather than wrong', () => {
-    const [t] = buildTimelines([entry('signal', 0, { SIGNAL: 'SIGTERM', DRAIN_MS: '30000', BUSY: '1' }), entry('abort', 500, { SIGNAL: 'SIGTERM' })]);
+    const [t] = buildTimelines([
+      entry('signal', 0, { SIGNAL: 'SIGTERM', DRAIN_MS: '30000', BUSY: '1' }),
+      entry('abort', 500, { SIGNAL: 'SIGTERM' }),
+    ]);
     expect(t).toMatchObject({ drainMs: null, aborted: 0, complete: false });
   });
 
   it('groups by invocation, sorts each group by time and the timelines oldest first', () => {
     const later = 'ffff0000ffff0000ffff0000ffff0000';
-    const shift = (e: JournalJson, ms: number, inv: string) => ({ ...e, INVOCATION_ID: inv, __REALTIME_TIMESTAMP: String(Number(e['__REALTIME_TIMESTAMP']) + ms * 1000) });
+    const shift = (e: JournalJson, ms: number, inv: string) => ({
+      ...e,
+      INVOCATION_ID: inv,
+      __REALTIME_TIMESTAMP: String(Number(e['__REALTIME_TIMESTAMP']) + ms * 1000),
+    });
     const second = CLEAN.map((e) => shift(e, 60_000, later));
-    const mixed = [second[5], CLEAN[3], second[0], CLEAN[5], CLEAN[0], second[1], CLEAN[1], second[3], CLEAN[2], second[2], CLEAN[4], second[4]] as JournalJson[];
+    const mixed = [
+      second[5],
+      CLEAN[3],
+      second[0],
+      CLEAN[5],
+      CLEAN[0],
+      second[1],
+      CLEAN[1],
+      second[3],
+      CLEAN[2],
+      second[2],
+      CLEAN[4],
+      second[4],
+    ] as JournalJson[];
     const out = buildTimelines(mixed);
-    expect(out.map((t) => [t.invocation, t.signalAt])).toEqual([[INV, iso(0)], [later, iso(60_000)]]);
+    expect(out.map((t) => [t.invocation, t.signalAt])).toEqual([
+      [INV, iso(0)],
+      [later, iso(60_000)],
+    ]);
     expect(out[0]).toEqual(buildTimelines(CLEAN)[0]);
     expect(out[1]?.tasks.map((t) => t.atMs)).toEqual([400, 1200]);
   });
 
   it('drops groups without a signal entry and entries that are not phase entries', () => {
-    expect(buildTimelines([entry('bye', 0, {}, 'other'), { MESSAGE: 'unrelated', INVOCATION_ID: INV, __REALTIME_TIMESTAMP: '1' }])).toEqual([]);
+    expect(buildTimelines([entry('bye', 0, {}, 'other'), { MESSAGE: 'unrelated', INVOCATION_ID: INV, __REALTIME_TIMESTAMP: '1' }])).toEqual(
+      [],
+    );
     expect(buildTimelines([])).toEqual([]);
   });
 
   it('groups entries without INVOCATION_ID by PID', () => {
-    const out = buildTimelines([entry('signal', 0, { SIGNAL: 'SIGINT', _PID: '77' }, null), entry('bye', 5, { _PID: '77' }, null), entry('signal', 10, { _PID: '78' }, null)]);
-    expect(out.map((t) => [t.invocation, t.complete])).toEqual([['pid:77', true], ['pid:78', false]]);
+    const out = buildTimelines([
+      entry('signal', 0, { SIGNAL: 'SIGINT', _PID: '77' }, null),
+      entry('bye', 5, { _PID: '77' }, null),
+      entry('signal', 10, { _PID: '78' }, null),
+    ]);
+    expect(out.map((t) => [t.invocation, t.complete])).toEqual([
+      ['pid:77', true],
+      ['pid:78', false],
+    ]);
   });
 
   it('reads binary-unsafe values printed as byte arrays', () => {
@@ -123,7 +189,16 @@ describe('buildTimelines', () => {
       entry('cleanup', 7, { CLEANUP_MS: '1.5' }),
       entry('bye', 8, { TOTAL_MS: '' }),
     ]);
-    expect(t).toMatchObject({ signal: null, service: null, busyAtSignal: null, drainMs: null, settled: 0, cleanupMs: null, totalMs: 8, complete: true });
+    expect(t).toMatchObject({
+      signal: null,
+      service: null,
+      busyAtSignal: null,
+      drainMs: null,
+      settled: 0,
+      cleanupMs: null,
+      totalMs: 8,
+      complete: true,
+    });
   });
 
   it('skips entries whose timestamp is missing or malformed instead of failing', () => {

@@ -47,6 +47,12 @@ describe('outcomeKind', () => {
   });
 
   it('builds a not-started outcome', () => {
-    expect(notStarted({ type: 'spawn-failed', error: 'ENOENT' }, 2)).toMatchObject({ type: 'spawn-failed', error: 'ENOENT', pid: null, forced: false, phases: { runMs: 0, graceMs: null, waitDelayMs: null, totalMs: 2 } });
+    expect(notStarted({ type: 'spawn-failed', error: 'ENOENT' }, 2)).toMatchObject({
+      type: 'spawn-failed',
+      error: 'ENOENT',
+      pid: null,
+      forced: false,
+      phases: { runMs: 0, graceMs: null, waitDelayMs: null, totalMs: 2 },
+    });
   });
 });

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { isAlive, isDeadState, parseProcStat, processStartTime, readProcStat } from '../../src/supervisor/proc.js';
 
-const STAT = '4242 (sleep) S 4200 4242 4242 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 987654 2347008 200 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n';
+const STAT =
+  '4242 (sleep) S 4200 4242 4242 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 987654 2347008 200 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n';
 
 describe('parseProcStat', () => {
   it('reads pid, comm, state, ppid, pgrp and the start time (field 22)', () => {

@@ -23,7 +23,8 @@ describe('message catalog', () => {
 
   it('has a header, Subject and Defined-By for every ID', () => {
     const text = renderCatalog();
-    for (const id of Object.values(MESSAGE_IDS)) expect(text).toMatch(new RegExp(`^-- ${id}\\nSubject: .+\\nDefined-By: hooksctl\\n\\n\\S`, 'm'));
+    for (const id of Object.values(MESSAGE_IDS))
+      expect(text).toMatch(new RegExp(`^-- ${id}\\nSubject: .+\\nDefined-By: hooksctl\\n\\n\\S`, 'm'));
     expect(text.match(/^-- /gm)).toHaveLength(7);
   });
 });

@@ -4,7 +4,27 @@ import { parseExecLine } from '../../src/systemd/unit/exec-line.js';
 import { formatExecLine, quoteEnvironment, quoteExecArg, quotePath, quotePathListItem } from '../../src/systemd/unit/quote.js';
 import { parseUnit, serializeUnit } from '../../src/systemd/unit/file.js';
 
-const HOSTILE = ['plain', 'with space', '100%', '%n%i', '$HOME', '${HOME}', '$$', 'a"b', "a'b", 'back\\slash', 'trailing\\', ';', '-dash', '', '[Install]', 'x=y', '\ttab', '#hash', 'üñí'];
+const HOSTILE = [
+  'plain',
+  'with space',
+  '100%',
+  '%n%i',
+  '$HOME',
+  '${HOME}',
+  '$$',
+  'a"b',
+  "a'b",
+  'back\\slash',
+  'trailing\\',
+  ';',
+  '-dash',
+  '',
+  '[Install]',
+  'x=y',
+  '\ttab',
+  '#hash',
+  'üñí',
+];
 
 describe('quoteExecArg / parseExecLine', () => {
   it.each(HOSTILE)('round-trips %j through an Exec line', (arg) => {
@@ -23,7 +43,9 @@ describe('quoteExecArg / parseExecLine', () => {
   });
 
   it('rejects a relative program', () => {
-    expect(() => formatExecLine('ExecStart', ['node', 'x'])).toThrow(expect.objectContaining({ code: 'hooks.unit.unsafe_value', exitCode: 78 }));
+    expect(() => formatExecLine('ExecStart', ['node', 'x'])).toThrow(
+      expect.objectContaining({ code: 'hooks.unit.unsafe_value', exitCode: 78 }),
+    );
   });
 
   it('reads prefixes and reports unbalanced quotes', () => {
@@ -39,7 +61,9 @@ describe('quoteEnvironment / quotePath', () => {
   });
 
   it('rejects newlines in values and bad names', () => {
-    expect(() => quoteEnvironment('K', 'a\nExecStart=/bin/sh')).toThrow(expect.objectContaining({ code: 'hooks.unit.unsafe_value', exitCode: 78 }));
+    expect(() => quoteEnvironment('K', 'a\nExecStart=/bin/sh')).toThrow(
+      expect.objectContaining({ code: 'hooks.unit.unsafe_value', exitCode: 78 }),
+    );
     expect(() => quoteEnvironment('K=V', 'x')).toThrow(expect.objectContaining({ code: 'hooks.unit.unsafe_value' }));
   });
 
@@ -52,6 +76,7 @@ describe('quoteEnvironment / quotePath', () => {
   it('escapes % in paths, quotes list items with spaces and rejects the rest', () => {
     expect(quotePath('p', '/srv/100%/db')).toBe('/srv/100%%/db');
     expect(quotePathListItem('p', '/srv/my data')).toBe('"/srv/my data"');
-    for (const bad of ['relative', '/a"b', '/a\\b', '/x ', '/a\nb']) expect(() => quotePath('p', bad)).toThrow(expect.objectContaining({ exitCode: 78 }));
+    for (const bad of ['relative', '/a"b', '/a\\b', '/x ', '/a\nb'])
+      expect(() => quotePath('p', bad)).toThrow(expect.objectContaining({ exitCode: 78 }));
   });
 });

@@ -11,10 +11,21 @@ function setup(over: Partial<ExtenderOptions> = {}) {
   const sent: [number, string][] = [];
   const notifier = createNotifier({ env: { NOTIFY_SOCKET: '/run/n' }, transport: (t) => sent.push([time.clock.monotonic() - start, t]) });
   const ext = startExtender({
-    notifier, clock: time.clock, timers: time.timers, timeoutStopMs: 2000, capMs: 5000, sliceMs: 1500,
-    progress: () => true, describe: (ms) => `draining 3 tasks, ${Math.ceil(ms / 1000)} s left`, ...over,
+    notifier,
+    clock: time.clock,
+    timers: time.timers,
+    timeoutStopMs: 2000,
+    capMs: 5000,
+    sliceMs: 1500,
+    progress: () => true,
+    describe: (ms) => `draining 3 tasks, ${Math.ceil(ms / 1000)} s left`,
+    ...over,
   });
-  const extends_ = () => sent.flatMap(([t, text]) => { const m = /EXTEND_TIMEOUT_USEC=(\d+)/.exec(text); return m ? [[t, Number(m[1])] as const] : []; });
+  const extends_ = () =>
+    sent.flatMap(([t, text]) => {
+      const m = /EXTEND_TIMEOUT_USEC=(\d+)/.exec(text);
+      return m ? [[t, Number(m[1])] as const] : [];
+    });
   return { time, start, sent, ext, extends_ };
 }
 
@@ -51,7 +62,12 @@ describe('startExtender', () => {
 
   it('extends when progress resumes before T, and a throwing progress counts as none', async () => {
     let state: 'throw' | 'yes' = 'throw';
-    const { time, extends_ } = setup({ progress: () => { if (state === 'throw') throw new Error('x'); return true; } });
+    const { time, extends_ } = setup({
+      progress: () => {
+        if (state === 'throw') throw new Error('x');
+        return true;
+      },
+    });
     await time.advance(1000);
     expect(extends_()).toEqual([]);
     state = 'yes';
@@ -60,7 +76,11 @@ describe('startExtender', () => {
   });
 
   it('falls back to a plain countdown when describe throws', () => {
-    const { sent } = setup({ describe: () => { throw new Error('x'); } });
+    const { sent } = setup({
+      describe: () => {
+        throw new Error('x');
+      },
+    });
     expect(sent).toEqual([[0, 'STATUS=stopping, 5 s left\nEXTEND_TIMEOUT_USEC=1500000']]);
   });
 
@@ -78,9 +98,13 @@ describe('startExtender', () => {
   });
 
   it.each([
-    ['timeoutStopMs', { timeoutStopMs: 0 }], ['timeoutStopMs', { timeoutStopMs: Infinity }],
-    ['capMs', { capMs: 1000 }], ['sliceMs', { sliceMs: -1 }],
+    ['timeoutStopMs', { timeoutStopMs: 0 }],
+    ['timeoutStopMs', { timeoutStopMs: Infinity }],
+    ['capMs', { capMs: 1000 }],
+    ['sliceMs', { sliceMs: -1 }],
   ] as [string, Partial<ExtenderOptions>][])('rejects a bad %s naming it', (option, over) => {
-    expect(() => setup(over)).toThrow(expect.objectContaining({ code: 'hooks.extend.invalid', exitCode: 78, details: expect.objectContaining({ option }) }));
+    expect(() => setup(over)).toThrow(
+      expect.objectContaining({ code: 'hooks.extend.invalid', exitCode: 78, details: expect.objectContaining({ option }) }),
+    );
   });
 });

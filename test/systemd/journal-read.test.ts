@@ -33,15 +33,24 @@ describe('readJournal', () => {
   });
 
   it('no journal files: hooks.journal.no_files, exit 69', async () => {
-    await expect(read({ FAKE_JSON: '', FAKE_PROBE_ERR: 'No journal files were found.\n' })).rejects.toMatchObject({ code: 'hooks.journal.no_files', exitCode: 69 });
+    await expect(read({ FAKE_JSON: '', FAKE_PROBE_ERR: 'No journal files were found.\n' })).rejects.toMatchObject({
+      code: 'hooks.journal.no_files',
+      exitCode: 69,
+    });
   });
 
   it('journal files closed to this user: hooks.journal.unreadable, exit 69 (no longer read as "no entries")', async () => {
     const denied = 'No journal files were opened due to insufficient permissions.\n';
-    await expect(read({ FAKE_JSON: '', FAKE_JSON_ERR: denied, FAKE_PROBE_ERR: denied, FAKE_RC: '1' })).rejects.toMatchObject({ code: 'hooks.journal.unreadable', exitCode: 69 });
+    await expect(read({ FAKE_JSON: '', FAKE_JSON_ERR: denied, FAKE_PROBE_ERR: denied, FAKE_RC: '1' })).rejects.toMatchObject({
+      code: 'hooks.journal.unreadable',
+      exitCode: 69,
+    });
   });
 
   it('journalctl missing: hooks.journal.unavailable, exit 69', async () => {
-    await expect(readJournal({ env: { PATH: join(scratch.path, 'nowhere') }, matches: [] })).rejects.toMatchObject({ code: 'hooks.journal.unavailable', exitCode: 69 });
+    await expect(readJournal({ env: { PATH: join(scratch.path, 'nowhere') }, matches: [] })).rejects.toMatchObject({
+      code: 'hooks.journal.unavailable',
+      exitCode: 69,
+    });
   });
 });

@@ -10,8 +10,15 @@ function setup(over: Partial<JournalLoggerOptions> = {}) {
   const lines: string[] = [];
   const errors: HooksError[] = [];
   const logger = createJournalLogger({
-    env: { INVOCATION_ID: 'abc123' }, stderr: { write: (t) => lines.push(t) }, journalAvailable: () => true,
-    send: (p, f) => { sends.push([p, f]); return 0; }, onError: (e) => errors.push(e), ...over,
+    env: { INVOCATION_ID: 'abc123' },
+    stderr: { write: (t) => lines.push(t) },
+    journalAvailable: () => true,
+    send: (p, f) => {
+      sends.push([p, f]);
+      return 0;
+    },
+    onError: (e) => errors.push(e),
+    ...over,
   });
   return { logger, sends, lines, errors };
 }
@@ -36,7 +43,17 @@ describe('createJournalLogger (journal sink)', () => {
     logger.child({ AGENT: 'a1' }).phase('drain', 'draining 3 tasks', { DRAIN_MS: 3000 });
     logger.phase('abort', 'aborting');
     expect(sends).toEqual([
-      [5, ['MESSAGE=draining 3 tasks', `MESSAGE_ID=${MESSAGE_IDS.drain}`, 'SYSLOG_IDENTIFIER=svc', 'SHUTDOWN_PHASE=drain', 'AGENT=a1', 'DRAIN_MS=3000']],
+      [
+        5,
+        [
+          'MESSAGE=draining 3 tasks',
+          `MESSAGE_ID=${MESSAGE_IDS.drain}`,
+          'SYSLOG_IDENTIFIER=svc',
+          'SHUTDOWN_PHASE=drain',
+          'AGENT=a1',
+          'DRAIN_MS=3000',
+        ],
+      ],
       [4, ['MESSAGE=aborting', `MESSAGE_ID=${MESSAGE_IDS.abort}`, 'SYSLOG_IDENTIFIER=svc', 'SHUTDOWN_PHASE=abort']],
     ]);
   });
@@ -58,7 +75,16 @@ describe('createJournalLogger (journal sink)', () => {
     failing.logger.phase('bye', 'bye');
     expect(failing.lines).toEqual(['[shutdown] bye\n']);
     expect(failing.errors[0]).toMatchObject({ code: 'hooks.journal.send', details: { errno: 11 } });
-    const throwing = setup({ send: () => { throw new Error('boom'); }, stderr: { write: () => { throw new Error('stderr closed'); } } });
+    const throwing = setup({
+      send: () => {
+        throw new Error('boom');
+      },
+      stderr: {
+        write: () => {
+          throw new Error('stderr closed');
+        },
+      },
+    });
     expect(() => throwing.logger.info('x')).not.toThrow();
     expect(throwing.errors[0]).toMatchObject({ code: 'hooks.journal.send' });
   });

@@ -14,8 +14,20 @@ describe('formatNotify', () => {
     [{ mainpid: 4242 }, 'MAINPID=4242'],
     [{ errno: 0 }, 'ERRNO=0'],
     [{ ready: false, stopping: false, watchdog: false }, ''],
-    [{ errno: 5, mainpid: 7, watchdog: true, extendTimeoutUsec: 0, status: 's', stopping: true, monotonicUsec: 1, reloading: true, ready: true },
-      'READY=1\nRELOADING=1\nMONOTONIC_USEC=1\nSTOPPING=1\nSTATUS=s\nEXTEND_TIMEOUT_USEC=0\nWATCHDOG=1\nMAINPID=7\nERRNO=5'],
+    [
+      {
+        errno: 5,
+        mainpid: 7,
+        watchdog: true,
+        extendTimeoutUsec: 0,
+        status: 's',
+        stopping: true,
+        monotonicUsec: 1,
+        reloading: true,
+        ready: true,
+      },
+      'READY=1\nRELOADING=1\nMONOTONIC_USEC=1\nSTOPPING=1\nSTATUS=s\nEXTEND_TIMEOUT_USEC=0\nWATCHDOG=1\nMAINPID=7\nERRNO=5',
+    ],
   ] as [NotifyFields, string][])('%j', (fields, text) => expect(formatNotify(fields)).toBe(text));
 
   it('flattens STATUS so it cannot inject another assignment', () => {
@@ -24,10 +36,16 @@ describe('formatNotify', () => {
   });
 
   it.each([
-    ['extendTimeoutUsec', { extendTimeoutUsec: -1 }], ['extendTimeoutUsec', { extendTimeoutUsec: 1.5 }], ['extendTimeoutUsec', { extendTimeoutUsec: Infinity }],
-    ['mainpid', { mainpid: 0 }], ['errno', { errno: NaN }], ['monotonicUsec', { monotonicUsec: -3 }],
+    ['extendTimeoutUsec', { extendTimeoutUsec: -1 }],
+    ['extendTimeoutUsec', { extendTimeoutUsec: 1.5 }],
+    ['extendTimeoutUsec', { extendTimeoutUsec: Infinity }],
+    ['mainpid', { mainpid: 0 }],
+    ['errno', { errno: NaN }],
+    ['monotonicUsec', { monotonicUsec: -3 }],
   ] as [string, NotifyFields][])('rejects a bad %s with a typed error naming it', (option, fields) => {
-    expect(() => formatNotify(fields)).toThrow(expect.objectContaining({ code: 'hooks.notify.invalid', exitCode: 2, details: expect.objectContaining({ option }) }));
+    expect(() => formatNotify(fields)).toThrow(
+      expect.objectContaining({ code: 'hooks.notify.invalid', exitCode: 2, details: expect.objectContaining({ option }) }),
+    );
   });
 });
 
@@ -49,20 +67,40 @@ describe('createNotifier', () => {
   it('sends each typed message as its wire text (abstract sockets too)', () => {
     const { notifier, sent } = make({ NOTIFY_SOCKET: '@hooks/notify' });
     const results = [
-      notifier.ready(), notifier.ready('up'), notifier.status('busy'), notifier.stopping(), notifier.stopping('bye'),
-      notifier.extendTimeout(2_000_000, '2 s left'), notifier.watchdog(), notifier.watchdogTrigger(), notifier.reloading(),
-      notifier.mainpid(12), notifier.errno(5), notifier.send({ ready: true, status: 'both' }),
+      notifier.ready(),
+      notifier.ready('up'),
+      notifier.status('busy'),
+      notifier.stopping(),
+      notifier.stopping('bye'),
+      notifier.extendTimeout(2_000_000, '2 s left'),
+      notifier.watchdog(),
+      notifier.watchdogTrigger(),
+      notifier.reloading(),
+      notifier.mainpid(12),
+      notifier.errno(5),
+      notifier.send({ ready: true, status: 'both' }),
     ];
     expect(results.every((r) => r.sent)).toBe(true);
     expect(sent).toEqual([
-      'READY=1', 'READY=1\nSTATUS=up', 'STATUS=busy', 'STOPPING=1', 'STOPPING=1\nSTATUS=bye',
-      'STATUS=2 s left\nEXTEND_TIMEOUT_USEC=2000000', 'WATCHDOG=1', 'WATCHDOG=trigger', 'RELOADING=1\nMONOTONIC_USEC=99',
-      'MAINPID=12', 'ERRNO=5', 'READY=1\nSTATUS=both',
+      'READY=1',
+      'READY=1\nSTATUS=up',
+      'STATUS=busy',
+      'STOPPING=1',
+      'STOPPING=1\nSTATUS=bye',
+      'STATUS=2 s left\nEXTEND_TIMEOUT_USEC=2000000',
+      'WATCHDOG=1',
+      'WATCHDOG=trigger',
+      'RELOADING=1\nMONOTONIC_USEC=99',
+      'MAINPID=12',
+      'ERRNO=5',
+      'READY=1\nSTATUS=both',
     ]);
   });
 
   it('turns a failing transport into a result, and an empty message into an error result', () => {
-    const { notifier } = make({ NOTIFY_SOCKET: '/run/x' }, () => { throw new Error('EPERM'); });
+    const { notifier } = make({ NOTIFY_SOCKET: '/run/x' }, () => {
+      throw new Error('EPERM');
+    });
     expect(notifier.ready()).toEqual({ sent: false, reason: 'error', error: 'EPERM' });
     expect(make({ NOTIFY_SOCKET: '/run/x' }).notifier.send({})).toEqual({ sent: false, reason: 'error', error: 'nothing to send' });
   });

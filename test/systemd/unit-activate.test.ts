@@ -21,15 +21,25 @@ describe('runActivation', () => {
     const calls: string[][] = [];
     const run = async (args: readonly string[]): Promise<CommandResult> => {
       calls.push([...args]);
-      return args[0] === 'daemon-reload' ? { exitCode: 1, stdout: '', stderr: 'Failed to connect to bus\n' } : { exitCode: 0, stdout: '', stderr: '' };
+      return args[0] === 'daemon-reload'
+        ? { exitCode: 1, stdout: '', stderr: 'Failed to connect to bus\n' }
+        : { exitCode: 0, stdout: '', stderr: '' };
     };
     const outcome = await runActivation(activationSteps('x.service', { reload: true, enable: true, now: true }), manager, run);
     expect(calls).toEqual([['daemon-reload']]);
-    expect(outcome).toMatchObject({ ran: [], failed: { step: 'daemon-reload', exitCode: 1, stderr: 'Failed to connect to bus' }, notRun: [{ name: 'enable --now' }] });
+    expect(outcome).toMatchObject({
+      ran: [],
+      failed: { step: 'daemon-reload', exitCode: 1, stderr: 'Failed to connect to bus' },
+      notRun: [{ name: 'enable --now' }],
+    });
   });
 
   it('runs every step when they succeed', async () => {
-    const outcome = await runActivation(activationSteps('x.service', { reload: true, enable: false, now: true }), manager, async () => ({ exitCode: 0, stdout: '', stderr: '' }));
+    const outcome = await runActivation(activationSteps('x.service', { reload: true, enable: false, now: true }), manager, async () => ({
+      exitCode: 0,
+      stdout: '',
+      stderr: '',
+    }));
     expect(outcome).toEqual({ ran: ['daemon-reload', 'restart'], failed: null, notRun: [] });
   });
 });

@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { assignmentsOf, lastValue, listValues, parseUnit, physicalLines, serializeUnit, type AssignmentEntry } from '../../src/systemd/unit/file.js';
+import {
+  assignmentsOf,
+  lastValue,
+  listValues,
+  parseUnit,
+  physicalLines,
+  serializeUnit,
+  type AssignmentEntry,
+} from '../../src/systemd/unit/file.js';
 
 const UNIT_SUFFIX = /\.(service|socket|target|timer|path|mount|automount|swap|slice|scope|device)$/;
 
@@ -12,7 +20,11 @@ function unitFiles(dir: string, seen = new Set<string>()): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     let real: string;
-    try { real = realpathSync(path); } catch { return []; }
+    try {
+      real = realpathSync(path);
+    } catch {
+      return [];
+    }
     if (seen.has(real)) return [];
     seen.add(real);
     const st = statSync(real);
@@ -42,12 +54,15 @@ const FIXTURES = {
 describe('unit-file: lossless round trip', () => {
   const files = [...unitFiles('/lib/systemd/system'), ...unitFiles('/usr/lib/systemd/user')];
 
-  it('finds this machine\'s units to test against', () => {
+  it("finds this machine's units to test against", () => {
     expect(files.length).toBeGreaterThan(100);
   });
 
   it('gives back the same bytes for every unit under /lib/systemd/system and /usr/lib/systemd/user', () => {
-    const broken = files.filter((f) => { const text = readFileSync(f, 'utf8'); return serializeUnit(parseUnit(text)) !== text; });
+    const broken = files.filter((f) => {
+      const text = readFileSync(f, 'utf8');
+      return serializeUnit(parseUnit(text)) !== text;
+    });
     expect(broken).toEqual([]);
   });
 
@@ -102,7 +117,9 @@ describe('unit-file: what systemd reads', () => {
   });
 
   it('marks unreadable lines invalid with their line numbers', () => {
-    const invalid = parseUnit(FIXTURES.invalidLines).entries.filter((e) => e.kind === 'invalid').map((e) => e.line);
+    const invalid = parseUnit(FIXTURES.invalidLines)
+      .entries.filter((e) => e.kind === 'invalid')
+      .map((e) => e.line);
     expect(invalid).toEqual([1, 2, 3]);
   });
 });

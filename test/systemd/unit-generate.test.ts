@@ -13,10 +13,25 @@ const NODE = '/usr/bin/node';
 // Fixed paths (not the checkout's, which may live in /tmp and change the PrivateTmp= decision).
 const base = (): Config => {
   const config = parseConfig(defaultConfig(NODE), 'test');
-  return { ...config, service: { ...config.service, db: '/srv/hooks/data/hooks.db' }, types: { dev: { ...config.types['dev']!, command: [NODE, '/opt/hooksctl/examples/echo-agent.mjs'] } } };
+  return {
+    ...config,
+    service: { ...config.service, db: '/srv/hooks/data/hooks.db' },
+    types: { dev: { ...config.types['dev']!, command: [NODE, '/opt/hooksctl/examples/echo-agent.mjs'] } },
+  };
 };
-const opts = (config: Config, more: Partial<GenerateUnitOptions> = {}): GenerateUnitOptions => ({ config, configPath: '/etc/hooks/agents.json', scope: 'user', execPath: NODE, entryPath: '/opt/hooksctl/bin/hooksctl', workingDirectory: '/home/op', ...more });
-const container = (config: Config): Config => ({ ...config, types: { ...config.types, claude: { mode: 'container', command: ['/bin/sh'], image: 'busybox', env: {}, mounts: [], network: null } } });
+const opts = (config: Config, more: Partial<GenerateUnitOptions> = {}): GenerateUnitOptions => ({
+  config,
+  configPath: '/etc/hooks/agents.json',
+  scope: 'user',
+  execPath: NODE,
+  entryPath: '/opt/hooksctl/bin/hooksctl',
+  workingDirectory: '/home/op',
+  ...more,
+});
+const container = (config: Config): Config => ({
+  ...config,
+  types: { ...config.types, claude: { mode: 'container', command: ['/bin/sh'], image: 'busybox', env: {}, mounts: [], network: null } },
+});
 const get = (text: string, key: string) => lastValue(parseUnit(text), 'Service', key)?.value;
 
 describe('generateUnit', () => {
@@ -71,8 +86,19 @@ describe('generateUnit', () => {
 
   it('takes KillMode, TimeoutStopSec and WatchdogSec from config, and drops hardening when off', () => {
     const config = base();
-    const text = generateUnit(opts({ ...config, unit: { ...config.unit, kill_mode: 'process', timeout_stop_sec: 100, watchdog_sec: null, hardening: false, restart: 'always' } }));
-    expect([get(text, 'KillMode'), get(text, 'TimeoutStopSec'), get(text, 'WatchdogSec'), get(text, 'Restart'), get(text, 'ProtectSystem')]).toEqual(['process', '1min 40s', undefined, 'always', undefined]);
+    const text = generateUnit(
+      opts({
+        ...config,
+        unit: { ...config.unit, kill_mode: 'process', timeout_stop_sec: 100, watchdog_sec: null, hardening: false, restart: 'always' },
+      }),
+    );
+    expect([
+      get(text, 'KillMode'),
+      get(text, 'TimeoutStopSec'),
+      get(text, 'WatchdogSec'),
+      get(text, 'Restart'),
+      get(text, 'ProtectSystem'),
+    ]).toEqual(['process', '1min 40s', undefined, 'always', undefined]);
   });
 
   it('escapes hostile paths so the Exec line reads back exactly', () => {
@@ -98,12 +124,16 @@ describe('generateUnit', () => {
     ['environment value', { environment: { DOCKER_HOST: 'unix:///x\nExecStart=/bin/sh' } }],
     ['environment name', { environment: { 'A B': 'x' } }],
   ])('rejects a newline or unsafe %s with exit 78', (_what, more) => {
-    expect(() => generateUnit(opts(container(base()), more))).toThrow(expect.objectContaining({ code: 'hooks.unit.unsafe_value', exitCode: 78 }));
+    expect(() => generateUnit(opts(container(base()), more))).toThrow(
+      expect.objectContaining({ code: 'hooks.unit.unsafe_value', exitCode: 78 }),
+    );
   });
 
   it('rejects a db path with a newline (no injected ReadWritePaths line)', () => {
     const config = base();
-    expect(() => generateUnit(opts({ ...config, service: { ...config.service, db: '/srv/x\nExecStart=/bin/sh/hooks.db' } }))).toThrow(expect.objectContaining({ code: 'hooks.unit.unsafe_value', exitCode: 78 }));
+    expect(() => generateUnit(opts({ ...config, service: { ...config.service, db: '/srv/x\nExecStart=/bin/sh/hooks.db' } }))).toThrow(
+      expect.objectContaining({ code: 'hooks.unit.unsafe_value', exitCode: 78 }),
+    );
   });
 
   it('writes exactly one ExecStart', () => {

@@ -11,8 +11,14 @@ import { unitDiff } from '../../src/systemd/unit/diff.js';
 import { defaultUnitDir, writeUnitAtomic } from '../../src/systemd/unit/install.js';
 
 const dirs: string[] = [];
-const scratch = () => { const d = mkdtempSync(join(tmpdir(), 'hooks-unit-install-')); dirs.push(d); return d; };
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const scratch = () => {
+  const d = mkdtempSync(join(tmpdir(), 'hooks-unit-install-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('defaultUnitDir', () => {
   it('uses $XDG_CONFIG_HOME, else ~/.config, for --user and /etc/systemd/system for --system', () => {
@@ -43,7 +49,7 @@ describe('writeUnitAtomic', () => {
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 
-  it('replaces a FIFO in the unit\'s place without blocking on it, and reads a symlinked unit for the diff', () => {
+  it("replaces a FIFO in the unit's place without blocking on it, and reads a symlinked unit for the diff", () => {
     const dir = scratch();
     execFileSync('mkfifo', [join(dir, 'f.service')]);
     expect(writeUnitAtomic(dir, 'f.service', 'new\n', 1)).toEqual({ path: join(dir, 'f.service'), previous: null });
@@ -56,7 +62,9 @@ describe('writeUnitAtomic', () => {
   it('fails with hooks.unit.write_failed when the directory cannot be made', () => {
     const dir = scratch();
     const file = writeUnitAtomic(dir, 'f', 'x', 1).path;
-    expect(() => writeUnitAtomic(join(file, 'sub'), 'a.service', 'x', 1)).toThrow(expect.objectContaining({ code: 'hooks.unit.write_failed', exitCode: 78 }));
+    expect(() => writeUnitAtomic(join(file, 'sub'), 'a.service', 'x', 1)).toThrow(
+      expect.objectContaining({ code: 'hooks.unit.write_failed', exitCode: 78 }),
+    );
   });
 });
 

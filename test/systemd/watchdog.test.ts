@@ -17,9 +17,13 @@ function setup(healthCheck: () => boolean | Promise<boolean>, env: Record<string
 
 describe('watchdogUsec', () => {
   it.each([
-    [{ WATCHDOG_USEC: '2000000' }, 2_000_000], [{ WATCHDOG_USEC: '2000000', WATCHDOG_PID: '42' }, 2_000_000],
-    [{ WATCHDOG_USEC: '2000000', WATCHDOG_PID: '43' }, null], [{}, null], [{ WATCHDOG_USEC: '0' }, null],
-    [{ WATCHDOG_USEC: 'abc' }, null], [{ WATCHDOG_USEC: '-5' }, null],
+    [{ WATCHDOG_USEC: '2000000' }, 2_000_000],
+    [{ WATCHDOG_USEC: '2000000', WATCHDOG_PID: '42' }, 2_000_000],
+    [{ WATCHDOG_USEC: '2000000', WATCHDOG_PID: '43' }, null],
+    [{}, null],
+    [{ WATCHDOG_USEC: '0' }, null],
+    [{ WATCHDOG_USEC: 'abc' }, null],
+    [{ WATCHDOG_USEC: '-5' }, null],
   ] as [Record<string, string>, number | null][])('%j', (env, usec) => expect(watchdogUsec(env, 42)).toBe(usec));
 });
 
@@ -55,7 +59,11 @@ describe('startWatchdog', () => {
 
   it('treats a throwing or rejecting check as unhealthy, and awaits async checks', async () => {
     let mode: 'ok' | 'throw' | 'reject' = 'reject';
-    const { sent, time } = setup(async () => { if (mode === 'throw') throw new Error('x'); if (mode === 'reject') return Promise.reject(new Error('y')); return true; });
+    const { sent, time } = setup(async () => {
+      if (mode === 'throw') throw new Error('x');
+      if (mode === 'reject') return Promise.reject(new Error('y'));
+      return true;
+    });
     await time.advance(600);
     expect(sent).toEqual([]);
     mode = 'throw';

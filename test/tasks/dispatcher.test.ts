@@ -34,12 +34,22 @@ describe('dispatcher', () => {
     const b1 = await enqueue('b', 3);
     [a1, a2, b1].forEach((r) => d.submit(r));
     await tick();
-    expect(d.busy().map((t) => t.id).sort()).toEqual([a1.id, b1.id].sort());
+    expect(
+      d
+        .busy()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([a1.id, b1.id].sort());
     expect(d.queued()).toBe(1);
     pending.get(a1.id)?.(true);
     await tick();
     expect((await store.get(a1.id))?.status).toBe('succeeded');
-    expect(d.busy().map((t) => t.id).sort()).toEqual([a2.id, b1.id].sort());
+    expect(
+      d
+        .busy()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([a2.id, b1.id].sort());
   });
 
   it('whenIdle waits for a claim in progress, and resolves as soon as the last task ends', async () => {
@@ -137,7 +147,14 @@ describe('dispatcher', () => {
     const real = await openSqliteStore(':memory:', systemClock);
     const store: TaskStore = { ...real, claim: async () => Promise.reject(new Error('disk full')) };
     const errors: string[] = [];
-    const d = createDispatcher({ store, agents: ['a'], runner: async () => ({ status: 'succeeded', reason: null, exitCode: 0 }), clock: systemClock, onEvent: () => {}, onError: (m) => errors.push(m) });
+    const d = createDispatcher({
+      store,
+      agents: ['a'],
+      runner: async () => ({ status: 'succeeded', reason: null, exitCode: 0 }),
+      clock: systemClock,
+      onEvent: () => {},
+      onError: (m) => errors.push(m),
+    });
     const r = (await store.enqueue({ agent: 'a', payload: 1 })).row;
     d.submit(r);
     await d.whenIdle();

@@ -86,7 +86,10 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
         { name: 'dev-default', type: 'dev', mode: 'process', spec: 's1' },
         { name: 'dev-2', type: 'dev', mode: 'container', spec: 's1' },
       ]);
-      expect(first.agents.map((a) => [a.name, a.mode])).toEqual([['dev-2', 'container'], ['dev-default', 'process']]);
+      expect(first.agents.map((a) => [a.name, a.mode])).toEqual([
+        ['dev-2', 'container'],
+        ['dev-default', 'process'],
+      ]);
       expect(first.orphaned).toEqual([gone.id]);
       expect(await store.get(gone.id)).toMatchObject({ status: 'failed', reason: 'unknown-agent' });
       expect(await store.get(kept.id)).toMatchObject({ status: 'queued' });

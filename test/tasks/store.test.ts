@@ -40,10 +40,19 @@ describe('sqlite store', () => {
     const db = await openDatabase(':memory:');
     const store = createSqliteStore(db, systemClock);
     const { row } = await store.enqueue({ agent: 'a', payload: 1 });
-    expect(() => db.prepare("INSERT INTO task_history (id, root_id, agent, payload, status, seq, created_at) VALUES ('x', 'x', 'a', '1', 'queued', ?, 'now')").run(row.seq)).toThrow(/UNIQUE/);
-    const plan = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO task_history (id, root_id, agent, payload, status, seq, created_at) VALUES ('x', 'x', 'a', '1', 'queued', ?, 'now')",
+        )
+        .run(row.seq),
+    ).toThrow(/UNIQUE/);
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
     expect(plan('SELECT * FROM task_history WHERE seq < ? ORDER BY seq DESC LIMIT ?', 9, 2)).toContain('USING INDEX task_history_seq');
-    expect(plan('SELECT * FROM task_history WHERE status IN (?) ORDER BY seq DESC LIMIT ?', 'queued', 2)).toContain('USING INDEX task_history_status_seq');
+    expect(plan('SELECT * FROM task_history WHERE status IN (?) ORDER BY seq DESC LIMIT ?', 'queued', 2)).toContain(
+      'USING INDEX task_history_status_seq',
+    );
   });
 
   it('a v1 store with rows migrates to the seq indexes and pages', async () => {
@@ -51,10 +60,16 @@ describe('sqlite store', () => {
     const db = new Sqlite(':memory:');
     db.exec(MIGRATIONS[0] ?? '');
     db.pragma('user_version = 1');
-    for (const seq of [1, 2, 3]) db.prepare("INSERT INTO task_history (id, root_id, agent, payload, status, seq, created_at) VALUES (?, ?, 'a', '1', 'queued', ?, 'then')").run(`t${seq}`, `t${seq}`, seq);
+    for (const seq of [1, 2, 3])
+      db.prepare(
+        "INSERT INTO task_history (id, root_id, agent, payload, status, seq, created_at) VALUES (?, ?, 'a', '1', 'queued', ?, 'then')",
+      ).run(`t${seq}`, `t${seq}`, seq);
     migrate(db);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'task_history_%seq'").all()).toHaveLength(2);
-    expect(await createSqliteStore(db, systemClock).page({ limit: 2 })).toMatchObject({ rows: [{ id: 't3' }, { id: 't2' }], nextBefore: 2 });
+    expect(await createSqliteStore(db, systemClock).page({ limit: 2 })).toMatchObject({
+      rows: [{ id: 't3' }, { id: 't2' }],
+      nextBefore: 2,
+    });
   });
 
   it('refuses a URL it has no backend for, without echoing a password', async () => {

@@ -11,15 +11,36 @@ function world(overrides: Partial<ExitGuardOptions> = {}) {
   const exits: number[] = [];
   const log: string[] = [];
   const deadmanCalls: string[] = [];
-  const deadman: Deadman = { arm: (ms) => deadmanCalls.push(`arm ${ms}`), disarm: () => deadmanCalls.push('disarm'), close: () => deadmanCalls.push('close') };
+  const deadman: Deadman = {
+    arm: (ms) => deadmanCalls.push(`arm ${ms}`),
+    disarm: () => deadmanCalls.push('disarm'),
+    close: () => deadmanCalls.push('close'),
+  };
   let exited: () => void = () => undefined;
-  const exitPromise = new Promise<void>((resolve) => { exited = resolve; });
+  const exitPromise = new Promise<void>((resolve) => {
+    exited = resolve;
+  });
   const options: ExitGuardOptions = {
     env: { HOOKS_WORKER_GUARD: '1' },
-    signals: { on: (s, h) => { handlers.set(s, h); return () => { handlers.delete(s); }; } },
-    exit: (code) => { exits.push(code); exited(); },
-    stderr: { write: (t) => { log.push(t); } },
-    deadman, activeResources: () => ['Timeout', 'TCPServerWrap'],
+    signals: {
+      on: (s, h) => {
+        handlers.set(s, h);
+        return () => {
+          handlers.delete(s);
+        };
+      },
+    },
+    exit: (code) => {
+      exits.push(code);
+      exited();
+    },
+    stderr: {
+      write: (t) => {
+        log.push(t);
+      },
+    },
+    deadman,
+    activeResources: () => ['Timeout', 'TCPServerWrap'],
     ...overrides,
   };
   const uninstall = installExitGuard(options);
@@ -39,9 +60,15 @@ describe('installExitGuard', () => {
   it('on SIGTERM: arms the deadman, runs the cleanup, flushes, then exits 143', async () => {
     const order: string[] = [];
     const w = world({
-      cleanup: async () => { order.push('cleanup'); await new Promise((r) => setTimeout(r, 20)); },
-      flush: async () => { order.push('flush'); },
-      deadlineMs: 1000, flushTimeoutMs: 500,
+      cleanup: async () => {
+        order.push('cleanup');
+        await new Promise((r) => setTimeout(r, 20));
+      },
+      flush: async () => {
+        order.push('flush');
+      },
+      deadlineMs: 1000,
+      flushTimeoutMs: 500,
     });
     expect([...w.handlers.keys()].sort()).toEqual(['SIGHUP', 'SIGTERM']);
     w.fire('SIGTERM');
@@ -53,7 +80,11 @@ describe('installExitGuard', () => {
   });
 
   it('exits 129 on SIGHUP, and a failing cleanup is logged, not fatal', async () => {
-    const w = world({ cleanup: () => { throw new Error('boom'); } });
+    const w = world({
+      cleanup: () => {
+        throw new Error('boom');
+      },
+    });
     w.fire('SIGHUP');
     await w.exitPromise;
     expect(w.exits).toEqual([129]);
@@ -62,7 +93,14 @@ describe('installExitGuard', () => {
 
   it('cuts a cleanup that never settles at its deadline, aborts its signal, logs what is still active', async () => {
     let seen: AbortSignal | undefined;
-    const w = world({ cleanup: (signal) => { seen = signal; return new Promise(() => undefined); }, deadlineMs: 50, deadmanMs: 9999 });
+    const w = world({
+      cleanup: (signal) => {
+        seen = signal;
+        return new Promise(() => undefined);
+      },
+      deadlineMs: 50,
+      deadmanMs: 9999,
+    });
     w.fire('SIGTERM');
     await w.exitPromise;
     expect(w.exits).toEqual([143]);

@@ -5,7 +5,14 @@ import { flushStreams } from '../../src/worker/flush.js';
 
 /** A writable that records chunks after a delay, like a slow pipe. */
 function slowSink(seen: string[]): Writable {
-  return new Writable({ write(chunk: Buffer, _enc, done) { setTimeout(() => { seen.push(chunk.toString()); done(); }, 20); } });
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      setTimeout(() => {
+        seen.push(chunk.toString());
+        done();
+      }, 20);
+    },
+  });
 }
 
 describe('flushStreams', () => {

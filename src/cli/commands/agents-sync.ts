@@ -27,7 +27,10 @@ export function makeAgentsSyncCommand(ctx: CliContext): Command {
     .option('--json', 'print machine-readable JSON: [{ instance, container, action, error? }]')
     .addHelpText('after', HELP)
     .action(async (opts: { config?: string; dryRun?: boolean; json?: boolean }) => {
-      const [{ loadFleet, printFleet }, { reconcile }] = await Promise.all([import('../fleet.js'), import('../../containers/reconcile.js')]);
+      const [{ loadFleet, printFleet }, { reconcile }] = await Promise.all([
+        import('../fleet.js'),
+        import('../../containers/reconcile.js'),
+      ]);
       const fleet = await loadFleet(ctx, opts.config);
       const results = await reconcile({ ...fleet, dryRun: opts.dryRun === true });
       if (opts.dryRun !== true) await fleet.persist();

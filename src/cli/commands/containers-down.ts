@@ -28,7 +28,10 @@ export function makeContainersDownCommand(ctx: CliContext): Command {
     .option('--json', 'print machine-readable JSON: [{ instance, container, action, error? }]')
     .addHelpText('after', HELP)
     .action(async (opts: { config?: string; timeout: number; json?: boolean }) => {
-      const [{ loadFleet, printFleet }, { containersDown }] = await Promise.all([import('../fleet.js'), import('../../containers/down.js')]);
+      const [{ loadFleet, printFleet }, { containersDown }] = await Promise.all([
+        import('../fleet.js'),
+        import('../../containers/down.js'),
+      ]);
       const fleet = await loadFleet(ctx, opts.config);
       const results = await containersDown({ ...fleet, timeoutSec: opts.timeout });
       await printFleet(ctx, results, opts.json);

@@ -31,7 +31,12 @@ const UNIT_SUFFIX = /\.(service|socket|target|timer|mount|automount|swap|path|sl
 export function unitName(flag: string | undefined, config: Config): string {
   const given = flag ?? config.service.name;
   const name = given.replace(/\.service$/, '');
-  const fail = (why: string): never => { throw new HooksError('hooks.unit.unsafe_value', `Expected \`--name\` ${why}, got ${JSON.stringify(given)}`, { exitCode: ExitCode.config, details: { option: 'name' } }); };
+  const fail = (why: string): never => {
+    throw new HooksError('hooks.unit.unsafe_value', `Expected \`--name\` ${why}, got ${JSON.stringify(given)}`, {
+      exitCode: ExitCode.config,
+      details: { option: 'name' },
+    });
+  };
   if (!NAME_PATTERN.test(name)) fail(`to match ${NAME_PATTERN}`);
   if (UNIT_SUFFIX.test(name)) fail('to be a service name without a unit-type suffix (hooksctl writes <name>.service)');
   return name;
@@ -41,7 +46,10 @@ export function unitName(flag: string | undefined, config: Config): string {
 export function serviceEnvironment(config: Config, env: Env): Record<string, string> {
   if (!usesContainers(config)) return {};
   const out: Record<string, string> = {};
-  for (const key of ['DOCKER_HOST', 'HOOKS_CONTAINER_ENGINE']) { const v = env[key]; if (v !== undefined && v !== '') out[key] = v; }
+  for (const key of ['DOCKER_HOST', 'HOOKS_CONTAINER_ENGINE']) {
+    const v = env[key];
+    if (v !== undefined && v !== '') out[key] = v;
+  }
   return out;
 }
 
@@ -52,12 +60,32 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
   const scope = flags.system ? 'system' : 'user';
   const name = unitName(flags.name, loaded.config);
   const file = `${name}.service`;
-  const text = generateUnit({ config: loaded.config, configPath: loaded.path, scope, execPath: ctx.execPath, entryPath: ctx.entryPath, workingDirectory: runtime.cwd, environment: serviceEnvironment(loaded.config, runtime.env) });
+  const text = generateUnit({
+    config: loaded.config,
+    configPath: loaded.path,
+    scope,
+    execPath: ctx.execPath,
+    entryPath: ctx.entryPath,
+    workingDirectory: runtime.cwd,
+    environment: serviceEnvironment(loaded.config, runtime.env),
+  });
   const report = await checkGenerated(file, text, scope, loaded.config, runtime.env, flags.analyze);
   const errors = report.findings.filter((f) => f.severity === 'error');
-  if (!flags.json) printLines(runtime.stderr, report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${escapeControl(f.message)}`));
+  if (!flags.json)
+    printLines(
+      runtime.stderr,
+      report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${escapeControl(f.message)}`),
+    );
   if (flags.dryRun) {
-    if (flags.json) printJson(runtime.stdout, { unit: file, dryRun: true, text, ok: errors.length === 0, findings: report.findings, exposure: report.exposure });
+    if (flags.json)
+      printJson(runtime.stdout, {
+        unit: file,
+        dryRun: true,
+        text,
+        ok: errors.length === 0,
+        findings: report.findings,
+        exposure: report.exposure,
+      });
     else runtime.stdout.write(text);
     ctx.setExitCode(errors.length > 0 ? ExitCode.checkFailed : ExitCode.ok);
     return;
@@ -73,7 +101,11 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
   try {
     makeDir(dataDir);
   } catch (error) {
-    throw new HooksError('hooks.unit.data_dir', `Cannot create the data directory ${dataDir} (from service.db): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { dir: dataDir } });
+    throw new HooksError(
+      'hooks.unit.data_dir',
+      `Cannot create the data directory ${dataDir} (from service.db): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { exitCode: ExitCode.config, cause: error, details: { dir: dataDir } },
+    );
   }
   const dir = flags.unitDir === undefined ? defaultUnitDir(scope, runtime.env) : resolve(runtime.cwd, flags.unitDir);
   const written = writeUnitAtomic(dir, file, text, process.pid);
@@ -82,27 +114,67 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
   const changed = diff === null || diff.length > 0;
   const action = diff === null ? 'created' : changed ? 'replaced' : 'unchanged';
   const reloadNeeded = changed || (flags.reload && (await reloadNeededForUnchanged(file, written.path, manager)));
-  const activation = await runActivation(activationSteps(file, { reload: flags.reload && reloadNeeded, enable: flags.enable === true, now: flags.now === true }), manager);
-  const catalog = flags.catalog ? await installCatalog({ scope, source: catalogPath(), targetDir: SYSTEM_CATALOG_DIR, env: runtime.env }) : { status: 'skipped', message: 'journal catalog: skipped (--no-catalog)' };
+  const activation = await runActivation(
+    activationSteps(file, { reload: flags.reload && reloadNeeded, enable: flags.enable === true, now: flags.now === true }),
+    manager,
+  );
+  const catalog = flags.catalog
+    ? await installCatalog({ scope, source: catalogPath(), targetDir: SYSTEM_CATALOG_DIR, env: runtime.env })
+    : { status: 'skipped', message: 'journal catalog: skipped (--no-catalog)' };
   const failure = activation.failed === null ? null : stepFailure(activation.failed, written.path, scope);
   if (failure !== null) ctx.setExitCode(failure.exitCode);
   if (flags.json) {
-    const error = failure === null ? {} : { error: { code: failure.code, message: failure.message, ...failure.details, notRun: activation.notRun.map((s) => s.name) } };
-    printJson(runtime.stdout, { ok: failure === null, unit: written.path, dataDir, action, changed, replaced: action === 'replaced', diff, reloadNeeded, steps: activation.ran, ...error, catalog, exposure: report.exposure, findings: report.findings });
+    const error =
+      failure === null
+        ? {}
+        : { error: { code: failure.code, message: failure.message, ...failure.details, notRun: activation.notRun.map((s) => s.name) } };
+    printJson(runtime.stdout, {
+      ok: failure === null,
+      unit: written.path,
+      dataDir,
+      action,
+      changed,
+      replaced: action === 'replaced',
+      diff,
+      reloadNeeded,
+      steps: activation.ran,
+      ...error,
+      catalog,
+      exposure: report.exposure,
+      findings: report.findings,
+    });
     return;
   }
-  const what = action === 'created' ? ['(new unit)'] : action === 'unchanged' ? ['(unchanged)', ...(flags.reload && !reloadNeeded ? ['daemon-reload not needed: the manager has this unit loaded'] : [])] : ['changes:', ...(diff ?? []).map((l) => `  ${l}`)];
-  printLines(runtime.stdout, [`installed ${written.path} (${scope})`, `data directory ${dataDir}`, ...what, ...activation.ran.map((s) => `ran systemctl ${s}`), catalog.message, ...(report.exposure === null ? [] : [`exposure (systemd-analyze security --offline=yes): ${report.exposure}`])]);
+  const what =
+    action === 'created'
+      ? ['(new unit)']
+      : action === 'unchanged'
+        ? ['(unchanged)', ...(flags.reload && !reloadNeeded ? ['daemon-reload not needed: the manager has this unit loaded'] : [])]
+        : ['changes:', ...(diff ?? []).map((l) => `  ${l}`)];
+  printLines(runtime.stdout, [
+    `installed ${written.path} (${scope})`,
+    `data directory ${dataDir}`,
+    ...what,
+    ...activation.ran.map((s) => `ran systemctl ${s}`),
+    catalog.message,
+    ...(report.exposure === null ? [] : [`exposure (systemd-analyze security --offline=yes): ${report.exposure}`]),
+  ]);
   if (failure !== null) {
     const todo = [activation.failed?.args ?? [], ...activation.notRun.map((s) => s.args)];
     runtime.stderr.write(`hooksctl: ${escapeControl(failure.message)} [${failure.code}]\n`);
-    runtime.stderr.write(`hooksctl: the unit is in place; to finish, run: ${todo.map((args) => `${systemctlPrefix(scope)} ${args.join(' ')}`).join(' && ')}\n`);
+    runtime.stderr.write(
+      `hooksctl: the unit is in place; to finish, run: ${todo.map((args) => `${systemctlPrefix(scope)} ${args.join(' ')}`).join(' && ')}\n`,
+    );
   }
 }
 
 // The error for a failed systemctl step: exit 69 (the manager is unavailable or refused); it names the written unit.
 function stepFailure(failed: FailedStep, path: string, scope: 'user' | 'system'): HooksError {
-  return new HooksError('hooks.unit.systemctl_failed', `wrote ${path}, but ${systemctlPrefix(scope)} ${failed.step} failed (exit ${failed.exitCode}): ${failed.stderr}`, { exitCode: ExitCode.unavailable, details: { step: failed.step, systemctlExit: failed.exitCode, stderr: failed.stderr, file: path } });
+  return new HooksError(
+    'hooks.unit.systemctl_failed',
+    `wrote ${path}, but ${systemctlPrefix(scope)} ${failed.step} failed (exit ${failed.exitCode}): ${failed.stderr}`,
+    { exitCode: ExitCode.unavailable, details: { step: failed.step, systemctlExit: failed.exitCode, stderr: failed.stderr, file: path } },
+  );
 }
 
 // `systemctl` or `systemctl --user`, as the operator would type it.
@@ -111,7 +183,14 @@ function systemctlPrefix(scope: 'user' | 'system'): string {
 }
 
 // Validate the generated text as a file named like the unit, in a temp directory.
-async function checkGenerated(file: string, text: string, scope: 'user' | 'system', config: Config, env: Env, analyze: boolean): Promise<UnitCheckReport> {
+async function checkGenerated(
+  file: string,
+  text: string,
+  scope: 'user' | 'system',
+  config: Config,
+  env: Env,
+  analyze: boolean,
+): Promise<UnitCheckReport> {
   const dir = mkdtempSync(join(tmpdir(), 'hooksctl-unit-'));
   try {
     writeFileSync(join(dir, file), text);

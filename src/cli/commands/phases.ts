@@ -30,12 +30,27 @@ export function makePhasesCommand(ctx: CliContext): Command {
     .addHelpText('after', HELP)
     .action(async (opts: { config?: string; unit?: string; user?: boolean; system?: boolean; since?: string; json?: boolean }) => {
       const name = (opts.unit ?? (await loadCliConfig(ctx, opts.config)).config.service.name).replace(/\.service$/, '');
-      const [{ readJournal, showTimeoutStopMs }, { buildTimelines, formatTimeline }] = await Promise.all([import('../../systemd/journal/read.js'), import('../../shutdown/phases.js')]);
-      const entries = await readJournal({ env: ctx.runtime.env, matches: [`SYSLOG_IDENTIFIER=hooksctl`, `HOOKS_SERVICE=${name}`, ...SHUTDOWN_PHASES.map((p) => `SHUTDOWN_PHASE=${p}`)], since: opts.since });
-      const timeoutStopMs = await showTimeoutStopMs({ env: ctx.runtime.env, unit: `${name}.service`, scope: opts.system ? 'system' : 'user' });
+      const [{ readJournal, showTimeoutStopMs }, { buildTimelines, formatTimeline }] = await Promise.all([
+        import('../../systemd/journal/read.js'),
+        import('../../shutdown/phases.js'),
+      ]);
+      const entries = await readJournal({
+        env: ctx.runtime.env,
+        matches: [`SYSLOG_IDENTIFIER=hooksctl`, `HOOKS_SERVICE=${name}`, ...SHUTDOWN_PHASES.map((p) => `SHUTDOWN_PHASE=${p}`)],
+        since: opts.since,
+      });
+      const timeoutStopMs = await showTimeoutStopMs({
+        env: ctx.runtime.env,
+        unit: `${name}.service`,
+        scope: opts.system ? 'system' : 'user',
+      });
       const timelines = buildTimelines(entries).map((t) => ({ ...t, timeoutStopMs }));
       if (opts.json) return printJson(ctx.runtime.stdout, timelines);
-      if (timelines.length === 0) return printLines(ctx.runtime.stdout, [`no shutdowns of ${name} in the journal${opts.since ? ` since ${opts.since}` : ''}`]);
-      printLines(ctx.runtime.stdout, timelines.flatMap((t) => [...formatTimeline(t, `${name}.service`), '']));
+      if (timelines.length === 0)
+        return printLines(ctx.runtime.stdout, [`no shutdowns of ${name} in the journal${opts.since ? ` since ${opts.since}` : ''}`]);
+      printLines(
+        ctx.runtime.stdout,
+        timelines.flatMap((t) => [...formatTimeline(t, `${name}.service`), '']),
+      );
     });
 }

@@ -18,25 +18,42 @@ export function readUnit(path: string): string {
   try {
     return readRegularFile(path);
   } catch (error) {
-    throw new HooksError('hooks.unit.unreadable', `Cannot read unit ${path}: ${describeReadError(error)}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
+    throw new HooksError('hooks.unit.unreadable', `Cannot read unit ${path}: ${describeReadError(error)}`, {
+      exitCode: ExitCode.config,
+      cause: error,
+      details: { file: path },
+    });
   }
 }
 
 /** Run `validate-unit FILE`; `analysis` was started by the command as early as possible (null: --no-analyze). */
-export async function runValidateUnit(ctx: CliContext, file: string, flags: ValidateUnitFlags, analysis: Promise<UnitAnalysis> | null): Promise<void> {
+export async function runValidateUnit(
+  ctx: CliContext,
+  file: string,
+  flags: ValidateUnitFlags,
+  analysis: Promise<UnitAnalysis> | null,
+): Promise<void> {
   const path = resolve(ctx.runtime.cwd, file);
   const text = readUnit(path);
   const scope = flags.system ? 'system' : 'user';
   // Without a config file the budget is the built-in defaults' (what `hooksctl serve` would run with),
   // taken as they are: loading the config machinery (zod) for them would cost ~90 ms of start-up.
-  const loaded = hasConfig(ctx, flags.config) ? (await loadCliConfig(ctx, flags.config)) : null;
+  const loaded = hasConfig(ctx, flags.config) ? await loadCliConfig(ctx, flags.config) : null;
   const shutdown = loaded === null ? defaultConfig(ctx.execPath).shutdown : loaded.config.shutdown;
   const source = loaded?.path ?? null;
   const checked = await checkUnitFile({ file: path, text, scope, budget: budgetFromConfig(shutdown), analysis });
   const report = { ...checked, notes: [budgetNote(source), ...checked.notes] };
   const config = { source: source ?? 'defaults' };
   const ok = passes(report, flags.strict === true);
-  if (flags.json) printJson(ctx.runtime.stdout, { file: path, ok, config, findings: report.findings.map(({ rule, severity, line, message }) => ({ rule, severity, line, message })), exposure: report.exposure, notes: report.notes });
+  if (flags.json)
+    printJson(ctx.runtime.stdout, {
+      file: path,
+      ok,
+      config,
+      findings: report.findings.map(({ rule, severity, line, message }) => ({ rule, severity, line, message })),
+      exposure: report.exposure,
+      notes: report.notes,
+    });
   else printReport(ctx, file, report, ok);
   ctx.setExitCode(ok ? ExitCode.ok : ExitCode.checkFailed);
 }
@@ -49,7 +66,9 @@ export function hasConfig(ctx: CliContext, flag: string | undefined): boolean {
 
 /** The note that says which config the drain budget came from. */
 export function budgetNote(configPath: string | null): string {
-  return configPath === null ? 'budget: checked against the built-in defaults (no --config, $HOOKS_CONFIG or ./config/agents.json)' : `budget: checked against ${configPath}`;
+  return configPath === null
+    ? 'budget: checked against the built-in defaults (no --config, $HOOKS_CONFIG or ./config/agents.json)'
+    : `budget: checked against ${configPath}`;
 }
 
 /** True when the report passes: no errors, and with strict no warnings either. */
@@ -59,9 +78,15 @@ export function passes(report: UnitCheckReport, strict: boolean): boolean {
 
 // One line per finding, then the summary and the notes.
 function printReport(ctx: CliContext, file: string, report: UnitCheckReport, ok: boolean): void {
-  printLines(ctx.runtime.stdout, report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${escapeControl(f.message)}`));
+  printLines(
+    ctx.runtime.stdout,
+    report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${escapeControl(f.message)}`),
+  );
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.length - errors;
   const exposure = report.exposure === null ? '' : `, exposure ${report.exposure}`;
-  printLines(ctx.runtime.stdout, [`${file}: ${ok ? 'ok' : 'FAILED'}: ${errors} error(s), ${warnings} warning(s)${exposure}`, ...report.notes.map((n) => `  note: ${escapeControl(n)}`)]);
+  printLines(ctx.runtime.stdout, [
+    `${file}: ${ok ? 'ok' : 'FAILED'}: ${errors} error(s), ${warnings} warning(s)${exposure}`,
+    ...report.notes.map((n) => `  note: ${escapeControl(n)}`),
+  ]);
 }

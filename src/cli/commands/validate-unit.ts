@@ -50,7 +50,9 @@ export function makeValidateUnitCommand(ctx: CliContext): Command {
     .action(async (file: string, opts: ValidateUnitFlags) => {
       // Start systemd-analyze first (a light import) so its child processes overlap loading the rules.
       const { startAnalysis } = await import('../../systemd/unit/analyze.js');
-      const analysis = opts.analyze ? startAnalysis(resolve(ctx.runtime.cwd, file), { scope: opts.system ? 'system' : 'user', env: ctx.runtime.env }) : null;
+      const analysis = opts.analyze
+        ? startAnalysis(resolve(ctx.runtime.cwd, file), { scope: opts.system ? 'system' : 'user', env: ctx.runtime.env })
+        : null;
       const { runValidateUnit } = await import('./validate-unit-action.js');
       await runValidateUnit(ctx, file, opts, analysis);
     });

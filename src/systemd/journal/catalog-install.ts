@@ -23,17 +23,33 @@ export interface CatalogOutcome {
 }
 
 /** Install the catalog when the scope allows it. */
-export async function installCatalog(o: { scope: 'user' | 'system'; source: string; targetDir: string; env: Env }): Promise<CatalogOutcome> {
+export async function installCatalog(o: {
+  scope: 'user' | 'system';
+  source: string;
+  targetDir: string;
+  env: Env;
+}): Promise<CatalogOutcome> {
   if (!existsSync(o.source)) return { status: 'skipped', message: `journal catalog: ${o.source} not found; skipped` };
-  if (o.scope === 'user') return { status: 'skipped', message: `journal catalog: skipped for --user (it is system-wide); as root: cp ${o.source} ${SYSTEM_CATALOG_DIR}/ && journalctl --update-catalog` };
+  if (o.scope === 'user')
+    return {
+      status: 'skipped',
+      message: `journal catalog: skipped for --user (it is system-wide); as root: cp ${o.source} ${SYSTEM_CATALOG_DIR}/ && journalctl --update-catalog`,
+    };
   const target = join(o.targetDir, basename(o.source));
   try {
     makeDir(o.targetDir);
     copyFileSync(o.source, target);
   } catch (error) {
-    return { status: 'failed', message: `journal catalog: cannot copy to ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+    return {
+      status: 'failed',
+      message: `journal catalog: cannot copy to ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    };
   }
   const r = await runCommand('journalctl', ['--update-catalog'], { env: o.env });
-  if (r.exitCode !== 0) return { status: 'failed', message: `journal catalog: copied to ${target}, but journalctl --update-catalog failed: ${r.stderr.trim()}` };
+  if (r.exitCode !== 0)
+    return {
+      status: 'failed',
+      message: `journal catalog: copied to ${target}, but journalctl --update-catalog failed: ${r.stderr.trim()}`,
+    };
   return { status: 'installed', message: `journal catalog: installed ${target} and updated the catalog database` };
 }

@@ -24,8 +24,13 @@ export function isValidFieldName(name: string): boolean {
 /** Throw `hooks.journal.field_name` unless `name` is valid and not reserved. */
 export function assertFieldName(name: string): void {
   if (isValidFieldName(name) && !RESERVED_FIELDS.has(name)) return;
-  const why = RESERVED_FIELDS.has(name) ? 'it is reserved (pass the priority instead)' : 'journald allows only A-Z, 0-9 and _, at most 64 characters, not starting with _ or a digit';
-  throw new HooksError('hooks.journal.field_name', `Expected journal field name ${JSON.stringify(name)} to be valid: ${why}`, { exitCode: ExitCode.usage, details: { field: name } });
+  const why = RESERVED_FIELDS.has(name)
+    ? 'it is reserved (pass the priority instead)'
+    : 'journald allows only A-Z, 0-9 and _, at most 64 characters, not starting with _ or a digit';
+  throw new HooksError('hooks.journal.field_name', `Expected journal field name ${JSON.stringify(name)} to be valid: ${why}`, {
+    exitCode: ExitCode.usage,
+    details: { field: name },
+  });
 }
 
 /** A field value as text, with NUL written as `\x00` (the binding cannot carry NUL). */

@@ -74,7 +74,17 @@ export interface JournalLoggerOptions {
 const PHASE_PRIORITY: Readonly<Record<ShutdownPhase, JournalPriority>> = { signal: 5, drain: 5, abort: 4, cleanup: 5, bye: 5 };
 
 // Field names already checked, so the hot path skips the regex.
-const knownGood = new Set<string>(['MESSAGE', 'MESSAGE_ID', 'SYSLOG_IDENTIFIER', 'SHUTDOWN_PHASE', 'INVOCATION_ID', 'TASK_ID', 'AGENT', 'DRAIN_MS', 'CODE_FUNC']);
+const knownGood = new Set<string>([
+  'MESSAGE',
+  'MESSAGE_ID',
+  'SYSLOG_IDENTIFIER',
+  'SHUTDOWN_PHASE',
+  'INVOCATION_ID',
+  'TASK_ID',
+  'AGENT',
+  'DRAIN_MS',
+  'CODE_FUNC',
+]);
 
 // Append `fields` to `list`, dropping (not throwing on) bad names; returns the dropped names.
 function appendLenient(list: string[], fields: Readonly<Record<string, JournalFieldValue>>): string[] {
@@ -82,7 +92,10 @@ function appendLenient(list: string[], fields: Readonly<Record<string, JournalFi
   for (const name in fields) {
     const value = fields[name];
     if (!knownGood.has(name)) {
-      if (!isValidFieldName(name) || RESERVED_FIELDS.has(name)) { (dropped ??= []).push(name); continue; }
+      if (!isValidFieldName(name) || RESERVED_FIELDS.has(name)) {
+        (dropped ??= []).push(name);
+        continue;
+      }
       if (knownGood.size < 1024) knownGood.add(name);
     }
     if (value !== undefined) list.push(`${name}=${encodeFieldValue(value)}`);
@@ -107,10 +120,14 @@ export function createJournalLogger(opts: JournalLoggerOptions): JournalLogger {
     try {
       if (opts.onError) opts.onError(error);
       else opts.stderr.write(formatFallbackLine({ priority: 4, tag: identifier, message: `journal: ${error.message}`, journalStream }));
-    } catch { /* logging never throws */ }
+    } catch {
+      /* logging never throws */
+    }
   };
   const fallback = (priority: number, e: LogEntry): void => {
-    opts.stderr.write(formatFallbackLine({ priority, tag: e.phase === undefined ? identifier : 'shutdown', message: e.message, journalStream }));
+    opts.stderr.write(
+      formatFallbackLine({ priority, tag: e.phase === undefined ? identifier : 'shutdown', message: e.message, journalStream }),
+    );
   };
   // Fixed per logger, encoded once: SYSLOG_IDENTIFIER, INVOCATION_ID and the base fields.
   const identLine = `SYSLOG_IDENTIFIER=${encodeFieldValue(identifier)}`;
@@ -128,7 +145,12 @@ export function createJournalLogger(opts: JournalLoggerOptions): JournalLogger {
       // Entry fields win over base fields of the same name.
       for (const [name, line] of baseLines) if (e.fields === undefined || !Object.hasOwn(e.fields, name)) list.push(line);
       const dropped = e.fields === undefined ? [] : appendLenient(list, e.fields);
-      if (dropped.length > 0) report(new HooksError('hooks.journal.field_name', `Dropped invalid journal field names: ${JSON.stringify(dropped)}`, { details: { fields: dropped } }));
+      if (dropped.length > 0)
+        report(
+          new HooksError('hooks.journal.field_name', `Dropped invalid journal field names: ${JSON.stringify(dropped)}`, {
+            details: { fields: dropped },
+          }),
+        );
       if (sink === 'stderr') return fallback(priority, e);
       const result = send(priority, list);
       if (typeof result === 'number' && result < 0) {
@@ -136,8 +158,16 @@ export function createJournalLogger(opts: JournalLoggerOptions): JournalLogger {
         fallback(priority, e);
       }
     } catch (error) {
-      report(new HooksError('hooks.journal.send', `Could not write a journal entry: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
-      try { fallback(priority, e); } catch { /* logging never throws */ }
+      report(
+        new HooksError('hooks.journal.send', `Could not write a journal entry: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        }),
+      );
+      try {
+        fallback(priority, e);
+      } catch {
+        /* logging never throws */
+      }
     }
   };
   return {

@@ -43,7 +43,11 @@ export interface ExtenderHandle {
 // Throw a config error naming the option unless `value` is finite and > min.
 function positive(name: string, value: number, min = 0): void {
   if (!Number.isFinite(value) || value <= min) {
-    throw new HooksError('hooks.extend.invalid', `Expected \`${name}\` to be a finite number of ms greater than ${min}, got ${String(value)}`, { exitCode: ExitCode.config, details: { option: name, value } });
+    throw new HooksError(
+      'hooks.extend.invalid',
+      `Expected \`${name}\` to be a finite number of ms greater than ${min}, got ${String(value)}`,
+      { exitCode: ExitCode.config, details: { option: name, value } },
+    );
   }
 }
 

@@ -40,7 +40,10 @@ export function sanitizeStatus(text: string): string {
 function integer(name: string, value: number, min: number): string {
   if (!Number.isSafeInteger(value) || value < min) {
     const what = min > 0 ? 'a positive integer' : 'a non-negative integer';
-    throw new HooksError('hooks.notify.invalid', `Expected \`${name}\` to be ${what}, got ${String(value)}`, { exitCode: ExitCode.usage, details: { option: name, value } });
+    throw new HooksError('hooks.notify.invalid', `Expected \`${name}\` to be ${what}, got ${String(value)}`, {
+      exitCode: ExitCode.usage,
+      details: { option: name, value },
+    });
   }
   return String(value);
 }
@@ -53,7 +56,8 @@ export function formatNotify(fields: NotifyFields): string {
   if (fields.monotonicUsec !== undefined) lines.push(`MONOTONIC_USEC=${integer('monotonicUsec', fields.monotonicUsec, 0)}`);
   if (fields.stopping === true) lines.push('STOPPING=1');
   if (fields.status !== undefined) lines.push(`STATUS=${sanitizeStatus(fields.status)}`);
-  if (fields.extendTimeoutUsec !== undefined) lines.push(`EXTEND_TIMEOUT_USEC=${integer('extendTimeoutUsec', fields.extendTimeoutUsec, 0)}`);
+  if (fields.extendTimeoutUsec !== undefined)
+    lines.push(`EXTEND_TIMEOUT_USEC=${integer('extendTimeoutUsec', fields.extendTimeoutUsec, 0)}`);
   if (fields.watchdog === true) lines.push('WATCHDOG=1');
   if (fields.watchdog === 'trigger') lines.push('WATCHDOG=trigger');
   if (fields.mainpid !== undefined) lines.push(`MAINPID=${integer('mainpid', fields.mainpid, 1)}`);

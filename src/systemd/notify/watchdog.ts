@@ -67,7 +67,7 @@ export function startWatchdog(opts: WatchdogOptions): WatchdogHandle {
   let stopped = false;
   let timer: unknown;
   const tick = async (): Promise<void> => {
-    if (await healthy(opts.healthCheck) && !stopped) opts.notifier.watchdog();
+    if ((await healthy(opts.healthCheck)) && !stopped) opts.notifier.watchdog();
     if (!stopped) timer = timers.setTimeout(() => void tick(), intervalMs);
   };
   const stop = (): void => {
@@ -78,7 +78,9 @@ export function startWatchdog(opts: WatchdogOptions): WatchdogHandle {
   opts.signal?.addEventListener('abort', stop, { once: true });
   void tick();
   return {
-    get active() { return !stopped; },
+    get active() {
+      return !stopped;
+    },
     intervalMs,
     stop,
     trigger() {

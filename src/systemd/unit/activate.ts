@@ -29,7 +29,8 @@ export interface ActivationStep {
 export function activationSteps(file: string, request: ActivationRequest): ActivationStep[] {
   const steps: ActivationStep[] = [];
   if (request.reload) steps.push({ name: 'daemon-reload', args: ['daemon-reload'] });
-  if (request.enable) steps.push(request.now ? { name: 'enable --now', args: ['enable', '--now', file] } : { name: 'enable', args: ['enable', file] });
+  if (request.enable)
+    steps.push(request.now ? { name: 'enable --now', args: ['enable', '--now', file] } : { name: 'enable', args: ['enable', file] });
   else if (request.now) steps.push({ name: 'restart', args: ['restart', file] });
   return steps;
 }
@@ -57,11 +58,20 @@ export interface ActivationOutcome {
 }
 
 /** Run `steps` in order, stopping at the first failure. `run` is injectable for tests. */
-export async function runActivation(steps: readonly ActivationStep[], manager: ManagerOptions, run: (args: readonly string[], o: ManagerOptions) => Promise<CommandResult> = systemctl): Promise<ActivationOutcome> {
+export async function runActivation(
+  steps: readonly ActivationStep[],
+  manager: ManagerOptions,
+  run: (args: readonly string[], o: ManagerOptions) => Promise<CommandResult> = systemctl,
+): Promise<ActivationOutcome> {
   const ran: string[] = [];
   for (const [i, step] of steps.entries()) {
     const r = await run(step.args, manager);
-    if (r.exitCode !== 0) return { ran, failed: { step: step.name, args: step.args, exitCode: r.exitCode, stderr: r.stderr.trim() }, notRun: steps.slice(i + 1) };
+    if (r.exitCode !== 0)
+      return {
+        ran,
+        failed: { step: step.name, args: step.args, exitCode: r.exitCode, stderr: r.stderr.trim() },
+        notRun: steps.slice(i + 1),
+      };
     ran.push(step.name);
   }
   return { ran, failed: null, notRun: [] };

@@ -12,14 +12,14 @@ export const ANALYZE_TIMEOUT_MS = 20_000;
 
 /** What `verify` said: its messages (with the line when it names one), or why it could not run. */
 export type VerifyResult =
-  | { available: true; exitCode: number; messages: { line: number | null; message: string }[] }
-  | { available: false; reason: string };
+  { available: true; exitCode: number; messages: { line: number | null; message: string }[] } | { available: false; reason: string };
 
 /** What `security --offline=yes` said: the overall exposure (0 best .. 10 worst), or why it could not run. */
 export type SecurityResult = { available: true; exposure: number } | { available: false; reason: string };
 
 const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]+\.service$/;
-const MANAGER_FAILED = /Failed to (initialize manager|setup working directory|lookup RuntimeDirectory|connect to bus)|No such device or address/;
+const MANAGER_FAILED =
+  /Failed to (initialize manager|setup working directory|lookup RuntimeDirectory|connect to bus)|No such device or address/;
 
 /**
  * Run `systemd-analyze [--user] verify --man=no FILE` and parse `FILE:LINE: message` lines.
@@ -29,16 +29,23 @@ const MANAGER_FAILED = /Failed to (initialize manager|setup working directory|lo
  */
 export async function analyzeVerify(file: string, o: ManagerOptions): Promise<VerifyResult> {
   if (!UNIT_NAME.test(basename(file))) return { available: false, reason: `inapplicable: ${basename(file)} is not a .service unit name` };
-  const r = await runCommand('systemd-analyze', [...(o.scope === 'user' ? ['--user'] : []), 'verify', '--man=no', file], { ...o, timeoutMs: ANALYZE_TIMEOUT_MS });
+  const r = await runCommand('systemd-analyze', [...(o.scope === 'user' ? ['--user'] : []), 'verify', '--man=no', file], {
+    ...o,
+    timeoutMs: ANALYZE_TIMEOUT_MS,
+  });
   if (r.exitCode === 127) return { available: false, reason: 'systemd-analyze is not installed' };
   if (r.exitCode === 124) return { available: false, reason: r.stderr };
   const text = `${r.stderr}\n${r.stdout}`;
-  if (r.exitCode !== 0 && MANAGER_FAILED.test(text)) return { available: false, reason: `unavailable: no ${o.scope} manager to verify against (${firstLine(text)})` };
+  if (r.exitCode !== 0 && MANAGER_FAILED.test(text))
+    return { available: false, reason: `unavailable: no ${o.scope} manager to verify against (${firstLine(text)})` };
   const prefix = `${file}:`;
-  const messages = text.split('\n').filter((l) => l.trim() !== '').map((l) => {
-    const m = l.startsWith(prefix) ? /^(\d+): (.*)$/.exec(l.slice(prefix.length)) : null;
-    return m ? { line: Number(m[1]), message: m[2] ?? '' } : { line: null, message: l.trim() };
-  });
+  const messages = text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const m = l.startsWith(prefix) ? /^(\d+): (.*)$/.exec(l.slice(prefix.length)) : null;
+      return m ? { line: Number(m[1]), message: m[2] ?? '' } : { line: null, message: l.trim() };
+    });
   return { available: true, exitCode: r.exitCode, messages };
 }
 
@@ -55,7 +62,12 @@ export async function analyzeSecurity(file: string, o: ManagerOptions): Promise<
 
 // The first non-empty line of a text.
 function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'no output';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? 'no output'
+  );
 }
 
 /** The two systemd-analyze results, started early so they overlap the caller's own work. */

@@ -44,17 +44,36 @@ export async function checkUnitFile(o: CheckUnitOptions): Promise<UnitCheckRepor
   const { verify, security } = await o.analysis;
   if (verify.available) {
     findings.push(...verifyFindings(o.text, findings, verify.messages, verify.exitCode));
-    notes.push(`systemd-analyze verify: ${verify.exitCode === 0 ? 'ran' : `exit ${verify.exitCode}`}, ${verify.messages.length} message(s)`);
+    notes.push(
+      `systemd-analyze verify: ${verify.exitCode === 0 ? 'ran' : `exit ${verify.exitCode}`}, ${verify.messages.length} message(s)`,
+    );
   } else notes.push(`systemd-analyze verify: ${verify.reason}`);
-  notes.push(security.available ? `systemd-analyze security --offline=yes: exposure ${security.exposure}` : `systemd-analyze security: ${security.reason}`);
+  notes.push(
+    security.available
+      ? `systemd-analyze security --offline=yes: exposure ${security.exposure}`
+      : `systemd-analyze security: ${security.reason}`,
+  );
   return { file: o.file, findings: sortFindings(findings), exposure: security.available ? security.exposure : null, notes };
 }
 
 // verify's messages as findings; a line already reported by a rule is not reported twice.
-function verifyFindings(text: string, own: readonly UnitFinding[], messages: readonly { line: number | null; message: string }[], exitCode: number): UnitFinding[] {
+function verifyFindings(
+  text: string,
+  own: readonly UnitFinding[],
+  messages: readonly { line: number | null; message: string }[],
+  exitCode: number,
+): UnitFinding[] {
   const fallback = sectionLine(parseUnit(text), 'Service') ?? 1;
   const taken = new Set(own.map((f) => f.line));
   return messages
     .filter((m) => m.line === null || !taken.has(m.line))
-    .map((m) => ({ rule: 'analyze.verify', severity: exitCode === 0 ? 'warning' : 'error', line: m.line ?? fallback, message: `systemd-analyze verify: ${m.message}` }) as const);
+    .map(
+      (m) =>
+        ({
+          rule: 'analyze.verify',
+          severity: exitCode === 0 ? 'warning' : 'error',
+          line: m.line ?? fallback,
+          message: `systemd-analyze verify: ${m.message}`,
+        }) as const,
+    );
 }

@@ -12,7 +12,19 @@ export interface ExecLine {
   argv: string[];
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'", ' ': ' ', a: '\x07', b: '\b', f: '\f', v: '\v' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+  ' ': ' ',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+};
 
 /** Parse an Exec*= value into prefixes and argv, or a reason it cannot be read. */
 export function parseExecLine(value: string): ExecLine | { error: string } {

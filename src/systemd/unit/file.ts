@@ -104,7 +104,8 @@ export function parseUnit(text: string): UnitFile {
     else if (COMMENT.test(c)) entries.push({ kind: 'comment', raw, line });
     else if (c.startsWith('[')) {
       const m = /^\[([^[\]]+)\]$/.exec(c);
-      if (m?.[1] === undefined) entries.push({ kind: 'invalid', raw, line, section, reason: `Invalid section header ${JSON.stringify(c)}` });
+      if (m?.[1] === undefined)
+        entries.push({ kind: 'invalid', raw, line, section, reason: `Invalid section header ${JSON.stringify(c)}` });
       else {
         section = m[1];
         entries.push({ kind: 'section', raw, line, name: section });

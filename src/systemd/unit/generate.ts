@@ -70,7 +70,15 @@ export function generateUnit(opts: GenerateUnitOptions): string {
     ...(config.unit.watchdog_sec === null ? [] : [`WatchdogSec=${formatTimespan(parseTimespan(config.unit.watchdog_sec))}`]),
     `Restart=${config.unit.restart}`,
     'RestartSec=2s',
-    ...(config.unit.hardening ? hardeningLines({ scope: opts.scope, containers, writable: [dirname(config.service.db)], dockerHost: opts.environment?.['DOCKER_HOST'] ?? null, hostPaths: [opts.execPath, opts.entryPath, opts.configPath ?? opts.workingDirectory, ...agentPaths(config)] }) : []),
+    ...(config.unit.hardening
+      ? hardeningLines({
+          scope: opts.scope,
+          containers,
+          writable: [dirname(config.service.db)],
+          dockerHost: opts.environment?.['DOCKER_HOST'] ?? null,
+          hostPaths: [opts.execPath, opts.entryPath, opts.configPath ?? opts.workingDirectory, ...agentPaths(config)],
+        })
+      : []),
     '',
     '[Install]',
     `WantedBy=${opts.scope === 'user' ? 'default.target' : 'multi-user.target'}`,

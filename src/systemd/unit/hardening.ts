@@ -46,7 +46,9 @@ export function hardeningLines(needs: HardeningNeeds): string[] {
     'ProtectSystem=strict',
     'ProtectHome=read-only',
     `ReadWritePaths=${[...writable, ...socket].join(' ')}`,
-    ...([...needs.writable, ...needs.hostPaths, ...(needs.containers ? [dockerSocketPath(needs.dockerHost)] : [])].some(inHostTmp) ? [] : ['PrivateTmp=yes']),
+    ...([...needs.writable, ...needs.hostPaths, ...(needs.containers ? [dockerSocketPath(needs.dockerHost)] : [])].some(inHostTmp)
+      ? []
+      : ['PrivateTmp=yes']),
     'PrivateDevices=yes',
     'DevicePolicy=closed',
     ...(needs.scope === 'system' ? SYSTEM_ONLY : []),

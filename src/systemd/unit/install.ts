@@ -14,7 +14,8 @@ export function defaultUnitDir(scope: 'user' | 'system', env: Env): string {
   const xdg = env['XDG_CONFIG_HOME'];
   if (xdg !== undefined && xdg.startsWith('/')) return join(xdg, 'systemd/user');
   const home = env['HOME'];
-  if (home === undefined || home === '') throw new HooksError('hooks.unit.no_home', 'Neither $XDG_CONFIG_HOME nor $HOME is set; pass --unit-dir', { exitCode: ExitCode.config });
+  if (home === undefined || home === '')
+    throw new HooksError('hooks.unit.no_home', 'Neither $XDG_CONFIG_HOME nor $HOME is set; pass --unit-dir', { exitCode: ExitCode.config });
   return join(home, '.config/systemd/user');
 }
 
@@ -36,15 +37,27 @@ export function writeUnitAtomic(dir: string, name: string, text: string, pid: nu
   const temp = join(dir, `.${name}.tmp-${pid}`);
   let previous: string | null = null;
   // Only a regular file is read back for the diff: a FIFO or device in its place must not block.
-  try { previous = statSync(path).isFile() ? readFileSync(path, 'utf8') : null; } catch { previous = null; }
+  try {
+    previous = statSync(path).isFile() ? readFileSync(path, 'utf8') : null;
+  } catch {
+    previous = null;
+  }
   if (previous === text) return { path, previous };
   try {
     makeDir(dir);
     writeFileSync(temp, text, { mode: 0o644 });
     renameSync(temp, path);
   } catch (error) {
-    try { rmSync(temp, { force: true }); } catch { /* the temp file was never made */ }
-    throw new HooksError('hooks.unit.write_failed', `Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { exitCode: ExitCode.config, cause: error, details: { file: path } });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      /* the temp file was never made */
+    }
+    throw new HooksError(
+      'hooks.unit.write_failed',
+      `Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      { exitCode: ExitCode.config, cause: error, details: { file: path } },
+    );
   }
   return { path, previous };
 }

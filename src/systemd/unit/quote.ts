@@ -18,7 +18,11 @@ function hasControl(value: string): boolean {
 /** Throw `hooks.unit.unsafe_value` (exit 78) when `value` holds a newline or another control character. */
 export function assertSafeValue(what: string, value: string): string {
   if (hasControl(value)) {
-    throw new HooksError('hooks.unit.unsafe_value', `Expected \`${what}\` to hold no newline or control character, got ${JSON.stringify(value)}`, { exitCode: ExitCode.config, details: { option: what } });
+    throw new HooksError(
+      'hooks.unit.unsafe_value',
+      `Expected \`${what}\` to hold no newline or control character, got ${JSON.stringify(value)}`,
+      { exitCode: ExitCode.config, details: { option: what } },
+    );
   }
   return value;
 }
@@ -43,7 +47,11 @@ export function quoteExecArg(what: string, value: string): string {
 export function formatExecLine(what: string, argv: readonly string[]): string {
   const program = argv[0];
   if (program === undefined || !program.startsWith('/')) {
-    throw new HooksError('hooks.unit.unsafe_value', `Expected \`${what}\` to start with an absolute program path, got ${JSON.stringify(program ?? '')}`, { exitCode: ExitCode.config, details: { option: what } });
+    throw new HooksError(
+      'hooks.unit.unsafe_value',
+      `Expected \`${what}\` to start with an absolute program path, got ${JSON.stringify(program ?? '')}`,
+      { exitCode: ExitCode.config, details: { option: what } },
+    );
   }
   return argv.map((a, i) => quoteExecArg(i === 0 ? what : `${what} argument ${i}`, a)).join(' ');
 }
@@ -51,7 +59,10 @@ export function formatExecLine(what: string, argv: readonly string[]): string {
 /** One `Environment=` value: `"KEY=value"` with `\`, `"` escaped and `%` doubled (no `$` expansion happens there). */
 export function quoteEnvironment(key: string, value: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-    throw new HooksError('hooks.unit.unsafe_value', `Expected environment name ${JSON.stringify(key)} to match [A-Za-z_][A-Za-z0-9_]*`, { exitCode: ExitCode.config, details: { option: key } });
+    throw new HooksError('hooks.unit.unsafe_value', `Expected environment name ${JSON.stringify(key)} to match [A-Za-z_][A-Za-z0-9_]*`, {
+      exitCode: ExitCode.config,
+      details: { option: key },
+    });
   }
   assertSafeValue(`env ${key}`, value);
   return `"${escapeSpecifiers(`${key}=${value}`).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -61,7 +72,11 @@ export function quoteEnvironment(key: string, value: string): string {
 export function quotePath(what: string, value: string): string {
   assertSafeValue(what, value);
   if (!value.startsWith('/') || /["'\\]/.test(value) || value.trim() !== value) {
-    throw new HooksError('hooks.unit.unsafe_value', `Expected \`${what}\` to be an absolute path without quotes, backslashes or edge spaces, got ${JSON.stringify(value)}`, { exitCode: ExitCode.config, details: { option: what } });
+    throw new HooksError(
+      'hooks.unit.unsafe_value',
+      `Expected \`${what}\` to be an absolute path without quotes, backslashes or edge spaces, got ${JSON.stringify(value)}`,
+      { exitCode: ExitCode.config, details: { option: what } },
+    );
   }
   return escapeSpecifiers(value);
 }

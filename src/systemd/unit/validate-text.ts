@@ -22,7 +22,16 @@ export interface ValidateUnitOptions {
 }
 
 /** Every rule, in report order. */
-export const UNIT_RULES: readonly UnitRule[] = [syntaxRule, execStartRule, notifyRule, budgetRule, killModeRule, watchdogRule, containersRule, unknownRule];
+export const UNIT_RULES: readonly UnitRule[] = [
+  syntaxRule,
+  execStartRule,
+  notifyRule,
+  budgetRule,
+  killModeRule,
+  watchdogRule,
+  containersRule,
+  unknownRule,
+];
 
 /** Validate unit text with every rule; findings are sorted by line, errors first on a line. */
 export function validateUnitText(text: string, options: ValidateUnitOptions): UnitFinding[] {

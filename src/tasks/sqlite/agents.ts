@@ -14,8 +14,12 @@ export function sqliteAgents(db: Database): { sync(specs: readonly AgentSpec[], 
     const names = specs.map((a) => a.name);
     const placeholders = names.map(() => '?').join(',') || "''";
     db.prepare(`DELETE FROM agents WHERE name NOT IN (${placeholders})`).run(...names);
-    const orphaned = (db.prepare(`SELECT id FROM task_history WHERE status = 'queued' AND agent NOT IN (${placeholders})`).all(...names) as { id: string }[]).map((r) => r.id);
-    db.prepare(`UPDATE task_history SET status = 'failed', reason = 'unknown-agent', ended_at = ? WHERE status = 'queued' AND agent NOT IN (${placeholders})`).run(now, ...names);
+    const orphaned = (
+      db.prepare(`SELECT id FROM task_history WHERE status = 'queued' AND agent NOT IN (${placeholders})`).all(...names) as { id: string }[]
+    ).map((r) => r.id);
+    db.prepare(
+      `UPDATE task_history SET status = 'failed', reason = 'unknown-agent', ended_at = ? WHERE status = 'queued' AND agent NOT IN (${placeholders})`,
+    ).run(now, ...names);
     return { agents: list(), orphaned };
   });
   return { sync: (specs, now) => sync(specs, now), list };

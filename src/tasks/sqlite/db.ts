@@ -19,7 +19,10 @@ export async function openDatabase(path: string): Promise<Database> {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
   } catch (error) {
-    throw new HooksError('hooks.store.open', `Cannot open the task store at ${path}: ${(error as Error).message}`, { exitCode: ExitCode.unavailable, cause: error });
+    throw new HooksError('hooks.store.open', `Cannot open the task store at ${path}: ${(error as Error).message}`, {
+      exitCode: ExitCode.unavailable,
+      cause: error,
+    });
   }
   migrate(db);
   return db;
@@ -29,7 +32,11 @@ export async function openDatabase(path: string): Promise<Database> {
 export function migrate(db: Database): void {
   const current = Number(db.pragma('user_version', { simple: true }));
   if (current > MIGRATIONS.length) {
-    throw new HooksError('hooks.store.too_new', `The task store schema (v${current}) is newer than this hooksctl understands (v${MIGRATIONS.length})`, { exitCode: ExitCode.config });
+    throw new HooksError(
+      'hooks.store.too_new',
+      `The task store schema (v${current}) is newer than this hooksctl understands (v${MIGRATIONS.length})`,
+      { exitCode: ExitCode.config },
+    );
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

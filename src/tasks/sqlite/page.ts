@@ -13,15 +13,24 @@ export function createTaskPager(db: Database): (query: TaskPageQuery) => TaskPag
     const key = `${statusCount}:${cursor}`;
     let stmt = pageStatements.get(key);
     if (stmt === undefined) {
-      const where = [...(statusCount > 0 ? [`status IN (${new Array<string>(statusCount).fill('?').join(', ')})`] : []), ...(cursor ? ['seq < ?'] : [])];
-      stmt = db.prepare<unknown[]>(`SELECT * FROM task_history ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`);
+      const where = [
+        ...(statusCount > 0 ? [`status IN (${new Array<string>(statusCount).fill('?').join(', ')})`] : []),
+        ...(cursor ? ['seq < ?'] : []),
+      ];
+      stmt = db.prepare<unknown[]>(
+        `SELECT * FROM task_history ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`,
+      );
       pageStatements.set(key, stmt);
     }
     return stmt;
   };
   return (q: TaskPageQuery): TaskPage => {
     if (!Number.isSafeInteger(q.limit) || q.limit < 1 || (q.before !== undefined && !Number.isSafeInteger(q.before))) {
-      throw new HooksError('hooks.store.bad_page', `Expected a positive integer limit and an integer cursor, got limit ${q.limit} and before ${String(q.before)}`, { exitCode: ExitCode.usage });
+      throw new HooksError(
+        'hooks.store.bad_page',
+        `Expected a positive integer limit and an integer cursor, got limit ${q.limit} and before ${String(q.before)}`,
+        { exitCode: ExitCode.usage },
+      );
     }
     const statuses = [...new Set(q.statuses ?? [])];
     // One row more than asked tells whether an older page exists.

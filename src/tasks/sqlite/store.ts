@@ -20,10 +20,29 @@ export function createSqliteStore(db: Database, clock: Clock): TaskStore {
   const agents = sqliteAgents(db);
   const pager = createTaskPager(db);
 
-  const insertRow = (agent: string, payload: string, attempt: number, rootId: string | null, retryOf: string | null, source: string, dedupeKey: string | null): TaskRow => {
+  const insertRow = (
+    agent: string,
+    payload: string,
+    attempt: number,
+    rootId: string | null,
+    retryOf: string | null,
+    source: string,
+    dedupeKey: string | null,
+  ): TaskRow => {
     const id = randomUUID();
     const { n } = q.nextSeq.get() as { n: number };
-    q.insert.run({ id, root_id: rootId ?? id, agent, payload, attempt, retry_of: retryOf, source, dedupe_key: dedupeKey, seq: n, created_at: iso() });
+    q.insert.run({
+      id,
+      root_id: rootId ?? id,
+      agent,
+      payload,
+      attempt,
+      retry_of: retryOf,
+      source,
+      dedupe_key: dedupeKey,
+      seq: n,
+      created_at: iso(),
+    });
     return q.byId.get(id) as TaskRow;
   };
   const enqueue = db.transaction((agent: string, payload: string, source: string, dedupeKey: string | null): EnqueueResult => {
@@ -82,14 +101,17 @@ export function createSqliteStore(db: Database, clock: Clock): TaskStore {
 function statements(db: Database) {
   return {
     nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM task_history'),
-    insert: db.prepare(`INSERT INTO task_history (id, root_id, agent, payload, status, attempt, retry_of, source, dedupe_key, seq, created_at)
+    insert:
+      db.prepare(`INSERT INTO task_history (id, root_id, agent, payload, status, attempt, retry_of, source, dedupe_key, seq, created_at)
       VALUES (@id, @root_id, @agent, @payload, 'queued', @attempt, @retry_of, @source, @dedupe_key, @seq, @created_at)`),
     byId: db.prepare('SELECT * FROM task_history WHERE id = ?'),
     byKey: db.prepare('SELECT * FROM task_history WHERE dedupe_key = ?'),
     byStatus: db.prepare('SELECT * FROM task_history WHERE status = ? ORDER BY seq LIMIT ?'),
     claim: db.prepare("UPDATE task_history SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'"),
     pidSet: db.prepare('UPDATE task_history SET pid = ?, pid_start = ? WHERE id = ?'),
-    toEnd: db.prepare("UPDATE task_history SET status = ?, reason = ?, exit_code = ?, output = ?, ended_at = ? WHERE id = ? AND status = 'running'"),
+    toEnd: db.prepare(
+      "UPDATE task_history SET status = ?, reason = ?, exit_code = ?, output = ?, ended_at = ? WHERE id = ? AND status = 'running'",
+    ),
     queuedEnd: db.prepare("UPDATE task_history SET status = ?, reason = ?, ended_at = ? WHERE id = ? AND status = 'queued'"),
     linkRetry: db.prepare('UPDATE task_history SET retried_as = ? WHERE id = ? AND retried_as IS NULL'),
     runningIds: db.prepare("SELECT id FROM task_history WHERE status = 'running'"),

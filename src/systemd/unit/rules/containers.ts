@@ -6,7 +6,10 @@ import type { UnitFinding, UnitRule } from './types.js';
 
 // The command lines of a key, with their argv.
 function commands(entries: readonly AssignmentEntry[]): { entry: AssignmentEntry; argv: string[] }[] {
-  return entries.flatMap((entry) => { const argv = execArgv(entry.value); return argv === null ? [] : [{ entry, argv }]; });
+  return entries.flatMap((entry) => {
+    const argv = execArgv(entry.value);
+    return argv === null ? [] : [{ entry, argv }];
+  });
 }
 
 /** Warn when ExecStartPre uses `hooksctl agents-sync` but a stop command uses docker/just/a shell loop, or the reverse. */
@@ -20,7 +23,12 @@ export const containersRule: UnitRule = ({ unit }) => {
     const foreign = foreignContainerCommand(stop.argv);
     const hooksDown = hooksctlVerb(stop.argv) === 'containers-down';
     if ((startsHooks && foreign) || (startsForeign && hooksDown)) {
-      out.push({ rule: 'containers.asymmetric', severity: 'warning', line: stop.entry.line, message: `\`${stop.entry.key}=\` stops containers from a different source of truth than ExecStartPre starts them from; use \`hooksctl agents-sync\` with \`hooksctl containers-down\` (or neither)` });
+      out.push({
+        rule: 'containers.asymmetric',
+        severity: 'warning',
+        line: stop.entry.line,
+        message: `\`${stop.entry.key}=\` stops containers from a different source of truth than ExecStartPre starts them from; use \`hooksctl agents-sync\` with \`hooksctl containers-down\` (or neither)`,
+      });
     }
   }
   return out;

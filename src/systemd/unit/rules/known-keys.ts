@@ -1,7 +1,8 @@
 /** Every key systemd 252 reads in a .service file, per section (from its load-fragment table), for the unknown-key rule. */
 
 /** Keys of [Unit]. */
-export const UNIT_KEYS: ReadonlySet<string> = new Set(`
+export const UNIT_KEYS: ReadonlySet<string> = new Set(
+  `
 After AllowIsolate AssertACPower AssertArchitecture AssertCPUFeature AssertCPUPressure
 AssertCPUs AssertCapability AssertControlGroupController AssertCredential AssertDirectoryNotEmpty
 AssertEnvironment AssertFileIsExecutable AssertFileNotEmpty AssertFirstBoot AssertGroup AssertHost
@@ -23,10 +24,14 @@ PropagateReloadFrom PropagateReloadTo PropagatesReloadTo PropagatesStopTo Reboot
 RefuseManualStop ReloadPropagatedFrom Requires RequiresMountsFor RequiresOverridable Requisite
 RequisiteOverridable SourcePath StartLimitAction StartLimitBurst StartLimitInterval StartLimitIntervalSec
 StopPropagatedFrom StopWhenUnneeded SuccessAction SuccessActionExitStatus Upholds Wants
-`.split(/\s+/).filter(Boolean));
+`
+    .split(/\s+/)
+    .filter(Boolean),
+);
 
 /** Keys of [Service]. */
-export const SERVICE_KEYS: ReadonlySet<string> = new Set(`
+export const SERVICE_KEYS: ReadonlySet<string> = new Set(
+  `
 AllowedCPUs AllowedMemoryNodes AmbientCapabilities AppArmorProfile BPFProgram BindPaths BindReadOnlyPaths
 BlockIOAccounting BlockIODeviceWeight BlockIOReadBandwidth BlockIOWeight BlockIOWriteBandwidth
 BusName BusPolicy CPUAccounting CPUAffinity CPUQuota CPUQuotaPeriodSec CPUSchedulingPolicy
@@ -65,10 +70,16 @@ TTYVTDisallocate TasksAccounting TasksMax TemporaryFileSystem TimeoutAbortSec Ti
 TimeoutStartFailureMode TimeoutStartSec TimeoutStopFailureMode TimeoutStopSec TimerSlackNSec Type UMask
 USBFunctionDescriptors USBFunctionStrings UnsetEnvironment User UtmpIdentifier UtmpMode WatchdogSec
 WatchdogSignal WorkingDirectory
-`.split(/\s+/).filter(Boolean));
+`
+    .split(/\s+/)
+    .filter(Boolean),
+);
 
 /** Keys of [Install]. */
-export const INSTALL_KEYS: ReadonlySet<string> = new Set(`
+export const INSTALL_KEYS: ReadonlySet<string> = new Set(
+  `
 Alias Also DefaultInstance RequiredBy WantedBy
-`.split(/\s+/).filter(Boolean));
-
+`
+    .split(/\s+/)
+    .filter(Boolean),
+);

@@ -13,7 +13,16 @@ export function isDraining(ctx: RuleContext): boolean {
 export const execStartRule: UnitRule = ({ unit, fallbackLine }) => {
   if (listValues(unit, 'Service', 'ExecStart').length > 0) return [];
   const reset = lastValue(unit, 'Service', 'ExecStart');
-  return [{ rule: 'exec.missing', severity: 'error', line: reset?.line ?? fallbackLine, message: reset ? 'ExecStart= is reset by an empty assignment and never set again' : 'No ExecStart= in [Service]: the service has nothing to run' }];
+  return [
+    {
+      rule: 'exec.missing',
+      severity: 'error',
+      line: reset?.line ?? fallbackLine,
+      message: reset
+        ? 'ExecStart= is reset by an empty assignment and never set again'
+        : 'No ExecStart= in [Service]: the service has nothing to run',
+    },
+  ];
 };
 
 /** Error when Type=notify (or notify-reload) meets NotifyAccess=none: READY=1 can never arrive. */
@@ -21,7 +30,14 @@ export const notifyRule: UnitRule = ({ unit }) => {
   const type = lastValue(unit, 'Service', 'Type');
   const access = lastValue(unit, 'Service', 'NotifyAccess');
   if ((type?.value !== 'notify' && type?.value !== 'notify-reload') || access?.value !== 'none') return [];
-  return [{ rule: 'notify.access-none', severity: 'error', line: access.line, message: `Type=${type.value} with NotifyAccess=none: systemd drops READY=1, so the start always times out; use NotifyAccess=main (or omit it)` }];
+  return [
+    {
+      rule: 'notify.access-none',
+      severity: 'error',
+      line: access.line,
+      message: `Type=${type.value} with NotifyAccess=none: systemd drops READY=1, so the start always times out; use NotifyAccess=main (or omit it)`,
+    },
+  ];
 };
 
 /** Warn on KillMode=control-group (nothing left to drain) and process/none (orphans survive). */
@@ -31,10 +47,20 @@ export const killModeRule: UnitRule = (ctx) => {
   const line = set?.line ?? ctx.fallbackLine;
   const out: UnitFinding[] = [];
   if (mode === 'control-group' && isDraining(ctx)) {
-    out.push({ rule: 'killmode.control-group', severity: 'warning', line, message: `KillMode=control-group${set ? '' : ' (the default)'} SIGTERMs every task child together with the main process, so the drain has nothing left to wait for; use KillMode=mixed` });
+    out.push({
+      rule: 'killmode.control-group',
+      severity: 'warning',
+      line,
+      message: `KillMode=control-group${set ? '' : ' (the default)'} SIGTERMs every task child together with the main process, so the drain has nothing left to wait for; use KillMode=mixed`,
+    });
   }
   if (mode === 'process' || mode === 'none') {
-    out.push({ rule: 'killmode.orphans', severity: 'warning', line, message: `KillMode=${mode} leaves child processes running after the stop (orphans survive); use KillMode=mixed` });
+    out.push({
+      rule: 'killmode.orphans',
+      severity: 'warning',
+      line,
+      message: `KillMode=${mode} leaves child processes running after the stop (orphans survive); use KillMode=mixed`,
+    });
   }
   return out;
 };
@@ -45,5 +71,12 @@ export const watchdogRule: UnitRule = ({ unit }) => {
   if (wd === undefined || wd.value === '' || wd.value === '0' || wd.value === 'infinity') return [];
   const starts = listValues(unit, 'Service', 'ExecStart');
   if (starts.some((e) => hooksctlVerb(execArgv(e.value) ?? []) === 'serve')) return [];
-  return [{ rule: 'watchdog.not-hooksctl', severity: 'warning', line: wd.line, message: `WatchdogSec=${wd.value} on a unit whose ExecStart is not \`hooksctl serve\`: nothing here is known to send WATCHDOG=1, so systemd may kill a healthy service` }];
+  return [
+    {
+      rule: 'watchdog.not-hooksctl',
+      severity: 'warning',
+      line: wd.line,
+      message: `WatchdogSec=${wd.value} on a unit whose ExecStart is not \`hooksctl serve\`: nothing here is known to send WATCHDOG=1, so systemd may kill a healthy service`,
+    },
+  ];
 };

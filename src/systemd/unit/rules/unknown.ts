@@ -9,11 +9,22 @@ export const unknownRule: UnitRule = ({ unit }) => {
   const out: UnitFinding[] = [];
   for (const e of unit.entries) {
     if (e.kind === 'section' && SECTIONS[e.name] === undefined && !e.name.startsWith('X-')) {
-      out.push({ rule: 'unknown.section', severity: 'warning', line: e.line, message: `Unknown section [${e.name}] in a .service unit; systemd ignores it` });
+      out.push({
+        rule: 'unknown.section',
+        severity: 'warning',
+        line: e.line,
+        message: `Unknown section [${e.name}] in a .service unit; systemd ignores it`,
+      });
     }
     if (e.kind !== 'assignment' || e.section === null || e.key.startsWith('X-')) continue;
     const keys = SECTIONS[e.section];
-    if (keys !== undefined && !keys.has(e.key)) out.push({ rule: 'unknown.key', severity: 'warning', line: e.line, message: `Unknown key \`${e.key}\` in [${e.section}]; systemd ignores it` });
+    if (keys !== undefined && !keys.has(e.key))
+      out.push({
+        rule: 'unknown.key',
+        severity: 'warning',
+        line: e.line,
+        message: `Unknown key \`${e.key}\` in [${e.section}]; systemd ignores it`,
+      });
   }
   return out;
 };
