@@ -40,7 +40,7 @@ async function once(n) {
       if (e.type === 'task_ended') for (const l of listeners) l({ id: e.id, agent: e.agent, status: e.status, durationMs: e.duration_ms });
     },
   });
-  let refusing = false;
+  let intake = 'open';
   const hub = createSseHub();
   const server = await buildServer({
     store,
@@ -49,7 +49,8 @@ async function once(n) {
     agents: new Set(agents),
     token: undefined,
     webhookSecret: undefined,
-    refusing: () => refusing,
+    intake: () => intake,
+    closing: () => false,
     health: async () => ({ ok: true, state: 'x', running: 0, queued: 0, checks: {} }),
     log: () => {},
   });
@@ -65,7 +66,7 @@ async function once(n) {
     stopping: () => {},
     status: () => {},
     refuse: () => {
-      refusing = true;
+      intake = 'defer';
       hub.closeAll();
       server.server.closeIdleConnections();
     },

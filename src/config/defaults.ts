@@ -28,6 +28,8 @@ export function defaultConfig(execPath: string) {
       extend: false,
       max_drain_ms: 600000,
       requeue: true,
+      intake: 'queue' as 'queue' | 'refuse',
+      max_attempts: 3,
     },
     unit: {
       timeout_stop_sec: null,

@@ -74,6 +74,10 @@ export const shutdownSchema = z.strictObject({
   extend: z.boolean(),
   max_drain_ms: durationMs,
   requeue: z.boolean(),
+  /** What the draining instance does with new work: store it queued for the next instance, or answer 503. */
+  intake: z.enum(['queue', 'refuse']),
+  /** How many times a task may run in all before a crash or shutdown ends it `failed/attempts-exhausted`. */
+  max_attempts: z.number().int().min(1).max(100),
 });
 
 /** `unit` section: what the generated systemd unit looks like. */

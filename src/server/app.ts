@@ -1,11 +1,14 @@
 /**
  * The fastify app: JSON API, SSE, webhook, health. Bad bodies get 400 with a reason, bodies
- * are size-limited, a bearer token is required when configured, and during the drain
- * mutating requests get 503 with Retry-After.
+ * are size-limited, a bearer token is required when configured. While the service drains, new
+ * work is stored for the next instance (intake `defer`) or answered 503 with Retry-After
+ * (`refuse`). Once the hand-over begins, every response says `Connection: close`, so clients
+ * take their next request to the next instance.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { bearerMatches } from './auth.js';
 import type { ServerDeps } from './deps.js';
+import { parseLastEventId } from './sse-frame.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { registerWebhookRoute } from './webhook-route.js';
 import { zodSchemaController } from './zod-compilers.js';
@@ -20,15 +23,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = fastify({
     logger: false,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
-    forceCloseConnections: true,
-    return503OnClosing: true,
+    // Closing stops accepting and drops idle keep-alive connections; requests in flight finish,
+    // and late ones on a kept-alive connection are answered (with Connection: close), not 503.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
     schemaController: zodSchemaController,
   });
 
   app.addHook('onRequest', async (req, reply) => {
     // The matched route, not the raw URL: `/%74ask` routes to /task too.
     const path = req.routeOptions.url ?? req.url.split('?')[0] ?? '';
-    if (deps.refusing() && ((req.method === 'POST' && MUTATING.has(path)) || path === '/events')) {
+    if (deps.intake() === 'refuse' && ((req.method === 'POST' && MUTATING.has(path)) || path === '/events')) {
       return reply
         .code(503)
         .header('retry-after', String(RETRY_AFTER_S))
@@ -47,15 +52,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return undefined;
   });
 
+  app.addHook('onSend', async (_req, reply) => {
+    if (deps.closing()) reply.header('connection', 'close');
+  });
+
   app.setErrorHandler((error: FastifyError, _req, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) deps.log(`http error: ${error.message}`);
-    return reply
-      .code(status)
-      .send({
-        error: status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : status >= 500 ? 'internal' : 'bad_request',
-        message: status >= 500 ? 'Internal error' : error.message,
-      });
+    return reply.code(status).send({
+      error: status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : status >= 500 ? 'internal' : 'bad_request',
+      message: status >= 500 ? 'Internal error' : error.message,
+    });
   });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` }),
@@ -73,7 +80,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     reply.raw.write(': hooksctl events\n\n');
-    const remove = deps.hub.add(reply.raw);
+    const query = req.query as Record<string, unknown> | undefined;
+    const remove = deps.hub.add(reply.raw, parseLastEventId(req.headers['last-event-id'] ?? query?.['last_event_id']));
     req.raw.on('close', remove);
   });
 

@@ -3,6 +3,12 @@ import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
 import type { SseHub } from './sse-hub.js';
 
+/**
+ * What the service does with new work: `open` runs it; `defer` stores it queued and answers 202
+ * with `deferred: true` (while starting or draining, for the next instance); `refuse` answers 503.
+ */
+export type Intake = 'open' | 'defer' | 'refuse';
+
 /** Health as /healthz reports it. */
 export interface Health {
   /** True when every check passes and the service accepts work. */
@@ -31,8 +37,10 @@ export interface ServerDeps {
   token: string | undefined;
   /** HMAC secret for /webhook/forgejo. */
   webhookSecret: string | undefined;
-  /** True once the drain started: mutating requests get 503. */
-  refusing(): boolean;
+  /** What happens to new work now: run it, store it for the next instance, or answer 503. */
+  intake(): Intake;
+  /** True once the hand-over began: every response carries `Connection: close`. */
+  closing(): boolean;
   /** Current health. */
   health(): Promise<Health>;
   /** Log a line (to the journal). */

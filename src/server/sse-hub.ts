@@ -1,42 +1,123 @@
-/** Server-sent events: a hub of open streams, broadcast, and close-all for the drain. */
+/**
+ * Server-sent events: the open streams, and every event on its way to them. Each event is
+ * first appended to the store's event log, which gives it an id that keeps increasing across
+ * restarts; a client that reconnects with `Last-Event-ID` is sent what it missed from that log
+ * before it joins the live stream. All of it runs on one serial chain, so a stream sees every
+ * event once, in id order, with no gap between the replay and the live part. A comment every
+ * `keepAliveMs` keeps idle streams open.
+ */
 import type { ServerResponse } from 'node:http';
+import type { StoredEvent } from '../tasks/store.js';
+import type { Timers } from '../timers.js';
+import { formatComment, formatRetry, formatSse } from './sse-frame.js';
 
-/** Format one SSE frame (pure). `data` is JSON-encoded, so it never holds a raw newline. */
-export function formatSse(event: string, data: unknown): string {
-  return `event: ${event.replace(/[\r\n]/g, '')}\ndata: ${JSON.stringify(data)}\n\n`;
+export { formatSse } from './sse-frame.js';
+
+/** Where events are logged: the store's event log. */
+export interface EventLog {
+  /** Append an event; resolves with its id. */
+  appendEvent(type: string, data: Record<string, unknown>): Promise<StoredEvent>;
+  /** Events after `id`, oldest first. */
+  eventsAfter(id: number, limit: number): Promise<StoredEvent[]>;
+}
+
+/** Options for {@link createSseHub}. */
+export interface SseHubOptions {
+  /** The event log; without one, events carry no id and nothing is replayed. */
+  log?: EventLog;
+  /** Timers for the keep-alive comments. */
+  timers?: Timers;
+  /** Interval of the keep-alive comment, ms (default 15 s). */
+  keepAliveMs?: number;
+  /** Most events replayed to one reconnecting client (default 1000). */
+  replayLimit?: number;
+  /** Told when logging an event failed (the event is still sent, without an id). */
+  onError?: (message: string) => void;
 }
 
 /** The hub. */
 export interface SseHub {
-  /** Register a stream (headers already written); returns its removal function. */
-  add(res: ServerResponse): () => void;
-  /** Send an event to every stream. */
-  broadcast(event: string, data: unknown): void;
-  /** End every stream. */
-  closeAll(): void;
+  /** Register a stream (headers already written), replaying what it missed after `lastEventId`; returns its removal function. */
+  add(res: ServerResponse, lastEventId?: number | null): () => void;
+  /** Log an event and send it to every stream; `type` is added to the payload. */
+  broadcast(type: string, data: Record<string, unknown>): void;
+  /** Resolves once every event broadcast so far has been written. */
+  flushed(): Promise<void>;
+  /** End every stream, after a `retry:` hint of `retryMs` when given. */
+  closeAll(retryMs?: number): void;
   /** Number of open streams. */
   readonly size: number;
 }
 
+/** The default keep-alive interval: at least one comment every 15 s. */
+export const SSE_KEEPALIVE_MS = 15_000;
+
 /** Build a hub. */
-export function createSseHub(): SseHub {
+export function createSseHub(options: SseHubOptions = {}): SseHub {
   const streams = new Set<ServerResponse>();
+  const { log, timers } = options;
+  const keepAliveMs = options.keepAliveMs ?? SSE_KEEPALIVE_MS;
+  let chain: Promise<void> = Promise.resolve();
+  let keepAlive: unknown;
+  const serial = (step: () => Promise<void> | void): void => {
+    chain = chain.then(step).catch((error: unknown) => options.onError?.(`sse: ${(error as Error).message}`));
+  };
+  const tick = (): void => {
+    for (const res of streams) res.write(formatComment('keep-alive'));
+    keepAlive = timers?.setTimeout(tick, keepAliveMs);
+  };
+  const arm = (): void => {
+    if (timers && keepAlive === undefined) keepAlive = timers.setTimeout(tick, keepAliveMs);
+  };
+  const disarm = (): void => {
+    if (timers && keepAlive !== undefined && streams.size === 0) {
+      timers.clearTimeout(keepAlive);
+      keepAlive = undefined;
+    }
+  };
+  const remove = (res: ServerResponse): void => {
+    streams.delete(res);
+    disarm();
+  };
   return {
-    add(res) {
-      streams.add(res);
-      const remove = () => {
-        streams.delete(res);
+    add(res, lastEventId = null) {
+      let removed = false;
+      const drop = (): void => {
+        removed = true;
+        remove(res);
       };
-      res.on('close', remove);
-      return remove;
+      res.on('close', drop);
+      serial(async () => {
+        if (log && lastEventId !== null) {
+          for (const e of await log.eventsAfter(lastEventId, options.replayLimit ?? 1000)) res.write(formatSse(e.type, e.data, e.id));
+        }
+        if (removed || res.writableEnded) return;
+        streams.add(res);
+        arm();
+      });
+      return drop;
     },
-    broadcast(event, data) {
-      const frame = formatSse(event, data);
-      for (const res of streams) res.write(frame);
+    broadcast(type, data) {
+      const payload = { ...data, type };
+      serial(async () => {
+        let frame: string;
+        try {
+          frame = log ? formatSse(type, payload, (await log.appendEvent(type, payload)).id) : formatSse(type, payload);
+        } catch (error) {
+          options.onError?.(`could not log the ${type} event: ${(error as Error).message}`);
+          frame = formatSse(type, payload);
+        }
+        for (const res of streams) res.write(frame);
+      });
     },
-    closeAll() {
-      for (const res of streams) res.end();
+    flushed: () => chain,
+    closeAll(retryMs) {
+      for (const res of streams) {
+        if (retryMs !== undefined) res.write(formatRetry(retryMs));
+        res.end();
+      }
       streams.clear();
+      disarm();
     },
     get size() {
       return streams.size;

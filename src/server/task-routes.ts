@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { toView } from '../tasks/types.js';
+import { admit } from './admit.js';
 import { parseTaskListQuery } from './task-list-query.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
 import type { ServerDeps } from './deps.js';
@@ -25,8 +26,7 @@ export function registerTaskRoutes(app: FastifyInstance, deps: ServerDeps): void
         .code(404)
         .send({ error: 'unknown_agent', message: `No agent instance named ${JSON.stringify(agent)}`, agents: [...deps.agents] });
     const { row } = await deps.store.enqueue({ agent, payload: payload ?? null, source: 'http' });
-    deps.dispatcher.submit(row);
-    return reply.code(202).send({ id: row.id, status: 'queued' });
+    return reply.code(202).send(admit(deps, row));
   });
 
   app.get<{ Params: { id: string } }>('/tasks/:id', { schema: { params: idParams } }, async (req, reply) => {

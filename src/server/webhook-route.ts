@@ -1,4 +1,5 @@
 /** POST /webhook/forgejo: verify the HMAC over the raw body, then enqueue tasks; replays are idempotent. */
+import { admit } from './admit.js';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from './deps.js';
@@ -19,12 +20,10 @@ export function registerWebhookRoute(app: FastifyInstance, deps: ServerDeps): vo
       const check = verifySignature(deps.webhookSecret, raw, req.headers);
       if (!check.ok) {
         deps.log(`webhook rejected: ${check.reason}`, { WEBHOOK_REJECT: check.reason });
-        return reply
-          .code(401)
-          .send({
-            error: 'bad_signature',
-            message: check.reason === 'no-secret' ? 'Webhook secret is not configured on the server' : `Signature ${check.reason}`,
-          });
+        return reply.code(401).send({
+          error: 'bad_signature',
+          message: check.reason === 'no-secret' ? 'Webhook secret is not configured on the server' : `Signature ${check.reason}`,
+        });
       }
       let body: unknown;
       try {
@@ -46,8 +45,8 @@ export function registerWebhookRoute(app: FastifyInstance, deps: ServerDeps): vo
           source: 'webhook',
           dedupeKey: `webhook:${delivery}:${t.agent}`,
         });
-        if (!duplicate) deps.dispatcher.submit(row);
-        tasks.push({ id: row.id, agent: t.agent, status: row.status, duplicate });
+        const accepted = duplicate ? { id: row.id, status: row.status, url: `/tasks/${row.id}` } : admit(deps, row);
+        tasks.push({ ...accepted, agent: t.agent, duplicate });
       }
       return reply.code(tasks.every((t) => t.duplicate) ? 200 : 202).send({ tasks });
     });

@@ -9,7 +9,7 @@ import type { JournalLogger } from '../systemd/journal/journal.js';
 import { agentSpecs } from '../tasks/agents.js';
 import { stopLeftovers, type LeftoverKillers } from '../tasks/leftovers.js';
 import { openTaskStore } from '../tasks/open-store.js';
-import { recoverAtBoot, type RecoveryReport } from '../tasks/recovery.js';
+import { recoverAtBoot, type RecoveryOptions, type RecoveryReport } from '../tasks/recovery.js';
 import type { TaskStore } from '../tasks/store.js';
 
 /** The store and the instances the agents table holds. */
@@ -39,12 +39,22 @@ export async function openStoreAndAgents(config: Config, clock: Clock, logger: J
 export async function recoverLeftovers(
   booted: Booted,
   killers: LeftoverKillers,
-  requeue: boolean,
+  options: RecoveryOptions,
   logger: JournalLogger,
 ): Promise<RecoveryReport> {
   await stopLeftovers(await booted.store.list('running'), booted.instances, killers, (m) => logger.warn(m));
-  const recovery = await recoverAtBoot(booted.store, { requeue });
+  const recovery = await recoverAtBoot(booted.store, options);
   for (const id of recovery.crashed) logger.warn(`task ${id} was running when the service died: marked crashed`, { TASK_ID: id });
   for (const [old, fresh] of recovery.requeued) logger.info(`task ${old} queued again as ${fresh}`, { TASK_ID: fresh, RETRY_OF: old });
+  for (const id of recovery.exhausted) {
+    const row = await booted.store.get(id);
+    const history = row ? await booted.store.attempts(row.root_id) : [];
+    const story = history.map((a) => `#${a.attempt} ${a.status}${a.reason ? `/${a.reason}` : ''}`).join(', ');
+    logger.warn(`task ${id} failed: it ran ${history.length} times without finishing (${story})`, {
+      TASK_ID: id,
+      ROOT_ID: row?.root_id ?? id,
+      ATTEMPTS: history.length,
+    });
+  }
   return recovery;
 }

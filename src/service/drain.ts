@@ -1,7 +1,8 @@
 /**
  * The drain as `serve` wires it: phases to the journal, STOPPING/STATUS/EXTEND_TIMEOUT to
- * systemd, the service_shutdown event to SSE clients, and a cleanup that closes the server
- * and the store. The figures all come from the one {@link DrainPlan}.
+ * systemd, `service_shutdown` then `service_stopping` to SSE clients, and a cleanup that hands
+ * over to the next instance: the listener closes, requests in flight finish with
+ * `Connection: close`, then the store closes. The figures all come from the one {@link DrainPlan}.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../runtime.js';
@@ -33,7 +34,14 @@ export interface ServeDrainDeps {
   onSettled(cb: (task: SettledTask) => void): () => void;
   /** Stop the keepalive loops (watchdog, lag monitor) before closing. */
   stopLoops(): void;
+  /** `queue`: SSE streams and keep-alive connections stay open through the drain; `refuse`: they close at once. */
+  intake: 'queue' | 'refuse';
+  /** The hand-over begins: from now on every response says `Connection: close`. */
+  beginClose(): void;
 }
+
+/** What an EventSource is told to wait before it reconnects to the next instance, ms. */
+export const SSE_RETRY_MS = 1000;
 
 /** Build the drain for `serve`. */
 export function createServeDrain(deps: ServeDrainDeps): Drain {
@@ -52,7 +60,8 @@ export function createServeDrain(deps: ServeDrainDeps): Drain {
         busy_workers: busy.map((b) => ({ task: b.id, agent: b.agent })),
         retry_after_s: RETRY_AFTER_S,
       });
-      hub.closeAll();
+      if (deps.intake === 'queue') return;
+      hub.closeAll(SSE_RETRY_MS);
       server.server.closeIdleConnections();
     },
     onSettled: deps.onSettled,
@@ -70,7 +79,13 @@ export function createServeDrain(deps: ServeDrainDeps): Drain {
     whileWaiting: () => {
       store.compact('idle').catch(() => undefined);
     },
+    // The hand-over: SSE clients learn the drain is over and where to go, the listener closes
+    // (systemd keeps the socket and its backlog for the next instance), requests in flight finish.
     cleanup: async () => {
+      hub.broadcast('service_stopping', { retry_ms: SSE_RETRY_MS });
+      await hub.flushed();
+      hub.closeAll(SSE_RETRY_MS);
+      deps.beginClose();
       deps.stopLoops();
       await server.close();
       await store.compact('full');

@@ -22,6 +22,7 @@ import { createDispatcher, type DispatchEvent, type Dispatcher } from '../tasks/
 import { openStoreAndAgents, recoverLeftovers } from './boot.js';
 import { createServeDrain } from './drain.js';
 import { createHealth } from './health.js';
+import type { Intake } from '../server/deps.js';
 import { buildFrontDoor, listenOnPort } from './server.js';
 import { listenForStop, type StopSignals } from './signals.js';
 import { createStatusLine, describeLoad } from './status.js';
@@ -65,7 +66,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     throw error;
   });
   const { store, instances } = booted;
-  const hub = createSseHub();
+  const hub = createSseHub({ log: store, timers, onError: (message) => logger.warn(message) });
   const statusLine = createStatusLine(notifier);
   const settles = new Set<(t: SettledTask) => void>();
   const dispatcher = createDispatcher({
@@ -78,15 +79,27 @@ export async function runService(options: ServiceOptions): Promise<number> {
       hub.broadcast(event.type, event);
       if (event.type === 'task_ended')
         for (const cb of settles) cb({ id: event.id, agent: event.agent, status: event.status, durationMs: event.duration_ms });
-      if (accepting()) statusLine.status(describeLoad(dispatcher.busy().length, dispatcher.queued()));
+      if (readySent && drain.state() === 'running') statusLine.status(describeLoad(dispatcher.busy().length, dispatcher.queued()));
     },
   });
 
-  // The one answer to "do we take new work": READY sent, and the drain not begun.
-  let ready = false;
-  const accepting = (): boolean => ready && drain.state() === 'running';
+  // The one answer to "what happens to new work": run it once the queues are open and until the
+  // drain begins; before and after, store it for the next instance (or refuse it, with intake=refuse).
+  let open = false;
+  let readySent = false;
+  let closing = false;
+  const intake = (): Intake => {
+    if (open && drain.state() === 'running') return 'open';
+    return config.shutdown.intake === 'queue' ? 'defer' : 'refuse';
+  };
   const lag = monitorLag(() => clock.monotonic(), timers);
-  const health = createHealth({ store, dispatcher, lagMs: lag.lagMs, state: () => (ready ? drain.state() : 'starting'), accepting });
+  const health = createHealth({
+    store,
+    dispatcher,
+    lagMs: lag.lagMs,
+    state: () => (readySent ? drain.state() : 'starting'),
+    accepting: () => intake() === 'open',
+  });
   const server = await buildFrontDoor({
     config,
     env,
@@ -94,7 +107,8 @@ export async function runService(options: ServiceOptions): Promise<number> {
     dispatcher,
     hub,
     agents: new Set(instances.keys()),
-    refusing: () => !accepting(),
+    intake,
+    closing: () => closing,
     health: health.report,
     logger,
   });
@@ -115,6 +129,10 @@ export async function runService(options: ServiceOptions): Promise<number> {
       return () => settles.delete(cb);
     },
     stopLoops: () => stopLoops(),
+    intake: config.shutdown.intake,
+    beginClose: () => {
+      closing = true;
+    },
   });
 
   try {
@@ -125,20 +143,29 @@ export async function runService(options: ServiceOptions): Promise<number> {
     await store.close();
     throw error;
   }
+
+  // Listening is also the single-instance check: recovery must not touch the rows of a live twin.
+  const recovery = await recoverLeftovers(
+    booted,
+    leftoverKillers(config, runtime),
+    { requeue: config.shutdown.requeue, maxAttempts: config.shutdown.max_attempts },
+    logger,
+  );
+  const finished = waitForDrain(drain, dispatcher, logger);
+  // A stop requested during start-up: queued tasks stay queued for the next boot.
+  if (stop.early().length > 0) dispatcher.hold();
+  // Open first, then load the queue: a task stored while starting is in the list, or else submitted by its own request.
+  open = true;
+  for (const task of await store.list('queued')) dispatcher.submit(task);
+  // READY=1 is the first message systemd gets: no STATUS= or WATCHDOG= before it.
+  notifier.ready(describeLoad(dispatcher.busy().length, dispatcher.queued()));
+  readySent = true;
   const watchdog = startWatchdog({ env, pid: options.pid, notifier, healthCheck: health.alive });
   stopLoops = () => {
     lag.stop();
     watchdog.stop();
   };
-
-  // Listening is also the single-instance check: recovery must not touch the rows of a live twin.
-  const recovery = await recoverLeftovers(booted, leftoverKillers(config, runtime), config.shutdown.requeue, logger);
-  const finished = waitForDrain(drain, dispatcher, logger);
-  // A stop requested during start-up: queued tasks stay queued for the next boot.
-  if (stop.early().length > 0) dispatcher.hold();
-  for (const task of await store.list('queued')) dispatcher.submit(task);
-  ready = true;
-  notifier.ready(describeLoad(dispatcher.busy().length, dispatcher.queued()));
+  hub.broadcast('service_ready', { pid: options.pid, agents: instances.size, requeued: recovery.requeued.length });
   logger.log({
     message: `ready: listening on ${host}:${port}, ${instances.size} agents, ${recovery.requeued.length} requeued`,
     messageId: MESSAGE_IDS.ready,

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { ExitCode, HooksError } from '../errors.js';
 import type { Env } from '../runtime.js';
 import { buildServer } from '../server/app.js';
-import type { Health } from '../server/deps.js';
+import type { Health, Intake } from '../server/deps.js';
 import type { SseHub } from '../server/sse-hub.js';
 import type { JournalLogger } from '../systemd/journal/journal.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
@@ -18,8 +18,10 @@ export interface FrontDoorDeps {
   dispatcher: Dispatcher;
   hub: SseHub;
   agents: ReadonlySet<string>;
-  /** True while the service refuses new work (starting, or draining). */
-  refusing(): boolean;
+  /** What happens to new work now (see {@link Intake}). */
+  intake(): Intake;
+  /** True once the hand-over began. */
+  closing(): boolean;
   health(): Promise<Health>;
   logger: JournalLogger;
 }
@@ -34,7 +36,8 @@ export function buildFrontDoor(deps: FrontDoorDeps): Promise<FastifyInstance> {
     agents: deps.agents,
     token: env[config.service.token_env],
     webhookSecret: env[config.service.webhook_secret_env],
-    refusing: deps.refusing,
+    intake: deps.intake,
+    closing: deps.closing,
     health: deps.health,
     log: (message, fields) => deps.logger.info(message, fields),
   });

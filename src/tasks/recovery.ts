@@ -1,7 +1,9 @@
 /**
  * Crash recovery at boot: rows left `running` by a crash become `crashed`; with requeue on,
- * crashed and shutdown-cancelled tasks get a new queued attempt. Nothing is left `running`.
- * Each step is idempotent, so a crash during recovery is recovered by the next boot.
+ * crashed and shutdown-cancelled tasks get a new queued attempt, until a task has run
+ * `maxAttempts` times in all; then its last attempt ends `failed/attempts-exhausted`.
+ * Nothing is left `running`. Each step is idempotent, so a crash during recovery is
+ * recovered by the next boot.
  */
 import type { TaskStore } from './store.js';
 
@@ -11,14 +13,31 @@ export interface RecoveryReport {
   crashed: string[];
   /** New attempts queued: `[oldId, newId]`. */
   requeued: Array<[string, string]>;
+  /** Ids of last attempts that used up `maxAttempts` and now end `failed/attempts-exhausted`. */
+  exhausted: string[];
+}
+
+/** Options for {@link recoverAtBoot}. */
+export interface RecoveryOptions {
+  /** Queue crashed and shutdown-cancelled tasks again. */
+  requeue: boolean;
+  /** How many times a task may run in all (`shutdown.max_attempts`, at least 1). */
+  maxAttempts: number;
 }
 
 /** Run crash recovery. Safe to run at every boot; it only touches rows that need it. */
-export async function recoverAtBoot(store: TaskStore, options: { requeue: boolean }): Promise<RecoveryReport> {
+export async function recoverAtBoot(store: TaskStore, options: RecoveryOptions): Promise<RecoveryReport> {
   const crashed = await store.crashRunning();
   const requeued: Array<[string, string]> = [];
+  const exhausted: string[] = [];
   if (options.requeue) {
-    for (const row of await store.listRetryable()) requeued.push([row.id, (await store.retry(row)).id]);
+    for (const row of await store.listRetryable()) {
+      if (row.attempt >= options.maxAttempts) {
+        if (await store.exhaust(row.id)) exhausted.push(row.id);
+      } else {
+        requeued.push([row.id, (await store.retry(row)).id]);
+      }
+    }
   }
-  return { crashed, requeued };
+  return { crashed, requeued, exhausted };
 }

@@ -66,6 +66,16 @@ export interface AgentSync {
   orphaned: string[];
 }
 
+/** One entry of the event log that SSE clients replay from (`Last-Event-ID`). */
+export interface StoredEvent {
+  /** Increasing across restarts; the SSE `id:`. */
+  id: number;
+  /** The event type (`task_queued`, `service_shutdown`, ...). */
+  type: string;
+  /** The event's JSON payload. */
+  data: Record<string, unknown>;
+}
+
 /** A query for `TaskStore.page`. */
 export interface TaskPageQuery {
   /** Only rows in one of these statuses; absent or empty: every status. */
@@ -108,6 +118,14 @@ export interface TaskStore {
   crashRunning(): Promise<string[]>;
   /** Rows that ended `crashed` or `cancelled/shutdown` and have no next attempt yet, oldest first. */
   listRetryable(): Promise<TaskRow[]>;
+  /** A retryable row that used up its attempts: `crashed` or `cancelled/shutdown` → `failed/attempts-exhausted`. */
+  exhaust(id: string): Promise<boolean>;
+  /** Every attempt of one task (rows sharing `root_id`), oldest first. */
+  attempts(rootId: string): Promise<TaskRow[]>;
+  /** Append to the bounded event log; the returned id is greater than every earlier one, across restarts. */
+  appendEvent(type: string, data: Record<string, unknown>): Promise<StoredEvent>;
+  /** Logged events after `id`, oldest first, at most `limit`. */
+  eventsAfter(id: number, limit: number): Promise<StoredEvent[]>;
   /** Count rows per status. */
   counts(): Promise<Record<TaskStatus, number>>;
   /** Replace the agents table with `agents`; queued tasks of agents no longer listed fail. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.js';
 import { createSseHub } from '../../src/server/sse-hub.js';
+import type { Intake } from '../../src/server/deps.js';
 import { signBody } from '../../src/server/signature.js';
 import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import type { TaskStore } from '../../src/tasks/store.js';
@@ -14,7 +15,8 @@ const TOKEN = 'tok-123';
 let app: FastifyInstance;
 let base: string;
 let store: TaskStore;
-let refusing = false;
+let intake: Intake = 'open';
+let closing = false;
 
 beforeAll(async () => {
   store = await openSqliteStore(':memory:', systemClock);
@@ -32,7 +34,8 @@ beforeAll(async () => {
     agents: new Set(['dev-default', 'dev-2']),
     token: TOKEN,
     webhookSecret: SECRET,
-    refusing: () => refusing,
+    intake: () => intake,
+    closing: () => closing,
     health: async () => ({ ok: true, state: 'running', running: 0, queued: 0, checks: {} }),
     log: () => {},
     bodyLimit: 64 * 1024,
@@ -223,9 +226,9 @@ describe('POST /webhook/forgejo', () => {
   });
 });
 
-describe('refusing during the drain', () => {
+describe('intake refuse (shutdown.intake = refuse) during the drain', () => {
   it('503 with Retry-After for new work, reads still answered', async () => {
-    refusing = true;
+    intake = 'refuse';
     try {
       const r = await post('/task', JSON.stringify({ agent: 'dev-default' }));
       expect(r.status).toBe(503);
@@ -239,7 +242,46 @@ describe('refusing during the drain', () => {
       expect((await fetch(`${base}/events`, { headers: auth })).status).toBe(503);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
     } finally {
-      refusing = false;
+      intake = 'open';
+    }
+  });
+});
+
+describe('intake defer (the default while starting or draining)', () => {
+  it('stores new work queued without running it: 202 with deferred and the task URL; webhook replays stay deduplicated', async () => {
+    intake = 'defer';
+    try {
+      const r = await post('/task', JSON.stringify({ agent: 'dev-default', payload: { late: true } }));
+      expect(r.status).toBe(202);
+      const body = (await r.json()) as { id: string; status: string; deferred?: boolean; url: string };
+      expect(body).toMatchObject({ status: 'queued', deferred: true, url: `/tasks/${body.id}` });
+      expect(await store.get(body.id)).toMatchObject({ status: 'queued' });
+      const again = await fetch(`${base}${body.url}`, { headers: auth });
+      expect(again.status).toBe(200);
+      const delivery = { 'x-forgejo-signature': signBody(SECRET, issue()), 'x-forgejo-delivery': 'defer-1' };
+      const first = await hook(issue(), delivery);
+      expect(first.status).toBe(202);
+      const firstBody = (await first.json()) as { tasks: Array<{ id: string; deferred?: boolean; duplicate: boolean }> };
+      expect(firstBody.tasks[0]).toMatchObject({ deferred: true, duplicate: false });
+      const replay = await hook(issue(), delivery);
+      expect(replay.status).toBe(200);
+      expect(((await replay.json()) as { tasks: Array<{ id: string; duplicate: boolean }> }).tasks[0]).toMatchObject({
+        id: firstBody.tasks[0]?.id,
+        duplicate: true,
+      });
+      expect(await fetch(`${base}/events`, { headers: auth, signal: AbortSignal.timeout(300) }).then((res) => res.status)).toBe(200);
+    } finally {
+      intake = 'open';
+    }
+  });
+
+  it('once the hand-over begins, every response says Connection: close', async () => {
+    closing = true;
+    try {
+      const r = await fetch(`${base}/healthz`);
+      expect(r.headers.get('connection')).toBe('close');
+    } finally {
+      closing = false;
     }
   });
 });

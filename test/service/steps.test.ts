@@ -117,7 +117,7 @@ describe('boot', () => {
     const report = await recoverLeftovers(
       booted,
       { processGroup: () => void killed.push('pg'), inContainer: async () => void killed.push('ct') },
-      true,
+      { requeue: true, maxAttempts: 3 },
       log,
     );
     expect(report.crashed).toEqual([row.id]);

@@ -122,6 +122,40 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       await store.close();
     });
 
+    it('exhausts only a retryable last attempt, and lists every attempt of a task', async () => {
+      const store = await open();
+      const first = await running(store);
+      await store.finish(first.id, { status: 'cancelled', reason: 'shutdown', exitCode: null });
+      const second = await store.retry(first);
+      await store.claim(second.id);
+      await store.finish(second.id, { status: 'cancelled', reason: 'shutdown', exitCode: null });
+      expect(await store.exhaust(first.id)).toBe(false);
+      expect(await store.exhaust(second.id)).toBe(true);
+      expect(await store.exhaust(second.id)).toBe(false);
+      expect(await store.get(second.id)).toMatchObject({ status: 'failed', reason: 'attempts-exhausted' });
+      expect(await store.listRetryable()).toEqual([]);
+      expect((await store.attempts(first.id)).map((r) => [r.attempt, r.status])).toEqual([
+        [1, 'cancelled'],
+        [2, 'failed'],
+      ]);
+      const done = await running(store);
+      await store.finish(done.id, { status: 'succeeded', reason: null, exitCode: 0 });
+      expect(await store.exhaust(done.id)).toBe(false);
+      await store.close();
+    });
+
+    it('logs events with increasing ids and reads them back after an id', async () => {
+      const store = await open();
+      const a = await store.appendEvent('task_queued', { type: 'task_queued', id: 't1', text: 'line\nbreak' });
+      const b = await store.appendEvent('service_ready', { type: 'service_ready' });
+      expect(b.id).toBeGreaterThan(a.id);
+      expect(await store.eventsAfter(a.id - 1, 10)).toEqual([a, b]);
+      expect(await store.eventsAfter(a.id, 10)).toEqual([b]);
+      expect(await store.eventsAfter(a.id - 1, 1)).toEqual([a]);
+      expect(await store.eventsAfter(b.id, 10)).toEqual([]);
+      await store.close();
+    });
+
     it('answers ping, compacts in both modes, and closes idempotently', async () => {
       const store = await open();
       expect(await store.ping()).toBe(true);

@@ -87,18 +87,45 @@ describe('recoverAtBoot', () => {
     const b = (await store.enqueue({ agent: 'a', payload: 2 })).row;
     await store.claim(b.id);
     await store.finish(b.id, { status: 'cancelled', reason: 'shutdown', exitCode: null });
-    const report = await recoverAtBoot(store, { requeue: true });
+    const report = await recoverAtBoot(store, { requeue: true, maxAttempts: 3 });
     expect(report.crashed).toEqual([a.id]);
     expect(report.requeued.map(([old]) => old)).toEqual([a.id, b.id]);
     expect(await store.list('running')).toEqual([]);
-    expect((await recoverAtBoot(store, { requeue: true })).requeued).toEqual([]);
+    expect((await recoverAtBoot(store, { requeue: true, maxAttempts: 3 })).requeued).toEqual([]);
+  });
+
+  it('re-queues a task until it has run max_attempts times, then ends it failed/attempts-exhausted', async () => {
+    const store = await openSqliteStore(':memory:', systemClock);
+    const first = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+    let current = first.id;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await store.claim(current);
+      await store.finish(current, { status: 'cancelled', reason: 'shutdown', exitCode: null });
+      const report = await recoverAtBoot(store, { requeue: true, maxAttempts: 3 });
+      if (attempt < 3) {
+        expect(report.exhausted).toEqual([]);
+        expect(report.requeued).toHaveLength(1);
+        current = report.requeued[0]?.[1] ?? '';
+      } else {
+        expect(report).toEqual({ crashed: [], requeued: [], exhausted: [current] });
+      }
+    }
+    expect(await store.get(current)).toMatchObject({ status: 'failed', reason: 'attempts-exhausted', attempt: 3 });
+    expect(await recoverAtBoot(store, { requeue: true, maxAttempts: 3 })).toEqual({ crashed: [], requeued: [], exhausted: [] });
+  });
+
+  it('max_attempts 1 never re-queues; a crash counts as an attempt', async () => {
+    const store = await openSqliteStore(':memory:', systemClock);
+    const r = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+    await store.claim(r.id);
+    expect(await recoverAtBoot(store, { requeue: true, maxAttempts: 1 })).toEqual({ crashed: [r.id], requeued: [], exhausted: [r.id] });
   });
 
   it('without requeue leaves crashed rows alone', async () => {
     const store = await openSqliteStore(':memory:', systemClock);
     const r = (await store.enqueue({ agent: 'a', payload: 1 })).row;
     await store.claim(r.id);
-    expect(await recoverAtBoot(store, { requeue: false })).toEqual({ crashed: [r.id], requeued: [] });
+    expect(await recoverAtBoot(store, { requeue: false, maxAttempts: 3 })).toEqual({ crashed: [r.id], requeued: [], exhausted: [] });
     expect(await store.counts()).toMatchObject({ crashed: 1, queued: 0, running: 0 });
   });
 });

@@ -40,4 +40,11 @@ export const MIGRATIONS: readonly string[] = [
   // transactions, so it is unique); the seq index also makes that MAX a lookup instead of a scan.
   `CREATE UNIQUE INDEX task_history_seq ON task_history (seq);
    CREATE INDEX task_history_status_seq ON task_history (status, seq);`,
+  // v3: the SSE event log. AUTOINCREMENT: ids never repeat, even after the oldest are pruned.
+  `CREATE TABLE events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     type TEXT NOT NULL,
+     data TEXT NOT NULL,
+     at TEXT NOT NULL
+   );`,
 ];

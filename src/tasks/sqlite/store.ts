@@ -7,6 +7,7 @@ import type { TaskRow } from '../types.js';
 import { openDatabase, type Database } from './db.js';
 import { sqliteAgents } from './agents.js';
 import { createTaskPager } from './page.js';
+import { sqliteEvents } from './events.js';
 
 /** Open (creating and migrating) the SQLite store at `path` (`:memory:` for a private one). */
 export async function openSqliteStore(path: string, clock: Clock): Promise<TaskStore> {
@@ -19,6 +20,7 @@ export function createSqliteStore(db: Database, clock: Clock): TaskStore {
   const q = statements(db);
   const agents = sqliteAgents(db);
   const pager = createTaskPager(db);
+  const events = sqliteEvents(db);
 
   const insertRow = (
     agent: string,
@@ -78,6 +80,10 @@ export function createSqliteStore(db: Database, clock: Clock): TaskStore {
     retry: async (row) => retry(row.id),
     crashRunning: async () => crashRunning(),
     listRetryable: async () => q.retryable.all() as TaskRow[],
+    exhaust: async (id) => q.exhaust.run(id).changes === 1,
+    attempts: async (rootId) => q.byRoot.all(rootId) as TaskRow[],
+    appendEvent: async (type, data) => events.append(type, data, iso()),
+    eventsAfter: async (id, limit) => events.after(id, limit),
     counts: async () => {
       const out = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
       for (const r of q.countAll.all() as { status: TaskStatus; n: number }[]) out[r.status] = r.n;
@@ -118,6 +124,9 @@ function statements(db: Database) {
     crashAll: db.prepare("UPDATE task_history SET status = 'crashed', reason = 'crash', ended_at = ? WHERE status = 'running'"),
     retryable: db.prepare(`SELECT * FROM task_history WHERE retried_as IS NULL
       AND (status = 'crashed' OR (status = 'cancelled' AND reason = 'shutdown')) ORDER BY seq`),
+    exhaust: db.prepare(`UPDATE task_history SET status = 'failed', reason = 'attempts-exhausted' WHERE id = ? AND retried_as IS NULL
+      AND (status = 'crashed' OR (status = 'cancelled' AND reason = 'shutdown'))`),
+    byRoot: db.prepare('SELECT * FROM task_history WHERE root_id = ? ORDER BY attempt, seq'),
     countAll: db.prepare('SELECT status, COUNT(*) AS n FROM task_history GROUP BY status'),
     ping: db.prepare('SELECT 1 AS ok'),
   };
