@@ -40,16 +40,13 @@ describe('serve under systemd --user', () => {
     const oldInvocation = (await sb.show(`${name}.service`, ['InvocationID'])).InvocationID;
 
     const restart = sb.systemctl('restart', `${name}.service`);
-    const during = await waitFor(
-      'a 503 during the drain',
-      async () => {
-        const r = await http.post('/task', { agent: 'dev-default', payload: {} }).catch(() => null);
-        return r && r.status === 503 ? r : null;
-      },
-      5000,
-      50,
-    );
-    expect(during.status).toBe(503);
+    // During the drain /healthz says draining (503, for load balancers), and new work is kept
+    // for the next instance: 202 with deferred and its URL.
+    await waitFor('healthz to say draining', async () => (await http.get('/healthz')).json['state'] === 'draining', 5000, 50);
+    expect((await http.get('/healthz')).status).toBe(503);
+    const during = await http.post('/task', { agent: 'dev-default', payload: { sleep_ms: 10 } });
+    expect(during.status).toBe(202);
+    expect(during.json).toMatchObject({ status: 'queued', deferred: true, url: `/tasks/${String(during.json['id'])}` });
     const restarted = await restart;
     expect(restarted.exitCode, String(restarted.stderr)).toBe(0);
     expect((await sb.show(`${name}.service`, ['ActiveState'])).ActiveState).toBe('active');
@@ -63,6 +60,10 @@ describe('serve under systemd --user', () => {
       return t['status'] === 'running' ? t : null;
     });
     expect(retry).toMatchObject({ attempt: 2, retry_of: ids[2] });
+    await waitFor(
+      'the deferred task to run on the new instance',
+      async () => (await http.task(String(during.json['id'])))['status'] === 'succeeded',
+    );
 
     // The old instance stopped cleanly: its own bye entry, and no SIGKILL from the manager.
     const bye = await sb.journal([`HOOKS_SERVICE=${name}`, 'SHUTDOWN_PHASE=bye', `INVOCATION_ID=${oldInvocation}`]);

@@ -57,12 +57,7 @@ describe('serve signals', () => {
     await waitFor('task running', async () => (await http.task(String(json['id'])))['status'] === 'running');
     const t0 = Date.now();
     proc.kill('SIGTERM');
-    await waitFor(
-      'the drain to start',
-      async () => (await http.post('/task', { agent: 'dev-default' }).catch(() => null))?.status === 503,
-      5000,
-      50,
-    );
+    await waitFor('the drain to start', async () => (await http.get('/healthz').catch(() => null))?.json['state'] === 'draining', 5000, 50);
     proc.kill('SIGTERM');
     const r = await proc;
     expect(r.exitCode, String(r.all)).toBe(0);
