@@ -3,10 +3,8 @@
  * (1..1000, default 100) and `before` (the opaque cursor a previous page returned as `next_before`).
  */
 import type { TaskPageQuery } from '../tasks/store.js';
-import type { TaskStatus } from '../tasks/types.js';
+import { isTaskStatus, TASK_STATUSES, type TaskStatus } from '../vocabulary.js';
 
-/** Every status a task can have, as `status=` accepts them. */
-export const TASK_STATUSES: readonly TaskStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'crashed'];
 /** The largest `limit` a page may ask for. */
 export const MAX_PAGE_LIMIT = 1000;
 /** The `limit` when none is given. */
@@ -18,7 +16,7 @@ export type TaskListQuery = { ok: true; query: TaskPageQuery } | { ok: false; me
 /** Parse the raw querystring values (a string, or an array when the key repeats). */
 export function parseTaskListQuery(raw: Record<string, unknown>): TaskListQuery {
   const statuses = values(raw['status']);
-  const bad = statuses.find((s) => !(TASK_STATUSES as readonly string[]).includes(s));
+  const bad = statuses.find((s) => !isTaskStatus(s));
   if (bad !== undefined)
     return { ok: false, message: `Expected \`status\` to be one of ${TASK_STATUSES.join(', ')}, got ${JSON.stringify(bad)}` };
   const limits = values(raw['limit']);
