@@ -30,6 +30,7 @@ export async function startSandbox() {
   mkdirSync(workDir, { recursive: true });
   const run = (argv) => spawnSync('nsenter', ['--mount', `--target=${holder.pid}`, '--', ...argv], { env, encoding: 'utf8' });
   return {
+    holderPid: holder.pid,
     run,
     env,
     workDir,

@@ -8,7 +8,7 @@ import { withSystemd } from '../harness/systemd.js';
 
 const READY = fileURLToPath(new URL('../fixtures/sd-notify-ready.mjs', import.meta.url));
 const RECEIVER = fileURLToPath(new URL('../fixtures/notify-abstract-receiver.py', import.meta.url));
-const NOTIFY_JS = fileURLToPath(new URL('../../dist/systemd/notify.js', import.meta.url));
+const NOTIFY_JS = fileURLToPath(new URL('../../dist/systemd/notify/notify.js', import.meta.url));
 const suffix = (): string => randomBytes(4).toString('hex');
 
 describe('Notifier under systemd --user', () => {

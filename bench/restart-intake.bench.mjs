@@ -1,0 +1,124 @@
+// bench/restart-intake: what clients see during `systemctl --user restart` under constant intake
+// (50 req/s of POST): the worst latency of an accepted request, and how many were refused, for
+// `hooksctl serve` (socket-activated, its default) against two anchors in the same run and the
+// same systemd --user: a bare Node service that binds its own port (it refuses connections
+// between the two instances), and the same bare service socket-activated (the limit).
+// Goal: 0 refused, and a worst latency within 1.3x that of the socket-activated bare service.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startSandbox } from './sandbox.mjs';
+
+const BIN = fileURLToPath(new URL('../bin/hooksctl', import.meta.url));
+const SD_NOTIFY = fileURLToPath(new URL('../node_modules/sd-notify/index.js', import.meta.url));
+const RESTARTS = 5;
+const RATE = 50;
+const sb = await startSandbox();
+
+// systemctl inside the sandbox without blocking the event loop (the load keeps running).
+const systemctl = (...args) =>
+  new Promise((resolve, reject) => {
+    const p = spawn('nsenter', ['--mount', `--target=${sb.holderPid}`, '--', 'systemctl', '--user', ...args], {
+      env: sb.env,
+      stdio: 'ignore',
+    });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`systemctl ${args.join(' ')} exited ${code}`))));
+  });
+
+// One POST on a fresh connection: its latency, or how it failed.
+const post = (port, path, body) =>
+  new Promise((resolve) => {
+    const t = performance.now();
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 503 ? { failed: '503' } : { ms: performance.now() - t }));
+      },
+    );
+    req.on('error', (e) => resolve({ failed: e.code === 'ECONNREFUSED' ? 'refused' : (e.code ?? 'error') }));
+    req.end(body);
+  });
+
+// Restart `unit` RESTARTS times under constant intake; the worst accepted latency and the failures.
+async function measure(unit, port, path, body) {
+  const results = [];
+  let sending = true;
+  const load = (async () => {
+    const pending = [];
+    while (sending) {
+      pending.push(post(port, path, body).then((r) => results.push(r)));
+      await sleep(1000 / RATE);
+    }
+    await Promise.all(pending);
+  })();
+  for (let i = 0; i < RESTARTS; i++) {
+    await sleep(700);
+    await systemctl('restart', `${unit}.service`);
+  }
+  await sleep(700);
+  sending = false;
+  await load;
+  const ok = results.filter((r) => r.ms !== undefined).map((r) => r.ms);
+  return {
+    worst: Math.max(...ok),
+    refused: results.filter((r) => r.failed === 'refused').length,
+    failed: results.filter((r) => r.failed !== undefined).length,
+    sent: results.length,
+  };
+}
+
+try {
+  const bare = (fd) =>
+    `const n = require(${JSON.stringify(SD_NOTIFY)}); const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.end('ok')); });\n` +
+    `s.listen(${fd ? '{ fd: 3 }' : "38801, '127.0.0.1'"}, () => n.ready());\n` +
+    `process.on('SIGTERM', () => { s.close(() => process.exit(0)); s.closeIdleConnections(); });\n`;
+  writeFileSync(join(sb.workDir, 'bare-bind.cjs'), bare(false));
+  writeFileSync(join(sb.workDir, 'bare-socket.cjs'), bare(true));
+  const nolimit = '[Unit]\nStartLimitIntervalSec=0\n';
+  sb.installUnit(
+    'bench-bind.service',
+    `${nolimit}[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${join(sb.workDir, 'bare-bind.cjs')}\n`,
+  );
+  sb.installUnit('bench-sock.socket', '[Socket]\nListenStream=127.0.0.1:38802\nBacklog=4096\n');
+  sb.installUnit(
+    'bench-sock.service',
+    `${nolimit}Requires=bench-sock.socket\nAfter=bench-sock.socket\n[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${join(sb.workDir, 'bare-socket.cjs')}\n`,
+  );
+  const cfg = join(sb.workDir, 'agents.json');
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      service: { name: 'bench-intake', port: 38803, db: join(sb.workDir, 'data/hooks.db') },
+      shutdown: { drain_ms: 2000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 },
+    }),
+  );
+  const install = sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', cfg]);
+  if (install.status !== 0) throw new Error(`install-unit failed: ${install.stderr}`);
+  mkdirSync(join(sb.unitDir, 'bench-intake.service.d'), { recursive: true });
+  writeFileSync(join(sb.unitDir, 'bench-intake.service.d', 'bench.conf'), nolimit);
+  sb.run(['systemctl', '--user', 'daemon-reload']);
+  for (const u of ['bench-bind', 'bench-sock', 'bench-intake']) await systemctl('start', `${u}.service`);
+  await sleep(500);
+
+  const bind = await measure('bench-bind', 38801, '/', '{}');
+  const sock = await measure('bench-sock', 38802, '/', '{}');
+  const serve = await measure('bench-intake', 38803, '/task', JSON.stringify({ agent: 'dev-default', payload: { sleep_ms: 0 } }));
+  const line = (n, r) => `${n}: ${r.sent} sent, ${r.refused} refused, ${r.failed} failed, worst accepted latency ${r.worst.toFixed(1)} ms`;
+  console.log(`restart-intake (${RESTARTS} restarts at ${RATE} req/s)`);
+  console.log(`  ${line('bare, own port (anchor)', bind)}`);
+  console.log(`  ${line('bare, socket-activated (anchor, the limit)', sock)}`);
+  console.log(`  ${line('hooksctl serve', serve)}`);
+  const ratio = serve.worst / sock.worst;
+  console.log(
+    `restart-intake refused: serve ${serve.refused} vs bare own port ${bind.refused} vs bare socket ${sock.refused} (target 0) ${serve.failed === 0 ? 'ok' : 'OVER TARGET'}`,
+  );
+  console.log(
+    `restart-intake worst latency: ${serve.worst.toFixed(1)} ms vs anchor ${sock.worst.toFixed(1)} ms = ${ratio.toFixed(2)}x (target <= 1.3x) ${ratio <= 1.3 ? 'ok' : 'OVER TARGET'}`,
+  );
+} finally {
+  await sb.stop();
+}
