@@ -14,6 +14,11 @@ import type { RunContext, TaskRunner } from '../tasks/dispatcher.js';
 import { outcomeToEnd } from './outcome-to-end.js';
 import { superviseTask, type TaskSupervisor } from './process-runner.js';
 import type { TaskRow } from '../tasks/types.js';
+import { realTimers, type Timers } from '../timers.js';
+import { pickEnv } from './agent-env.js';
+import { watchLimits, type LimitKind } from './limits.js';
+import { capOutput, OutputCounter } from './output-cap.js';
+import type { TaskEnd } from '../tasks/store.js';
 
 /** Options for {@link createContainerRunner}. */
 export interface ContainerRunnerOptions {
@@ -33,6 +38,8 @@ export interface ContainerRunnerOptions {
   log: (message: string, fields: Record<string, string>) => void;
   /** Loads the supervisor the exec client runs under (default: the lazy real one). Tests pass a fake. */
   supervisor?: () => Promise<TaskSupervisor>;
+  /** Timers for `timeout_ms` and `no_output_timeout_ms` (default: the real ones). */
+  timers?: Timers;
 }
 
 /** Build the runner for container-mode agents. */
@@ -58,7 +65,8 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
     if (ctx.signal.aborted) return { status: 'cancelled', reason: String(ctx.signal.reason ?? 'aborted'), exitCode: null };
     const client = new AbortController();
     let guard: Promise<boolean> = Promise.resolve(false);
-    const onAbort = () => {
+    // A time limit stops the task the way an abort does: the guard signals the in-container group, then the client goes.
+    const stopInside = (reason: unknown) => {
       guard = killTaskInContainer({ engine, container, taskId: task.id, graceMs: options.graceMs })
         .then((r) => {
           options.log(`orphan guard for task ${task.id}: ${r.signalled ?? 'nothing running'}${r.error ? ` (${r.error})` : ''}`, {
@@ -67,8 +75,19 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
           });
           return r.signalled !== null;
         })
-        .finally(() => client.abort(ctx.signal.reason));
+        .finally(() => client.abort(reason));
     };
+    const onAbort = () => {
+      limits.stop();
+      stopInside(ctx.signal.reason);
+    };
+    const limits = watchLimits({
+      timeoutMs: instance.type.timeout_ms,
+      noOutputTimeoutMs: instance.type.no_output_timeout_ms,
+      timers: options.timers ?? realTimers,
+      onLimit: (kind) => stopInside(kind),
+    });
+    const counter = new OutputCounter();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
       const command = containerTaskCommand({
@@ -77,15 +96,33 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
         taskId: task.id,
         agent: task.agent,
         command: instance.type.command,
-        env: instance.type.env,
+        env: { ...pickEnv(options.env, instance.type.pass_env), ...instance.type.env },
+        workdir: instance.type.cwd,
       });
-      const outcome = await superviseTask(command, { ...options.env, ...engine.env }, task, ctx, client.signal, options);
+      const outcome = await superviseTask(command, { ...options.env, ...engine.env }, task, ctx, client.signal, {
+        ...options,
+        onOutput: (chunk) => {
+          counter.add(chunk);
+          limits.activity();
+        },
+      });
+      limits.stop();
       // The abort ended the task when the guard had to signal it (the exec client then exits by
       // itself) or the supervisor stopped the client; a task that had already finished keeps its result.
       const killedInside = await guard;
-      return outcomeToEnd(outcome, killedInside && ctx.signal.aborted ? String(ctx.signal.reason ?? 'aborted') : null);
+      const end = endOf(outcome, limits.fired(), killedInside, ctx.signal);
+      return capOutput(end, counter.bytes, instance.type.max_output_bytes);
     } finally {
+      limits.stop();
       ctx.signal.removeEventListener('abort', onAbort);
     }
   };
+}
+
+// How a container task ends: a passed time limit is failed/<limit> (an abort that came first wins), else the outcome's.
+function endOf(outcome: Parameters<typeof outcomeToEnd>[0], limit: LimitKind | null, killedInside: boolean, signal: AbortSignal): TaskEnd {
+  if (signal.aborted && killedInside) return outcomeToEnd(outcome, String(signal.reason ?? 'aborted'));
+  if (limit !== null && (killedInside || outcome.type !== 'exited'))
+    return { ...outcomeToEnd(outcome, null), status: 'failed', reason: limit };
+  return outcomeToEnd(outcome, null);
 }

@@ -10,6 +10,8 @@ import type { JournalLogger } from '../systemd/journal/journal.js';
 import type { TaskRunner } from '../tasks/dispatcher.js';
 import type { LeftoverKillers } from '../tasks/leftovers.js';
 import { createProcessRunner } from './process-runner.js';
+import { agentHome, agentStateDir } from '../config/agent-paths.js';
+import type { AgentWorkspace, CredentialSource } from './agent-env.js';
 
 /** One runner that picks process or container mode per agent. */
 export async function selectRunner(
@@ -19,7 +21,11 @@ export async function selectRunner(
   logger: JournalLogger,
 ): Promise<TaskRunner> {
   const common = { instances, env: runtime.env, cwd: runtime.cwd, graceMs: config.shutdown.abort_grace_ms };
-  const processRunner = createProcessRunner(common);
+  const processRunner = createProcessRunner({
+    ...common,
+    workspaces: agentWorkspaces(config, instances, runtime.cwd),
+    credentials: credentialSource(config, runtime.env),
+  });
   if (![...instances.values()].some((i) => i.type.mode === 'container')) return processRunner;
   const [{ createContainerRunner }, { createEngine }] = await Promise.all([
     import('./container-runner.js'),
@@ -33,6 +39,25 @@ export async function selectRunner(
     log: (m, f) => logger.info(m, f),
   });
   return (task, ctx) => (instances.get(task.agent)?.type.mode === 'container' ? containerRunner(task, ctx) : processRunner(task, ctx));
+}
+
+/** Each process-mode instance's cwd, HOME and state directory, from the config. */
+export function agentWorkspaces(config: Config, instances: ReadonlyMap<string, AgentInstance>, cwd: string): Map<string, AgentWorkspace> {
+  const out = new Map<string, AgentWorkspace>();
+  for (const instance of instances.values()) {
+    if (instance.type.mode !== 'process') continue;
+    out.set(instance.name, {
+      cwd: instance.type.cwd ?? cwd,
+      home: agentHome(config, instance),
+      stateDir: agentStateDir(config, instance),
+    });
+  }
+  return out;
+}
+
+/** Where the agents' credentials are: systemd's `$CREDENTIALS_DIRECTORY`, else the configured files. */
+export function credentialSource(config: Config, env: Runtime['env']): CredentialSource {
+  return { directory: env['CREDENTIALS_DIRECTORY'], files: config.service.credentials };
 }
 
 /** The real ways to stop a crashed run: its process group, or its processes in the container. */

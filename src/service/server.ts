@@ -9,6 +9,7 @@ import type { SseHub } from '../server/sse-hub.js';
 import type { JournalLogger } from '../systemd/journal/journal.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
+import { serviceSecrets } from './secrets.js';
 
 /** What the front door needs. */
 export interface FrontDoorDeps {
@@ -27,13 +28,14 @@ export interface FrontDoorDeps {
 /** Build the app (not listening yet). */
 export function buildFrontDoor(deps: FrontDoorDeps): Promise<FastifyInstance> {
   const { config, env } = deps;
+  const secrets = serviceSecrets(config, env);
   return buildServer({
     store: deps.store,
     dispatcher: deps.dispatcher,
     hub: deps.hub,
     agents: deps.agents,
-    token: env[config.service.token_env],
-    webhookSecret: env[config.service.webhook_secret_env],
+    token: secrets.token,
+    webhookSecret: secrets.webhookSecret,
     refusing: deps.refusing,
     health: deps.health,
     log: (message, fields) => deps.logger.info(message, fields),
