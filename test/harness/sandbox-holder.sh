@@ -14,6 +14,11 @@ for _ in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.05;
 [ -S /run/systemd/journal/socket ] || { echo "journald did not create its socket" >&2; exit 1; }
 export XDG_RUNTIME_DIR="$state/runtime" XDG_CONFIG_HOME="$state/config"
 mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME/systemd/user"
+# A shared tmpfs, as /run/user/<uid> is on a real host: systemd mounts each unit's LoadCredential=
+# files under $XDG_RUNTIME_DIR/credentials/ from a child namespace, which stays empty on a disk
+# file system or a private mount (both seen here).
+mount -t tmpfs -o mode=700 tmpfs "$XDG_RUNTIME_DIR"
+mount --make-shared "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 /lib/systemd/systemd --user --log-target=journal --log-level=info </dev/null >"$state/systemd.log" 2>&1 &
 spid=$!
