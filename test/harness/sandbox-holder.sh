@@ -4,6 +4,21 @@
 # stops both by PID. Test commands enter this namespace with `nsenter --mount --target <pid>`.
 set -euo pipefail
 state="$1"
+# A /run of our own, with every entry of the host's bound into it: what systemd creates at the
+# top of /run (as root it makes /run/credentials for LoadCredential=) then stays in this
+# namespace. An empty /run/credentials left on the host made every hardened unit started later
+# without credentials fail at NAMESPACE ("Failed to mount /run/systemd/inaccessible/dir to
+# /run/systemd/unit-root/run/credentials"), seen here with systemd 252.
+mkdir -p "$state/host-run"
+mount --bind /run "$state/host-run"
+mount -t tmpfs -o mode=755 tmpfs /run
+for e in "$state"/host-run/* "$state"/host-run/.[!.]*; do
+  [ -e "$e" ] || [ -L "$e" ] || continue
+  n=${e##*/}
+  if [ -L "$e" ]; then cp -P "$e" "/run/$n"
+  elif [ -d "$e" ]; then mkdir "/run/$n" && mount --rbind "$e" "/run/$n"
+  else touch "/run/$n" && mount --bind "$e" "/run/$n"; fi
+done
 for d in /run/systemd/system /run/systemd/journal /run/log /var/log/journal; do
   mkdir -p "$d"
   mount -t tmpfs -o mode=755 tmpfs "$d"
