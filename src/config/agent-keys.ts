@@ -86,6 +86,19 @@ export const credentialsSchema = z
   .record(z.string().regex(CREDENTIAL_NAME, `Expected a credential name matching ${CREDENTIAL_NAME}`), hostPath)
   .default({});
 
+/** `service.output_logs`: how long the per-task output logs under `<data dir>/logs/` are kept, and how much they may take. */
+export const outputLogsSchema = z
+  .strictObject({
+    max_age_days: z.number().int('Expected a whole number of days').min(0).max(3650).default(14),
+    max_total_bytes: z
+      .number()
+      .int('Expected a whole number of bytes')
+      .min(0)
+      .max(2 ** 50)
+      .default(2 ** 30),
+  })
+  .default({ max_age_days: 14, max_total_bytes: 2 ** 30 });
+
 /** `api-key` → `API_KEY_FILE`: the Docker-secrets convention for the variable naming a credential's file. */
 export function credentialFileVar(name: string): string {
   return `${name.toUpperCase().replace(/-/g, '_')}_FILE`;

@@ -20,3 +20,8 @@ export function agentStateDir(config: Config, instance: AgentInstance): string {
 export function agentHome(config: Config, instance: AgentInstance): string {
   return instance.type.home ?? agentStateDir(config, instance);
 }
+
+/** The directory of the per-task output logs: `<data dir>/logs`. */
+export function outputLogDir(config: Config): string {
+  return join(dataDirectory(config), 'logs');
+}

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseTimespan } from '../systemd/timespan.js';
-import { agentKeys, credentialsSchema } from './agent-keys.js';
+import { agentKeys, credentialsSchema, outputLogsSchema } from './agent-keys.js';
 
 /** Instance, type and service names: no slash, newline, space, `%` or `$`. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -66,6 +66,8 @@ export const serviceSchema = z.strictObject({
   webhook_secret_env: z.string().regex(envKey, 'Expected an environment variable name'),
   /** Secrets as systemd credentials: name → file, `LoadCredential=` lines (see ./agent-keys.ts). */
   credentials: credentialsSchema,
+  /** Retention of the per-task output logs. */
+  output_logs: outputLogsSchema,
 });
 
 /** `shutdown` section: the drain budget inputs (see src/shutdown/budget.ts). */

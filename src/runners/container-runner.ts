@@ -12,7 +12,8 @@ import { killTaskInContainer } from '../containers/orphan-guard.js';
 import type { Env } from '../runtime.js';
 import type { RunContext, TaskRunner } from '../tasks/dispatcher.js';
 import { outcomeToEnd } from './outcome-to-end.js';
-import { superviseTask, type TaskSupervisor } from './process-runner.js';
+import { superviseTask, type OpenTaskLog, type TaskSupervisor } from './process-runner.js';
+import { NO_LOG } from '../tasks/output-log.js';
 import type { TaskRow } from '../tasks/types.js';
 import { realTimers, type Timers } from '../timers.js';
 import { pickEnv } from './agent-env.js';
@@ -40,6 +41,8 @@ export interface ContainerRunnerOptions {
   supervisor?: () => Promise<TaskSupervisor>;
   /** Timers for `timeout_ms` and `no_output_timeout_ms` (default: the real ones). */
   timers?: Timers;
+  /** Opens the full-output log of a task, cut at `max_output_bytes` (default: none kept). */
+  outputLog?: OpenTaskLog;
 }
 
 /** Build the runner for container-mode agents. */
@@ -88,6 +91,7 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
       onLimit: (kind) => stopInside(kind),
     });
     const counter = new OutputCounter();
+    const log = (options.outputLog ?? (() => NO_LOG))(task, instance.type.max_output_bytes);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
       const command = containerTaskCommand({
@@ -103,6 +107,7 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
         ...options,
         onOutput: (chunk) => {
           counter.add(chunk);
+          log.write(chunk);
           limits.activity();
         },
       });
@@ -113,6 +118,7 @@ export function createContainerRunner(options: ContainerRunnerOptions): TaskRunn
       const end = endOf(outcome, limits.fired(), killedInside, ctx.signal);
       return capOutput(end, counter.bytes, instance.type.max_output_bytes);
     } finally {
+      log.close();
       limits.stop();
       ctx.signal.removeEventListener('abort', onAbort);
     }

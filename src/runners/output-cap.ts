@@ -3,6 +3,7 @@
  * cut to the last `max` bytes, after a marker line that says so.
  */
 import type { TaskEnd } from '../tasks/store.js';
+import { cutMarker } from '../tasks/output-log.js';
 
 /** Counts the bytes an agent wrote on stdout and stderr. */
 export class OutputCounter {
@@ -12,11 +13,6 @@ export class OutputCounter {
   add(chunk: string): void {
     this.bytes += Buffer.byteLength(chunk, 'utf8');
   }
-}
-
-/** The marker put before a cut output. */
-export function cutMarker(written: number, max: number): string {
-  return `[hooksctl: output cut: the agent wrote ${written} bytes, max_output_bytes is ${max}; the last bytes up to it follow]\n`;
 }
 
 /** The last `max` bytes of `text`, never splitting a UTF-8 character. */
@@ -31,5 +27,5 @@ export function lastBytes(text: string, max: number): string {
 /** `end` with its output cut when the agent wrote more than `max` bytes (null: no limit). */
 export function capOutput(end: TaskEnd, written: number, max: number | null): TaskEnd {
   if (max === null || written <= max) return end;
-  return { ...end, output: `${cutMarker(written, max)}${lastBytes(end.output ?? '', max)}` };
+  return { ...end, output: `${cutMarker(written, max, 'the last bytes up to it follow')}${lastBytes(end.output ?? '', max)}` };
 }

@@ -8,6 +8,10 @@ import type { TaskRow } from '../tasks/types.js';
 import { makeDir } from '../make-dir.js';
 import { agentProcessEnv, type AgentWorkspace, type CredentialSource } from './agent-env.js';
 import { capOutput, OutputCounter } from './output-cap.js';
+import { NO_LOG, type TaskLog } from '../tasks/output-log.js';
+
+/** Opens the full-output log of one task (src/tasks/output-log.ts). */
+export type OpenTaskLog = (task: TaskRow, maxBytes: number | null) => TaskLog;
 
 /** Options for {@link createProcessRunner}. */
 export interface ProcessRunnerOptions {
@@ -23,6 +27,8 @@ export interface ProcessRunnerOptions {
   credentials?: CredentialSource;
   /** Creates a directory and its parents (default {@link makeDir}); tests pass a fake. */
   makeDir?: (dir: string) => void;
+  /** Opens the full-output log of a task, cut at `max_output_bytes` (default: none kept). */
+  outputLog?: OpenTaskLog;
   /** SIGTERM → SIGKILL grace when a task is aborted, in ms (`abort_grace_ms`). */
   graceMs: number;
   /** Loads the supervisor; default {@link loadSupervisor} (the real one, imported on first use). Tests pass a fake. */
@@ -95,13 +101,17 @@ export function createProcessRunner(options: ProcessRunnerOptions): TaskRunner {
     if (prepared !== null) return { status: 'failed', reason: 'workspace-unavailable', exitCode: null, output: prepared };
     const env = agentProcessEnv(options.env, instance, task, workspace, options.credentials ?? { directory: undefined, files: {} });
     const counter = new OutputCounter();
+    const log = (options.outputLog ?? (() => NO_LOG))(task, instance.type.max_output_bytes);
     const outcome = await superviseTask(instance.type.command, env, task, ctx, ctx.signal, {
       ...options,
       cwd: workspace?.cwd ?? options.cwd,
       timeoutMs: instance.type.timeout_ms,
       noOutputTimeoutMs: instance.type.no_output_timeout_ms,
-      onOutput: (chunk) => counter.add(chunk),
-    });
+      onOutput: (chunk) => {
+        counter.add(chunk);
+        log.write(chunk);
+      },
+    }).finally(() => log.close());
     // The supervisor reports `cancelled` only when the abort ended the run; a task that had
     // already exited keeps its real result.
     return capOutput(outcomeToEnd(outcome, null), counter.bytes, instance.type.max_output_bytes);

@@ -12,6 +12,10 @@ import type { LeftoverKillers } from '../tasks/leftovers.js';
 import { createProcessRunner } from './process-runner.js';
 import { agentHome, agentStateDir } from '../config/agent-paths.js';
 import type { AgentWorkspace, CredentialSource } from './agent-env.js';
+import { outputLogDir } from '../config/agent-paths.js';
+import { makeDir } from '../make-dir.js';
+import { openTaskLog, pruneTaskLogs } from '../tasks/output-log.js';
+import type { OpenTaskLog } from './process-runner.js';
 
 /** One runner that picks process or container mode per agent. */
 export async function selectRunner(
@@ -20,7 +24,13 @@ export async function selectRunner(
   runtime: Runtime,
   logger: JournalLogger,
 ): Promise<TaskRunner> {
-  const common = { instances, env: runtime.env, cwd: runtime.cwd, graceMs: config.shutdown.abort_grace_ms };
+  const common = {
+    instances,
+    env: runtime.env,
+    cwd: runtime.cwd,
+    graceMs: config.shutdown.abort_grace_ms,
+    outputLog: taskLogOpener(config, runtime),
+  };
   const processRunner = createProcessRunner({
     ...common,
     workspaces: agentWorkspaces(config, instances, runtime.cwd),
@@ -53,6 +63,26 @@ export function agentWorkspaces(config: Config, instances: ReadonlyMap<string, A
     });
   }
   return out;
+}
+
+/** Opens each task's output log under `<data dir>/logs`, pruning old logs at most once a minute (and at the first task). */
+export function taskLogOpener(config: Config, runtime: Runtime): OpenTaskLog {
+  const dir = outputLogDir(config);
+  const { max_age_days: days, max_total_bytes: maxTotalBytes } = config.service.output_logs;
+  let pruned = -Infinity;
+  return (task, maxBytes) => {
+    const now = runtime.clock.now();
+    if (now - pruned >= 60_000) {
+      pruned = now;
+      try {
+        makeDir(dir);
+      } catch {
+        // No log directory: openTaskLog below keeps nothing, the task runs on.
+      }
+      pruneTaskLogs(dir, { maxAgeMs: days * 86_400_000, maxTotalBytes, now });
+    }
+    return openTaskLog(dir, task.id, maxBytes);
+  };
 }
 
 /** Where the agents' credentials are: systemd's `$CREDENTIALS_DIRECTORY`, else the configured files. */

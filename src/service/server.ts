@@ -10,6 +10,7 @@ import type { JournalLogger } from '../systemd/journal/journal.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
 import { serviceSecrets } from './secrets.js';
+import { outputLogDir } from '../config/agent-paths.js';
 
 /** What the front door needs. */
 export interface FrontDoorDeps {
@@ -36,6 +37,7 @@ export function buildFrontDoor(deps: FrontDoorDeps): Promise<FastifyInstance> {
     agents: deps.agents,
     token: secrets.token,
     webhookSecret: secrets.webhookSecret,
+    outputLogDir: outputLogDir(config),
     refusing: deps.refusing,
     health: deps.health,
     log: (message, fields) => deps.logger.info(message, fields),

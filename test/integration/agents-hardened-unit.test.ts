@@ -96,6 +96,10 @@ describe('real coding agents under the hardened unit', () => {
     expect(existsSync(scratch)).toBe(false);
     const mainPid = (await sb.show(`${name}.service`, ['MainPID'])).MainPID;
     expect(readFileSync(`/proc/${mainPid}/root${scratch}`, 'utf8')).toBe(`scratch of ${id}\n`);
+    // The full output is in the task's log, served by GET /tasks/:id/output.
+    const full = await fetch(`${http.base}/tasks/${id}/output`);
+    expect(full.status).toBe(200);
+    expect(await full.text()).toContain(`"scratch":"${scratch}"`);
     // The service's own secrets and its credentials directory are not in the agent's environment.
     expect(report.env).toContain('API_KEY_FILE');
     expect(report.env).not.toContain('CREDENTIALS_DIRECTORY');
@@ -128,5 +132,6 @@ describe('real coding agents under the hardened unit', () => {
     for (const t of [id, hungId]) expect(JSON.stringify(await http.task(t))).not.toContain(secret);
     expect((await sb.systemctl('stop', `${name}.service`)).exitCode).toBe(0);
     expect(readFileSync(join(dir, 'data/hooks.db')).includes(secret)).toBe(false);
+    for (const f of readdirSync(join(dir, 'data/logs'))) expect(readFileSync(join(dir, 'data/logs', f), 'utf8')).not.toContain(secret);
   }, 120_000);
 });

@@ -217,6 +217,32 @@ describe('the agent keys in the process runner', () => {
     );
   });
 
+  it('writes every chunk to the task output log opened with max_output_bytes, and closes it', async () => {
+    const sup = fakeSupervisor((o) => {
+      o.onStdout?.('out');
+      o.onStderr?.('err');
+      return outcome({ type: 'exited', code: 0 });
+    });
+    const chunks: string[] = [];
+    const opened: Array<[string, number | null]> = [];
+    let closed = 0;
+    const run = createProcessRunner({
+      instances: instances('dev-default', { max_output_bytes: 99 }),
+      env: {},
+      cwd: '/srv',
+      graceMs: 10,
+      supervisor: sup.load,
+      outputLog: (task, max) => {
+        opened.push([task.id, max]);
+        return { write: (c) => chunks.push(c), close: () => (closed += 1) };
+      },
+    });
+    await run(taskRow(), runContext().ctx);
+    expect(opened).toEqual([['t-1', 99]]);
+    expect(chunks).toEqual(['out', 'err']);
+    expect(closed).toBe(1);
+  });
+
   it('fails the task (workspace-unavailable) without spawning when its state directory cannot be made', async () => {
     const sup = fakeSupervisor(() => outcome({ type: 'exited', code: 0 }));
     const end = await keyed(sup, {}, [], WS.stateDir)(taskRow(), runContext().ctx);
