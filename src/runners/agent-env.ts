@@ -72,7 +72,8 @@ export function agentProcessEnv(
 ): Record<string, string> {
   return {
     ...passedEnv(base, instance.type.pass_env),
-    ...(workspace === undefined ? {} : { HOME: workspace.home }),
+    // Without a workspace (an embedder's runner) the service's HOME stays the agent's.
+    ...(workspace === undefined ? pickEnv(base, ['HOME']) : { HOME: workspace.home }),
     ...instance.type.env,
     ...credentialEnv(instance.type.credentials, credentials),
     HOOKS_TASK_ID: task.id,

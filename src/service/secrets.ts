@@ -15,7 +15,9 @@ export const SERVICE_CREDENTIALS = { token: 'token', webhookSecret: 'webhook-sec
 
 /** The token and webhook secret, each undefined when not configured. */
 export interface ServiceSecrets {
+  /** The bearer token the API requires, or undefined for none. */
   token: string | undefined;
+  /** The HMAC secret of /webhook/forgejo, or undefined for none. */
   webhookSecret: string | undefined;
 }
 

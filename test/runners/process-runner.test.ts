@@ -44,6 +44,7 @@ describe('createProcessRunner', () => {
     await runner(sup)(taskRow({ id: 'abc', attempt: 3 }), runContext().ctx);
     expect(sup.runs[0]?.env).toEqual({
       PATH: '/usr/bin',
+      HOME: '/home/h',
       SHARED: 'type',
       TOKEN: 't',
       HOOKS_TASK_ID: 'abc',
