@@ -134,4 +134,32 @@ describe('real coding agents under the hardened unit', () => {
     expect(readFileSync(join(dir, 'data/hooks.db')).includes(secret)).toBe(false);
     for (const f of readdirSync(join(dir, 'data/logs'))) expect(readFileSync(join(dir, 'data/logs', f), 'utf8')).not.toContain(secret);
   }, 120_000);
+
+  it('serve reads its own API token from its credential: requests need it, and it is in neither the unit nor the journal', async () => {
+    const name = uniqueName('hk-cred');
+    const port = await freePort();
+    const dir = join(sb.workDir, name);
+    mkdirSync(join(dir, 'secrets'), { recursive: true });
+    const token = `tok-${randomBytes(16).toString('hex')}`;
+    writeFileSync(join(dir, 'secrets/token'), `${token}\n`);
+    chmodSync(join(dir, 'secrets/token'), 0o600);
+    const cfg = writeServeConfig(dir, {
+      service: { name, port, db: join(dir, 'data/hooks.db'), credentials: { token: join(dir, 'secrets/token') } },
+      shutdown: { drain_ms: 2000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 },
+      unit: { watchdog_sec: null },
+      types: { dev: { mode: 'process', command: ['/bin/true'] } },
+      pool: [],
+    });
+    const install = await sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', cfg]);
+    expect(install.exitCode, `${String(install.stdout)}\n${String(install.stderr)}`).toBe(0);
+    expect((await sb.systemctl('start', `${name}.service`)).exitCode).toBe(0);
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor('serve to answer', async () => (await fetch(`${base}/healthz`).catch(() => null))?.status === 200);
+    expect((await fetch(`${base}/tasks`)).status).toBe(401);
+    expect((await fetch(`${base}/tasks`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await fetch(`${base}/tasks`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(readFileSync(join(sb.unitDir, `${name}.service`), 'utf8')).not.toContain(token);
+    expect((await sb.systemctl('stop', `${name}.service`)).exitCode).toBe(0);
+    expect(String((await sb.journalctl('-o', 'json', '--no-pager')).stdout)).not.toContain(token);
+  }, 60_000);
 });
