@@ -369,4 +369,15 @@ describe('createContainerRunner with the agent keys', () => {
     await t.time.advance(5000);
     expect(await pending).toMatchObject({ status: 'failed', reason: 'timeout' });
   });
+
+  it('an abort that comes after a limit fired runs no second guard, and the limit stays the reason', async () => {
+    const t = limited({ no_output_timeout_ms: 1000 });
+    const rc = runContext();
+    const pending = t.runner(taskRow(), rc.ctx);
+    await untilSupervised(t.sup);
+    await t.time.advance(1000);
+    rc.abort('shutdown');
+    expect(await pending).toMatchObject({ status: 'failed', reason: 'no-output-timeout' });
+    expect(t.fake.calls.filter((c) => c.verb === 'exec' && c.args[3]?.includes('kill -TERM'))).toHaveLength(1);
+  });
 });
