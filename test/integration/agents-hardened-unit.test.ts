@@ -14,6 +14,9 @@ const AGENT = fileURLToPath(new URL('../fixtures/coding-agent.mjs', import.meta.
 // Ignores SIGTERM (so the grace runs out and SIGKILL is needed) and leaves two children in its group.
 const HUNG = "trap '' TERM; sleep 300 & sleep 300 & wait";
 
+// About 110 kB of output, then "done".
+const CHATTY = 'i=0; while [ $i -lt 2000 ]; do echo "line $i of a chatty agent, padded to fifty bytes"; i=$((i+1)); done; echo done';
+
 let sb: SystemdSandbox;
 beforeAll(async () => {
   sb = await startSystemd();
@@ -57,6 +60,7 @@ describe('real coding agents under the hardened unit', () => {
       types: {
         coder: { mode: 'process', command: [process.execPath, AGENT], cwd: repo, credentials: ['api-key'], timeout_ms: 60000 },
         hung: { mode: 'process', command: ['/bin/sh', '-c', HUNG], no_output_timeout_ms: 1500 },
+        chatty: { mode: 'process', command: ['/bin/sh', '-c', CHATTY], max_output_bytes: 4096 },
       },
       pool: [],
     });
@@ -123,6 +127,19 @@ describe('real coding agents under the hardened unit', () => {
     console.log(`hung agent ended after ${took} ms (limit 1500 + grace 1000 + 1000)`);
     expect(took).toBeLessThanOrEqual(1500 + 1000 + 1000);
     expect(groupMembers(pgid)).toEqual([]);
+
+    // An agent past max_output_bytes runs to its end; the stored output and the log are cut, with a marker.
+    const chattyId = String((await http.post('/task', { agent: 'chatty-default', payload: {} })).json['id']);
+    const chatty = await waitFor('the chatty task to end', async () => {
+      const t = await http.task(chattyId);
+      return t['status'] === 'running' || t['status'] === 'queued' ? null : t;
+    });
+    expect(chatty['status']).toBe('succeeded');
+    expect(String(chatty['output'])).toMatch(/^\[hooksctl: output cut: the agent wrote \d+ bytes, max_output_bytes is 4096;/);
+    expect(String(chatty['output']).trimEnd().endsWith('done')).toBe(true);
+    const chattyLog = readFileSync(join(dir, `data/logs/${chattyId}.log`), 'utf8');
+    expect(chattyLog).toMatch(/\n\[hooksctl: output cut at max_output_bytes=4096; the rest is not stored\]\n$/);
+    expect(Buffer.byteLength(chattyLog)).toBeLessThan(4096 + 100);
 
     // The credential's value: in no unit file, no journal entry, no task row (the API nor the database file).
     expect(unitText).not.toContain(secret);
