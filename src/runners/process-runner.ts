@@ -21,7 +21,7 @@ export interface ProcessRunnerOptions {
   env: Env;
   /** The working directory of task processes whose instance has no workspace. */
   cwd: string;
-  /** Each instance's cwd, HOME and state directory (from the config); an instance without one runs in `cwd` with no HOME. */
+  /** Each instance's cwd, HOME and state directory (from the config); an instance without one runs in `cwd` with the service's HOME. */
   workspaces?: ReadonlyMap<string, AgentWorkspace>;
   /** Where the agents' credentials are (default: none configured). */
   credentials?: CredentialSource;
