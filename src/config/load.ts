@@ -3,7 +3,7 @@
  * else the built-in defaults. Sections in the file are merged over the defaults
  * (`types` and `pool` replace theirs), then the whole is validated.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { describeReadError, readRegularFile } from '../read-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
@@ -39,6 +39,8 @@ export interface LoadConfigOptions {
   readFile?: (path: string) => string;
   /** Whether a file exists; injected for tests. */
   exists?: (path: string) => boolean;
+  /** Whether a directory exists (a process-mode type's `cwd` must); injected for tests. */
+  isDirectory?: (path: string) => boolean;
 }
 
 /** Find, read, merge and validate the config. Throws HooksError with exit 78 on any problem. */
@@ -46,6 +48,13 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const read = options.readFile ?? ((p: string) => readRegularFile(p));
   const { path, source } = locate(options);
   if (path === null) return { config: finish(parseConfig(defaultConfig(options.execPath), '<defaults>'), options.cwd), path, source };
+  const config = readAndParse(path, read, options.execPath);
+  checkWorkspaces(config, path, options.isDirectory ?? isDirectory);
+  return { config, path, source };
+}
+
+// Read, merge over the defaults and validate the file at `path`.
+function readAndParse(path: string, read: (path: string) => string, execPath: string): Config {
   let text: string;
   try {
     text = read(path);
@@ -66,7 +75,28 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       details: { file: path },
     });
   }
-  return { config: finish(parseConfig(mergeOverDefaults(raw, defaultConfig(options.execPath), path), path), dirname(path)), path, source };
+  return finish(parseConfig(mergeOverDefaults(raw, defaultConfig(execPath), path), path), dirname(path));
+}
+
+// True when `path` is a directory.
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Every process-mode type's `cwd` must be an existing directory (a container's is inside the container). Throws exit 78. */
+export function checkWorkspaces(config: Config, label: string, isDir: (path: string) => boolean): void {
+  for (const [typeName, type] of Object.entries(config.types)) {
+    if (type.mode !== 'process' || type.cwd === null || isDir(type.cwd)) continue;
+    const key = `types.${typeName}.cwd`;
+    throw new HooksError('hooks.config.invalid', `${label}: ${key}: Expected \`${key}\` to be an existing directory, got ${type.cwd}`, {
+      exitCode: ExitCode.config,
+      details: { file: label, path: key, issues: [{ path: key, message: 'Expected an existing directory' }] },
+    });
+  }
 }
 
 /** Validate an already-merged config object; exported for tests and for `--config -`. */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseTimespan } from '../systemd/timespan.js';
+import { agentKeys, credentialsSchema, outputLogsSchema } from './agent-keys.js';
 
 /** Instance, type and service names: no slash, newline, space, `%` or `$`. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -63,6 +64,10 @@ export const serviceSchema = z.strictObject({
   db: noControl('service.db').pipe(z.string().min(1)),
   token_env: z.string().regex(envKey, 'Expected an environment variable name'),
   webhook_secret_env: z.string().regex(envKey, 'Expected an environment variable name'),
+  /** Secrets as systemd credentials: name → file, `LoadCredential=` lines (see ./agent-keys.ts). */
+  credentials: credentialsSchema,
+  /** Retention of the per-task output logs. */
+  output_logs: outputLogsSchema,
 });
 
 /** `shutdown` section: the drain budget inputs (see src/shutdown/budget.ts). */
@@ -112,6 +117,7 @@ export const typeSchema = z.strictObject({
     .default([]),
   /** Container mode: the `--network` to run with (null: the engine's default). */
   network: z.string().regex(NETWORK_PATTERN, 'Expected a network name, host, none or container:<name>').nullable().default(null),
+  ...agentKeys,
 });
 
 /** One extra pool instance. */
@@ -131,6 +137,7 @@ export const configSchema = z
       if (type.mode === 'container' && type.image === null) {
         ctx.addIssue({ code: 'custom', path: ['types', typeName, 'image'], message: 'Expected an image for a container-mode type' });
       }
+      checkAgentKeys(config.service.credentials, typeName, type, ctx);
     }
     const seen = new Set(Object.keys(config.types).map((t) => `${t}-default`));
     config.pool.forEach((entry, i) => {
@@ -141,6 +148,33 @@ export const configSchema = z
       seen.add(entry.name);
     });
   });
+
+// The cross-key rules of the per-type agent keys: known credentials, host-side keys in process mode only.
+function checkAgentKeys(
+  credentials: Readonly<Record<string, string>>,
+  typeName: string,
+  type: z.infer<typeof typeSchema>,
+  ctx: z.RefinementCtx,
+): void {
+  type.credentials.forEach((name, i) => {
+    if (!Object.hasOwn(credentials, name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['types', typeName, 'credentials', i],
+        message: `Expected \`types.${typeName}.credentials\` to name a key of \`service.credentials\`, got ${JSON.stringify(name)}`,
+      });
+  });
+  if (type.mode !== 'container') return;
+  for (const key of ['writable', 'state_dir', 'home', 'credentials'] as const) {
+    const value = type[key];
+    if (value !== null && !(Array.isArray(value) && value.length === 0))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['types', typeName, key],
+        message: `Expected \`types.${typeName}.${key}\` only in process mode (a container gets its paths through \`mounts\`)`,
+      });
+  }
+}
 
 /** A validated config. */
 export type Config = z.infer<typeof configSchema>;

@@ -32,6 +32,8 @@ export interface ContainerTaskCommandOptions {
   command: readonly string[];
   /** The type's env, passed with `-e`. */
   env: Readonly<Record<string, string>>;
+  /** The working directory inside the container (`--workdir`), or null for the image's. */
+  workdir?: string | null;
 }
 
 /** The full argv (`<bin> exec -i -e ... <container> sh -c '<write pid>; exec "$@"' sh <command...>`). */
@@ -39,7 +41,20 @@ export function containerTaskCommand(opts: ContainerTaskCommandOptions): string[
   const pidFile = taskPidFile(opts.taskId);
   const env = { ...opts.env, HOOKS_TASK_ID: opts.taskId, HOOKS_AGENT: opts.agent };
   const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  return [opts.engine.bin, 'exec', '-i', ...envArgs, opts.container, 'sh', '-c', `echo $$ > ${pidFile}; exec "$@"`, 'sh', ...opts.command];
+  const workdir = opts.workdir == null ? [] : ['--workdir', opts.workdir];
+  return [
+    opts.engine.bin,
+    'exec',
+    '-i',
+    ...workdir,
+    ...envArgs,
+    opts.container,
+    'sh',
+    '-c',
+    `echo $$ > ${pidFile}; exec "$@"`,
+    'sh',
+    ...opts.command,
+  ];
 }
 
 /**

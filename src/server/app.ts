@@ -9,6 +9,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { bearerMatches } from './auth.js';
 import type { ServerDeps } from './deps.js';
 import { parseLastEventId } from './sse-frame.js';
+import { registerOutputRoute } from './output-route.js';
 import { registerTaskRoutes } from './task-routes.js';
 import { registerWebhookRoute } from './webhook-route.js';
 import { zodSchemaController } from './zod-compilers.js';
@@ -70,6 +71,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   registerTaskRoutes(app, deps);
   registerWebhookRoute(app, deps);
+  registerOutputRoute(app, deps);
 
   app.get('/healthz', async (_req, reply) => {
     const h = await deps.health();

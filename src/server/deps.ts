@@ -47,4 +47,6 @@ export interface ServerDeps {
   log(message: string, fields?: Record<string, string | number>): void;
   /** Max request body in bytes. */
   bodyLimit?: number;
+  /** The directory of the per-task output logs (`GET /tasks/:id/output`); undefined: no such route. */
+  outputLogDir?: string;
 }

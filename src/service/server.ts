@@ -9,6 +9,8 @@ import type { SseHub } from '../server/sse-hub.js';
 import type { JournalLogger } from '../systemd/journal/journal.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
+import { serviceSecrets } from './secrets.js';
+import { outputLogDir } from '../config/agent-paths.js';
 
 /** What the front door needs. */
 export interface FrontDoorDeps {
@@ -29,13 +31,15 @@ export interface FrontDoorDeps {
 /** Build the app (not listening yet). */
 export function buildFrontDoor(deps: FrontDoorDeps): Promise<FastifyInstance> {
   const { config, env } = deps;
+  const secrets = serviceSecrets(config, env);
   return buildServer({
     store: deps.store,
     dispatcher: deps.dispatcher,
     hub: deps.hub,
     agents: deps.agents,
-    token: env[config.service.token_env],
-    webhookSecret: env[config.service.webhook_secret_env],
+    token: secrets.token,
+    webhookSecret: secrets.webhookSecret,
+    outputLogDir: outputLogDir(config),
     intake: deps.intake,
     closing: deps.closing,
     health: deps.health,

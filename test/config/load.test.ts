@@ -1,5 +1,6 @@
 // Config loading: precedence, defaults, and clear errors (exit 78 with the JSON path) on bad files.
 import { describe, expect, it } from 'vitest';
+import { AGENT_KEY_DEFAULTS } from '../../src/config/agent-keys.js';
 import { loadConfig } from '../../src/config/load.js';
 import { listInstances } from '../../src/config/instances.js';
 import { HooksError } from '../../src/errors.js';
@@ -128,7 +129,15 @@ describe('loadConfig', () => {
       flag: 'c.json',
       ...files({ '/srv/c.json': '{"types":{"p":{"mode":"process","command":["node","a.js"]}}}' }),
     });
-    expect(config.types['p']).toEqual({ mode: 'process', command: ['node', 'a.js'], image: null, env: {}, mounts: [], network: null });
+    expect(config.types['p']).toEqual({
+      ...AGENT_KEY_DEFAULTS,
+      mode: 'process',
+      command: ['node', 'a.js'],
+      image: null,
+      env: {},
+      mounts: [],
+      network: null,
+    });
   });
 
   it('accepts real image references, mounts and networks', () => {

@@ -1,10 +1,12 @@
 // The reconcile decision table, row by row, as a pure function (no engine).
 import { describe, expect, it } from 'vitest';
 import type { AgentInstance } from '../../src/config/instances.js';
+import { AGENT_KEY_DEFAULTS } from '../../src/config/agent-keys.js';
 import { desiredContainers, runArgs } from '../../src/containers/desired.js';
 import { planReconcile, toObserved, type ObservedContainer } from '../../src/containers/reconcile-plan.js';
 
 const type = (over: Partial<AgentInstance['type']> = {}): AgentInstance['type'] => ({
+  ...AGENT_KEY_DEFAULTS,
   mode: 'container',
   command: ['agent'],
   image: 'img',

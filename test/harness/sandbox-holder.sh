@@ -4,6 +4,21 @@
 # stops both by PID. Test commands enter this namespace with `nsenter --mount --target <pid>`.
 set -euo pipefail
 state="$1"
+# A /run of our own, with every entry of the host's bound into it: what systemd creates at the
+# top of /run (as root it makes /run/credentials for LoadCredential=) then stays in this
+# namespace. An empty /run/credentials left on the host made every hardened unit started later
+# without credentials fail at NAMESPACE ("Failed to mount /run/systemd/inaccessible/dir to
+# /run/systemd/unit-root/run/credentials"), seen here with systemd 252.
+mkdir -p "$state/host-run"
+mount --bind /run "$state/host-run"
+mount -t tmpfs -o mode=755 tmpfs /run
+for e in "$state"/host-run/* "$state"/host-run/.[!.]*; do
+  [ -e "$e" ] || [ -L "$e" ] || continue
+  n=${e##*/}
+  if [ -L "$e" ]; then cp -P "$e" "/run/$n"
+  elif [ -d "$e" ]; then mkdir "/run/$n" && mount --rbind "$e" "/run/$n"
+  else touch "/run/$n" && mount --bind "$e" "/run/$n"; fi
+done
 for d in /run/systemd/system /run/systemd/journal /run/log /var/log/journal; do
   mkdir -p "$d"
   mount -t tmpfs -o mode=755 tmpfs "$d"
@@ -14,6 +29,11 @@ for _ in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.05;
 [ -S /run/systemd/journal/socket ] || { echo "journald did not create its socket" >&2; exit 1; }
 export XDG_RUNTIME_DIR="$state/runtime" XDG_CONFIG_HOME="$state/config"
 mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME/systemd/user"
+# A shared tmpfs, as /run/user/<uid> is on a real host: systemd mounts each unit's LoadCredential=
+# files under $XDG_RUNTIME_DIR/credentials/ from a child namespace, which stays empty on a disk
+# file system or a private mount (both seen here).
+mount -t tmpfs -o mode=700 tmpfs "$XDG_RUNTIME_DIR"
+mount --make-shared "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 /lib/systemd/systemd --user --log-target=journal --log-level=info </dev/null >"$state/systemd.log" 2>&1 &
 spid=$!

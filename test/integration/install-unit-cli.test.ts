@@ -136,6 +136,33 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     expect(existsSync(units)).toBe(false);
   });
 
+  // Issue 13: hostile values for the per-type agent keys, each exit 78 with the key named on stderr.
+  const agentType = (keys: Record<string, unknown>) => ({ types: { dev: { mode: 'process', command: ['/bin/true'], ...keys } } });
+  it.each([
+    ['a relative cwd', agentType({ cwd: 'repo' }), 'types.dev.cwd'],
+    ['a cwd with a newline', agentType({ cwd: '/srv\nReadWritePaths=/' }), 'types.dev.cwd'],
+    ['a cwd with ..', agentType({ cwd: '/srv/../etc' }), 'types.dev.cwd'],
+    ['a cwd under /proc', agentType({ cwd: '/proc/1/root' }), 'types.dev.cwd'],
+    ['a cwd that does not exist', agentType({ cwd: '/nonexistent/repo-13' }), 'types.dev.cwd'],
+    ['a writable path under /sys', agentType({ writable: ['/sys/kernel'] }), 'types.dev.writable.0'],
+    ['a relative writable path', agentType({ writable: ['cache'] }), 'types.dev.writable.0'],
+    ['a state_dir with ..', agentType({ state_dir: '/var/lib/../../etc' }), 'types.dev.state_dir'],
+    ['a home under /dev', agentType({ home: '/dev/shm/h' }), 'types.dev.home'],
+    ['a pass_env entry that is not a name', agentType({ pass_env: ['PATH=/evil'] }), 'types.dev.pass_env.0'],
+    ['a pass_env entry with a space', agentType({ pass_env: ['A B'] }), 'types.dev.pass_env.0'],
+    ['a negative timeout_ms', agentType({ timeout_ms: -5 }), 'types.dev.timeout_ms'],
+    ['a string no_output_timeout_ms', agentType({ no_output_timeout_ms: '10s' }), 'types.dev.no_output_timeout_ms'],
+    ['a zero max_output_bytes', agentType({ max_output_bytes: 0 }), 'types.dev.max_output_bytes'],
+    ['an unknown credential', agentType({ credentials: ['api-key'] }), 'types.dev.credentials.0'],
+    ['a credential file with a newline', { service: { credentials: { key: '/etc/k\nUser=root' } } }, 'service.credentials.key'],
+  ])('rejects %s for an agent key (exit 78 naming it)', async (_what, value, key) => {
+    const units = join(dir, `bad-${Math.random().toString(36).slice(2, 8)}`);
+    const r = await run('--system', '--unit-dir', units, '--no-reload', '--no-catalog', '--config', config('bad-agent.json', value));
+    expect(r.exitCode, String(r.stderr)).toBe(78);
+    expect(String(r.stderr)).toContain(key);
+    expect(existsSync(units)).toBe(false);
+  });
+
   it.each(['a\nb', 'a%n', 'a$b', '../escape', 'a b', 'x.service.service', 'x.timer', 'x.socket'])(
     'rejects --name %j with exit 78',
     async (name) => {

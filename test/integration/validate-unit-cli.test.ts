@@ -2,7 +2,7 @@
 // 0/1/2/78, --strict, --json, the budget against --config or the built-in defaults (and which one said),
 // verify messages folded in, and "unavailable" said rather than failed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,31 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
     expect(r.exitCode, String(r.stdout)).toBe(0);
     expect(String(r.stdout)).toMatch(new RegExp(`${file}: ok: 0 error\\(s\\), 0 warning\\(s\\), exposure \\d+(\\.\\d)?`));
     expect(String(r.stdout)).toContain('note: systemd-analyze verify: ran, 0 message(s)');
+  });
+
+  it('warns when a hand-edited unit does not let a type write its cwd (sandbox.agent-path), and fails with --strict', async () => {
+    const repo = join(dir, 'repo');
+    mkdirSync(repo, { recursive: true });
+    const cfg = write(
+      'agents-sandbox.json',
+      JSON.stringify({
+        service: { db: join(dir, 'data/hooks.db') },
+        types: { dev: { mode: 'process', command: ['/bin/true'], cwd: repo } },
+        pool: [],
+      }),
+    );
+    const hand = GOOD.replace('KillMode=mixed', `KillMode=mixed\nProtectSystem=strict\nReadWritePaths=${join(dir, 'data')}`);
+    const file = write('hand.service', hand);
+    const r = await run(file, '--system', '--no-analyze', '--config', cfg);
+    expect(r.exitCode, String(r.stdout)).toBe(0);
+    expect(String(r.stdout)).toMatch(new RegExp(`^${file}:10: warning \\[sandbox\\.agent-path\\] \`types\\.dev\\.cwd\` is ${repo}`, 'm'));
+    expect((await run(file, '--system', '--no-analyze', '--strict', '--config', cfg)).exitCode).toBe(1);
+    const fixed = write(
+      'fixed.service',
+      hand.replace(/^ReadWritePaths=.*$/m, (l) => `${l} -${repo}`),
+    );
+    const ok = await run(fixed, '--system', '--no-analyze', '--strict', '--config', cfg);
+    expect(ok.exitCode, String(ok.stdout)).toBe(0);
   });
 
   it('exit 1 with FILE:LINE: error [rule] lines and a summary', async () => {

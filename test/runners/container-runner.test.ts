@@ -313,3 +313,71 @@ describe('createContainerRunner', () => {
     });
   });
 });
+
+describe('createContainerRunner with the agent keys', () => {
+  // A runner for an instance with limits, over fake time; the exec client plays a silent agent until the guard acts.
+  function limited(keys: Record<string, unknown>) {
+    const fake = fakeEngine(CONTAINER, { guard: () => TERM_GUARD });
+    const time = createFakeTime();
+    const sup = fakeSupervisor(async (o) => {
+      o.onSpawn?.(41);
+      await aborted(o.signal);
+      // The guard's TERM ended the process inside; the client exits 143 by itself.
+      return outcome({ type: 'exited', code: 143 });
+    });
+    const runner = createContainerRunner({
+      instances: instances('dev-default', { mode: 'container', image: 'busybox', command: ['agent'], ...keys }),
+      serviceName: 'claude-hooks',
+      engine: () => fake.engine,
+      env: { PATH: '/usr/bin', PASSED: 'p', SECRET: 's' },
+      cwd: '/srv',
+      graceMs: GRACE,
+      log: () => undefined,
+      supervisor: sup.load,
+      timers: time.timers,
+    });
+    return { runner, fake, sup, time };
+  }
+
+  it('a silent task past no_output_timeout_ms is stopped by the orphan guard and ends failed/no-output-timeout', async () => {
+    const t = limited({ no_output_timeout_ms: 1000, cwd: '/work/repo', pass_env: ['PASSED'] });
+    const pending = t.runner(taskRow({ id: 'job-3' }), runContext().ctx);
+    await untilSupervised(t.sup);
+    expect(t.sup.runs[0]?.command.slice(0, 9)).toEqual([
+      '/usr/bin/docker',
+      'exec',
+      '-i',
+      '--workdir',
+      '/work/repo',
+      '-e',
+      'PASSED=p',
+      '-e',
+      'HOOKS_TASK_ID=job-3',
+    ]);
+    // No limit goes to the supervisor: it would stop only the client and leave the agent running inside.
+    expect(t.sup.runs[0]?.noOutputTimeoutMs).toBeUndefined();
+    await t.time.advance(1000);
+    const end = await pending;
+    expect(end).toMatchObject({ status: 'failed', reason: 'no-output-timeout', exitCode: 143 });
+    expect(t.fake.calls.some((c) => c.verb === 'exec' && c.args[3]?.includes('kill -TERM'))).toBe(true);
+  });
+
+  it('a task past timeout_ms ends failed/timeout the same way', async () => {
+    const t = limited({ timeout_ms: 5000 });
+    const pending = t.runner(taskRow(), runContext().ctx);
+    await untilSupervised(t.sup);
+    await t.time.advance(5000);
+    expect(await pending).toMatchObject({ status: 'failed', reason: 'timeout' });
+  });
+
+  it('an abort that comes after a limit fired runs no second guard, and the limit stays the reason', async () => {
+    const t = limited({ no_output_timeout_ms: 1000 });
+    const rc = runContext();
+    const pending = t.runner(taskRow(), rc.ctx);
+    await untilSupervised(t.sup);
+    await t.time.advance(1000);
+    rc.abort('shutdown');
+    expect(await pending).toMatchObject({ status: 'failed', reason: 'no-output-timeout' });
+    expect(t.fake.calls.filter((c) => c.verb === 'exec' && c.args[3]?.includes('kill -TERM'))).toHaveLength(1);
+  });
+});

@@ -1,6 +1,7 @@
 // Fixtures for the task runner tests: outcomes, task rows, instances, a run context and a fake supervisor.
 import type { AgentInstance } from '../../src/config/instances.js';
 import type { AgentType } from '../../src/config/schema.js';
+import { AGENT_KEY_DEFAULTS } from '../../src/config/agent-keys.js';
 import type { Outcome, OutcomeKind, RunOptions } from '../../src/supervisor/index.js';
 import type { RunContext } from '../../src/tasks/dispatcher.js';
 import type { TaskSupervisor } from '../../src/runners/process-runner.js';
@@ -51,7 +52,16 @@ export function taskRow(over: Partial<TaskRow> = {}): TaskRow {
 
 /** An instance map with one instance `name` of a type with `type`'s fields. */
 export function instances(name: string, type: Partial<AgentType> = {}): Map<string, AgentInstance> {
-  const full: AgentType = { mode: 'process', command: ['agent', '--run'], image: null, env: {}, mounts: [], network: null, ...type };
+  const full: AgentType = {
+    ...AGENT_KEY_DEFAULTS,
+    mode: 'process',
+    command: ['agent', '--run'],
+    image: null,
+    env: {},
+    mounts: [],
+    network: null,
+    ...type,
+  };
   return new Map([[name, { name, typeName: name.replace(/-default$/, ''), type: full }]]);
 }
 

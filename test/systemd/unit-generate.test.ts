@@ -1,5 +1,6 @@
 // The generator: the default unit byte for byte, container mode, hardening, and hostile values escaped or rejected.
 import { describe, expect, it } from 'vitest';
+import { AGENT_KEY_DEFAULTS } from '../../src/config/agent-keys.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -30,7 +31,10 @@ const opts = (config: Config, more: Partial<GenerateUnitOptions> = {}): Generate
 });
 const container = (config: Config): Config => ({
   ...config,
-  types: { ...config.types, claude: { mode: 'container', command: ['/bin/sh'], image: 'busybox', env: {}, mounts: [], network: null } },
+  types: {
+    ...config.types,
+    claude: { ...AGENT_KEY_DEFAULTS, mode: 'container', command: ['/bin/sh'], image: 'busybox', env: {}, mounts: [], network: null },
+  },
 });
 const get = (text: string, key: string) => lastValue(parseUnit(text), 'Service', key)?.value;
 

@@ -14,6 +14,7 @@ import { checkUnitFile, startAnalysis, type UnitCheckReport } from '../../system
 import { unitDiff } from '../../systemd/unit/diff.js';
 import { generateUnit, usesContainers } from '../../systemd/unit/generate.js';
 import { defaultUnitDir, writeUnitAtomic } from '../../systemd/unit/install.js';
+import { agentSandbox } from '../../systemd/unit/sandbox.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig } from '../config-option.js';
 import { printJson, printLines } from '../output.js';
@@ -95,17 +96,19 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
     ctx.setExitCode(ExitCode.checkFailed);
     return;
   }
-  // The hardened unit may only write the database directory, and systemd refuses to start a
-  // unit whose ReadWritePaths= is missing: create it now.
+  // The hardened unit may only write the data directory and the agents' state directories, and
+  // systemd refuses to start a unit whose plain ReadWritePaths= entry is missing: create them now.
   const dataDir = dirname(loaded.config.service.db);
-  try {
-    makeDir(dataDir);
-  } catch (error) {
-    throw new HooksError(
-      'hooks.unit.data_dir',
-      `Cannot create the data directory ${dataDir} (from service.db): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      { exitCode: ExitCode.config, cause: error, details: { dir: dataDir } },
-    );
+  for (const dir of agentSandbox(loaded.config).required) {
+    try {
+      makeDir(dir);
+    } catch (error) {
+      throw new HooksError(
+        'hooks.unit.data_dir',
+        `Cannot create ${dir === dataDir ? `the data directory ${dir} (from service.db)` : `the agent state directory ${dir}`}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        { exitCode: ExitCode.config, cause: error, details: { dir } },
+      );
+    }
   }
   const dir = flags.unitDir === undefined ? defaultUnitDir(scope, runtime.env) : resolve(runtime.cwd, flags.unitDir);
   const written = writeUnitAtomic(dir, file, text, process.pid);

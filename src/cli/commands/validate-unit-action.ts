@@ -8,6 +8,9 @@ import { defaultConfig } from '../../config/defaults.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
 import type { UnitAnalysis } from '../../systemd/unit/analyze.js';
 import { checkUnitFile, type UnitCheckReport } from '../../systemd/unit/check-file.js';
+import { parseUnit } from '../../systemd/unit/file.js';
+import { sandboxFindings } from '../../systemd/unit/rules/sandbox.js';
+import { sortFindings } from '../../systemd/unit/validate-text.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig } from '../config-option.js';
 import { printJson, printLines } from '../output.js';
@@ -42,7 +45,8 @@ export async function runValidateUnit(
   const shutdown = loaded === null ? defaultConfig(ctx.execPath).shutdown : loaded.config.shutdown;
   const source = loaded?.path ?? null;
   const checked = await checkUnitFile({ file: path, text, scope, budget: budgetFromConfig(shutdown), analysis });
-  const report = { ...checked, notes: [budgetNote(source), ...checked.notes] };
+  const sandbox = loaded === null ? [] : sandboxFindings(parseUnit(text), loaded.config);
+  const report = { ...checked, findings: sortFindings([...checked.findings, ...sandbox]), notes: [budgetNote(source), ...checked.notes] };
   const config = { source: source ?? 'defaults' };
   const ok = passes(report, flags.strict === true);
   if (flags.json)

@@ -3,12 +3,12 @@
  * Every config-derived string goes through ./quote.ts (escaped or rejected with exit 78).
  * See systemd.service(5), systemd.kill(5), systemd.exec(5).
  */
-import { dirname } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import { budgetFromConfig, resolveTimeoutStopMs } from '../../shutdown/budget.js';
 import { formatTimespan, parseTimespan } from '../timespan.js';
 import { escapeSpecifiers, formatExecLine, quoteEnvironment, quotePath } from './quote.js';
 import { hardeningLines } from './hardening.js';
+import { agentSandbox, credentialLines, stateDirectoryLine } from './sandbox.js';
 
 /** Inputs to {@link generateUnit}. */
 export interface GenerateUnitOptions {
@@ -47,6 +47,7 @@ function agentPaths(config: Config): string[] {
 /** Generate the unit text for `hooksctl serve`. Throws `hooks.unit.unsafe_value` (exit 78) for values that cannot be written safely. */
 export function generateUnit(opts: GenerateUnitOptions): string {
   const { config } = opts;
+  const sandbox = agentSandbox(config);
   const budget = budgetFromConfig(config.shutdown);
   const timeoutMs = resolveTimeoutStopMs(budget, config.unit.timeout_stop_sec);
   const containers = usesContainers(config);
@@ -70,15 +71,18 @@ export function generateUnit(opts: GenerateUnitOptions): string {
     ...(config.unit.watchdog_sec === null ? [] : [`WatchdogSec=${formatTimespan(parseTimespan(config.unit.watchdog_sec))}`]),
     `Restart=${config.unit.restart}`,
     'RestartSec=2s',
+    ...credentialLines(config),
     ...(config.unit.hardening
       ? hardeningLines({
           scope: opts.scope,
           containers,
-          writable: [dirname(config.service.db)],
+          writable: sandbox.required,
+          optionalWritable: sandbox.optional,
           dockerHost: opts.environment?.['DOCKER_HOST'] ?? null,
           hostPaths: [opts.execPath, opts.entryPath, opts.configPath ?? opts.workingDirectory, ...agentPaths(config)],
         })
       : []),
+    ...stateDirectoryLine(config, opts.scope),
     '',
     '[Install]',
     `WantedBy=${opts.scope === 'user' ? 'default.target' : 'multi-user.target'}`,

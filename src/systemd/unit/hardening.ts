@@ -12,8 +12,10 @@ export interface HardeningNeeds {
   scope: 'user' | 'system';
   /** Container mode: the Docker socket must stay reachable. */
   containers: boolean;
-  /** Directories the service writes (the database directory). */
+  /** Directories the service writes that must exist (the data directory, the agents' state directories). */
   writable: readonly string[];
+  /** Paths the agents write that may be missing (their cwd and `writable` paths): listed with `-`. */
+  optionalWritable?: readonly string[];
   /** DOCKER_HOST, when set (a unix:// socket path is made writable). */
   dockerHost: string | null;
   /** Every host path the service reads (config, entry, node, working directory): one under /tmp turns PrivateTmp= off. */
@@ -39,14 +41,20 @@ const SYSTEM_ONLY = ['ProtectKernelTunables=yes', 'ProtectKernelLogs=yes', 'Prot
 
 /** The hardening lines for the [Service] section (SystemCallErrorNumber=EPERM: node probes pkey_alloc, outside @system-service in systemd 252). */
 export function hardeningLines(needs: HardeningNeeds): string[] {
-  const writable = needs.writable.map((p, i) => quotePathListItem(`service.db directory ${i}`, p));
+  const optional = needs.optionalWritable ?? [];
+  const writable = [
+    ...needs.writable.map((p, i) => quotePathListItem(`ReadWritePaths ${i}`, p)),
+    ...optional.map((p, i) => `-${quotePathListItem(`agent path ${i}`, p)}`),
+  ];
   const socket = needs.containers ? [`-${quotePathListItem('DOCKER_HOST socket', dockerSocketPath(needs.dockerHost))}`] : [];
   return [
     'NoNewPrivileges=yes',
     'ProtectSystem=strict',
     'ProtectHome=read-only',
     `ReadWritePaths=${[...writable, ...socket].join(' ')}`,
-    ...([...needs.writable, ...needs.hostPaths, ...(needs.containers ? [dockerSocketPath(needs.dockerHost)] : [])].some(inHostTmp)
+    ...([...needs.writable, ...optional, ...needs.hostPaths, ...(needs.containers ? [dockerSocketPath(needs.dockerHost)] : [])].some(
+      inHostTmp,
+    )
       ? []
       : ['PrivateTmp=yes']),
     'PrivateDevices=yes',
