@@ -15,6 +15,7 @@ import { planDrainFromConfig } from '../shutdown/budget.js';
 import type { Drain, DrainReport, SettledTask } from '../shutdown/drain.js';
 import { MESSAGE_IDS } from '../systemd/journal/catalog.js';
 import { createJournalLogger, type JournalLogger } from '../systemd/journal/journal.js';
+import { parseListenFds, withoutListenEnv } from '../systemd/listen/listen-fds.js';
 import { createNotifier, type Notifier } from '../systemd/notify/notify.js';
 import { realTimers, type Timers } from '../timers.js';
 import { startWatchdog } from '../systemd/notify/watchdog.js';
@@ -22,7 +23,7 @@ import { createDispatcher, type DispatchEvent, type Dispatcher } from '../tasks/
 import { openStoreAndAgents, recoverLeftovers } from './boot.js';
 import { createServeDrain } from './drain.js';
 import { createHealth } from './health.js';
-import { buildFrontDoor, listenOnPort } from './server.js';
+import { buildFrontDoor, listenFrontDoor } from './server.js';
 import { listenForStop, type StopSignals } from './signals.js';
 import { createStatusLine, describeLoad } from './status.js';
 
@@ -52,6 +53,10 @@ export async function runService(options: ServiceOptions): Promise<number> {
   const logger = options.logger ?? createJournalLogger({ env, stderr: runtime.stderr, fields: { HOOKS_SERVICE: config.service.name } });
   const notifier = options.notifier ?? createNotifier({ env });
   const plan = planDrainFromConfig(config);
+  // Socket activation: the listeners systemd passed, if any. The task children get an env
+  // without LISTEN_*, so none of them takes the fds for its own.
+  const listen = parseListenFds(env, options.pid);
+  const childRuntime: Runtime = { ...runtime, env: withoutListenEnv(env) };
   const stop = listenForStop(runtime.signals);
   const { host, port } = config.service;
 
@@ -72,7 +77,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     store,
     clock,
     agents: [...instances.keys()],
-    runner: await selectRunner(config, instances, runtime, logger),
+    runner: await selectRunner(config, instances, childRuntime, logger),
     onError: (message) => logger.error(message),
     onEvent: (event: DispatchEvent) => {
       hub.broadcast(event.type, event);
@@ -118,7 +123,11 @@ export async function runService(options: ServiceOptions): Promise<number> {
   });
 
   try {
-    await listenOnPort(server, config);
+    const adopted = await listenFrontDoor(server, config, listen);
+    if (adopted !== null)
+      logger.info(`socket activation: adopted ${adopted.adopted.map((a) => `fd ${a.fd} (${a.kind}, ${a.name})`).join(', ')}`, {
+        LISTEN_FDS: adopted.adopted.length,
+      });
   } catch (error) {
     lag.stop();
     stop.uninstall();
@@ -132,7 +141,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
   };
 
   // Listening is also the single-instance check: recovery must not touch the rows of a live twin.
-  const recovery = await recoverLeftovers(booted, leftoverKillers(config, runtime), config.shutdown.requeue, logger);
+  const recovery = await recoverLeftovers(booted, leftoverKillers(config, childRuntime), config.shutdown.requeue, logger);
   const finished = waitForDrain(drain, dispatcher, logger);
   // A stop requested during start-up: queued tasks stay queued for the next boot.
   if (stop.early().length > 0) dispatcher.hold();
