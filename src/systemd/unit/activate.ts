@@ -25,13 +25,26 @@ export interface ActivationStep {
   args: string[];
 }
 
-/** The steps for `file` (a unit file name such as `x.service`), in order. */
-export function activationSteps(file: string, request: ActivationRequest): ActivationStep[] {
+/**
+ * The steps for `file` (a unit file name such as `x.service`), in order. With `socket` (socket
+ * activation) enable and enable --now take both units, and --now alone starts the socket, then
+ * restarts the service: restarting the socket would close the listener the restart must keep.
+ * `staleSocket` (a socket unit left from socket activation, now turned off) is stopped and
+ * disabled first, so it no longer holds the port the service binds.
+ */
+export function activationSteps(file: string, request: ActivationRequest, socket?: string, staleSocket?: string): ActivationStep[] {
   const steps: ActivationStep[] = [];
+  if (staleSocket !== undefined) steps.push({ name: `disable --now ${staleSocket}`, args: ['disable', '--now', staleSocket] });
   if (request.reload) steps.push({ name: 'daemon-reload', args: ['daemon-reload'] });
+  const units = socket === undefined ? [file] : [socket, file];
   if (request.enable)
-    steps.push(request.now ? { name: 'enable --now', args: ['enable', '--now', file] } : { name: 'enable', args: ['enable', file] });
-  else if (request.now) steps.push({ name: 'restart', args: ['restart', file] });
+    steps.push(
+      request.now ? { name: 'enable --now', args: ['enable', '--now', ...units] } : { name: 'enable', args: ['enable', ...units] },
+    );
+  else if (request.now) {
+    if (socket !== undefined) steps.push({ name: `start ${socket}`, args: ['start', socket] });
+    steps.push({ name: 'restart', args: ['restart', file] });
+  }
   return steps;
 }
 

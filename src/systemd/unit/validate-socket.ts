@@ -7,6 +7,8 @@ import { syntaxRule } from './rules/syntax.js';
 import { SOCKET_RULES } from './rules/socket.js';
 import type { UnitFinding } from './rules/types.js';
 import { sortFindings } from './validate-text.js';
+import type { VerifyResult } from './analyze.js';
+import type { UnitCheckReport } from './check-file.js';
 
 /** Options for {@link validateSocketText}. */
 export interface ValidateSocketOptions {
@@ -44,4 +46,35 @@ export function validateServiceForSocket(text: string, socketFile: string): Unit
       message: `${socketFile} sits beside this service, but [Unit] has no Requires=${socketFile}: starting the service alone does not start the socket`,
     });
   return out;
+}
+
+/** Inputs to {@link checkSocketFile}. */
+export interface CheckSocketOptions extends ValidateSocketOptions {
+  /** The path findings are reported against. */
+  file: string;
+  /** The socket unit text. */
+  text: string;
+  /** `systemd-analyze verify` of the file, or null to skip it. */
+  verify: Promise<VerifyResult> | null;
+}
+
+/** Validate a .socket file with the socket rules and, when given, `systemd-analyze verify`. */
+export async function checkSocketFile(o: CheckSocketOptions): Promise<UnitCheckReport> {
+  const findings = validateSocketText(o.text, o);
+  const notes = o.listen === null ? ['socket: ListenStream= not checked against service.host:port (no config)'] : [];
+  if (o.verify === null) return { file: o.file, findings, exposure: null, notes: [...notes, 'systemd-analyze: skipped (--no-analyze)'] };
+  const verify = await o.verify;
+  if (!verify.available) return { file: o.file, findings, exposure: null, notes: [...notes, `systemd-analyze verify: ${verify.reason}`] };
+  const line = sectionLine(parseUnit(o.text), 'Socket') ?? 1;
+  const taken = new Set(findings.map((f) => f.line));
+  const extra = verify.messages
+    .filter((m) => m.line === null || !taken.has(m.line))
+    .map((m): UnitFinding => ({
+      rule: 'analyze.verify',
+      severity: verify.exitCode === 0 ? 'warning' : 'error',
+      line: m.line ?? line,
+      message: `systemd-analyze verify: ${m.message}`,
+    }));
+  const ran = `systemd-analyze verify: ${verify.exitCode === 0 ? 'ran' : `exit ${verify.exitCode}`}, ${verify.messages.length} message(s)`;
+  return { file: o.file, findings: sortFindings([...findings, ...extra]), exposure: null, notes: [...notes, ran] };
 }
