@@ -13,6 +13,22 @@ describe('activationSteps', () => {
   ])('%j runs %j', (request, args) => {
     expect(activationSteps('x.service', request).map((s) => s.args)).toEqual(args);
   });
+
+  it.each([
+    [{ reload: true, enable: true, now: true }, [['daemon-reload'], ['enable', '--now', 'x.socket', 'x.service']]],
+    [{ reload: false, enable: true, now: false }, [['enable', 'x.socket', 'x.service']]],
+    // --now alone starts the socket and restarts only the service: the socket keeps its listener.
+    [{ reload: true, enable: false, now: true }, [['daemon-reload'], ['start', 'x.socket'], ['restart', 'x.service']]],
+  ])('with a socket unit, %j acts on both units', (request, args) => {
+    expect(activationSteps('x.service', request, 'x.socket').map((s) => s.args)).toEqual(args);
+  });
+
+  it('stops and disables a stale socket first, before the daemon-reload', () => {
+    expect(activationSteps('x.service', { reload: true, enable: false, now: false }, undefined, 'x.socket')).toEqual([
+      { name: 'disable --now x.socket', args: ['disable', '--now', 'x.socket'] },
+      { name: 'daemon-reload', args: ['daemon-reload'] },
+    ]);
+  });
 });
 
 describe('runActivation', () => {
