@@ -1,8 +1,9 @@
 /**
  * Adopting the listening sockets systemd passes (socket activation, sd_listen_fds(3)) onto the
  * fastify app: the first TCP fd becomes the app's own listener, every other one (a unix socket
- * from `unit.listen_unix`) hands its connections to the same HTTP server. Node opens each fd
- * close-on-exec, so no task child inherits a listener; an fd that is not adopted is closed.
+ * from `unit.listen_unix`) hands its connections to the same HTTP server. A task child spawned
+ * after that does not hold an adopted fd (checked on /proc by the integration test); an fd that
+ * is not adopted is closed here, so it cannot leak into one either.
  */
 import { closeSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';

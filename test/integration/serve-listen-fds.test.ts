@@ -2,7 +2,7 @@
 // LISTEN_* meant for another process are ignored; and under systemd-socket-activate(1) it adopts a TCP
 // and a unix listener (sd_listen_fds(3)) and answers on both.
 import { afterAll, describe, expect, it } from 'vitest';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ async function setup() {
 }
 
 // Stop a serve process with SIGTERM and return its combined output; it must exit 0.
-async function stop(proc: ResultPromise<{ all: true; reject: false }>): Promise<string> {
+async function stop(proc: { kill(signal: NodeJS.Signals): boolean } & PromiseLike<{ exitCode?: number; all: unknown }>): Promise<string> {
   proc.kill('SIGTERM');
   const r = await proc;
   expect(r.exitCode, String(r.all)).toBe(0);
