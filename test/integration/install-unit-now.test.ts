@@ -2,7 +2,7 @@
 // --enable --now enables and starts, --now alone restarts an active unit, --enable alone only enables,
 // and re-installing an unchanged unit skips daemon-reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +114,23 @@ describe('install-unit --enable/--now in a real systemd --user', () => {
       expect(await started.state(started.socket)).toEqual({ enabled: 'disabled', active: 'active' });
     } finally {
       await sb.systemctl('stop', started.socket, started.unit);
+    }
+  });
+
+  it('turning socket activation on for a running single-unit service hands the port over to the socket (--enable --now)', async () => {
+    const s = await service('hk-up', { socket_activation: false });
+    try {
+      expect(await s.install('--enable', '--now')).toMatchObject({ ok: true, socket: null });
+      expect((await s.state()).active).toBe('active');
+      s.reconfigure({ socket_activation: true });
+      const on = await s.install('--enable', '--now');
+      expect(on).toMatchObject({ ok: true, action: 'replaced', steps: ['daemon-reload', `stop ${s.unit}`, 'enable --now'] });
+      expect(await s.state(s.socket)).toEqual({ enabled: 'enabled', active: 'active' });
+      expect((await s.state()).active).toBe('active');
+      const main = (await sb.show(s.unit, ['MainPID'])).MainPID;
+      expect(readlinkSync(`/proc/${main}/fd/3`)).toMatch(/^socket:/);
+    } finally {
+      await sb.systemctl('disable', '--now', s.socket, s.unit);
     }
   });
 

@@ -8,7 +8,7 @@ import type { Env } from '../../runtime.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
 import { catalogPath } from '../../systemd/journal/catalog.js';
 import { installCatalog, SYSTEM_CATALOG_DIR } from '../../systemd/journal/catalog-install.js';
-import type { ManagerOptions } from '../../systemd/systemctl.js';
+import { showUnit, type ManagerOptions } from '../../systemd/systemctl.js';
 import { activationSteps, reloadNeededForUnchanged, runActivation, type FailedStep } from '../../systemd/unit/activate.js';
 import { checkUnitFile, startAnalysis, type UnitCheckReport } from '../../systemd/unit/check-file.js';
 import { unitDiff } from '../../systemd/unit/diff.js';
@@ -131,7 +131,15 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
         (socketWritten !== null && socket !== null && (await reloadNeededForUnchanged(socket.file, socketWritten.path, manager)))));
   const request = { reload: flags.reload && reloadNeeded, enable: flags.enable === true, now: flags.now === true };
   const ownStale = stale?.ours === true ? stale.file : undefined;
-  const activation = await runActivation(activationSteps(file, request, socket?.file, ownStale), manager);
+  const handOver = socket !== null && request.now && (await holdsPortItself(file, socket.file, manager));
+  const activation = await runActivation(
+    activationSteps(file, request, {
+      ...(socket === null ? {} : { socket: socket.file }),
+      ...(ownStale === undefined ? {} : { staleSocket: ownStale }),
+      handOver,
+    }),
+    manager,
+  );
   // A stale socket of ours, stopped and disabled: its file goes too, so it cannot start again.
   const staleRemoved = stale !== null && ownStale !== undefined && activation.ran.includes(`disable --now ${ownStale}`);
   if (staleRemoved) removeStaleSocket(stale);
@@ -244,6 +252,13 @@ async function checkGenerated(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// True when the service runs without its socket (installed before socket activation): it holds the
+// port, so the socket cannot bind it until the service stops.
+async function holdsPortItself(file: string, socketFile: string, manager: ManagerOptions): Promise<boolean> {
+  const [service, sock] = await Promise.all([showUnit(file, ['ActiveState'], manager), showUnit(socketFile, ['ActiveState'], manager)]);
+  return service['ActiveState'] === 'active' && sock['ActiveState'] !== 'active';
 }
 
 // What install-unit says about the socket: a changed listener needs a socket restart; a stale socket was removed, or is not ours.

@@ -43,7 +43,8 @@ then systemctl [--user] daemon-reload (skipped when the unit is unchanged and th
 (an active unit keeps running), --enable alone only enables it, --now alone starts it, or restarts it if it
 is active (use this to apply a changed unit to a running service). With socket activation they act on both
 units: --enable enables <name>.socket too, --now starts the socket and restarts the service (not the socket,
-whose listener must outlive the restart). With unit.socket_activation false, a <name>.socket left by an
+whose listener must outlive the restart); a service still running without its socket is stopped first
+(it drains), so the socket can bind the port. With unit.socket_activation false, a <name>.socket left by an
 earlier install is stopped, disabled and removed (one not written by hooksctl is left, with a warning).
 If systemctl fails (e.g. the manager is unreachable), the unit stays written: the output names it, what failed
 and the commands left to run, and the exit code is 69 (--json: "ok": false and an "error" object).
