@@ -134,6 +134,28 @@ describe('install-unit --enable/--now in a real systemd --user', () => {
     }
   });
 
+  it('turning socket activation off without --now: the stale socket goes, the running service keeps its listener until restarted', async () => {
+    const s = await service('hk-stale2');
+    try {
+      expect(await s.install('--enable', '--now')).toMatchObject({ ok: true });
+      const before = (await sb.show(s.unit, ['MainPID'])).MainPID;
+      s.reconfigure({ socket_activation: false });
+      expect(await s.install()).toMatchObject({
+        ok: true,
+        steps: [`disable --now ${s.socket}`, 'daemon-reload'],
+        staleSocket: { removed: true },
+      });
+      expect(existsSync(join(sb.unitDir, s.socket))).toBe(false);
+      expect((await sb.show(s.socket, ['ActiveState'])).ActiveState).not.toBe('active');
+      expect(await sb.show(s.unit, ['MainPID', 'ActiveState'])).toMatchObject({ MainPID: before, ActiveState: 'active' });
+      // The next restart binds the port itself: the old instance closed its copy of the listener first.
+      expect((await sb.systemctl('restart', s.unit)).exitCode).toBe(0);
+      expect((await s.state()).active).toBe('active');
+    } finally {
+      await sb.systemctl('disable', '--now', s.unit);
+    }
+  });
+
   it('turning socket activation off stops, disables and removes the stale socket, and the service binds the port itself', async () => {
     const s = await service('hk-stale');
     try {

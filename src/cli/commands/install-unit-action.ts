@@ -261,6 +261,11 @@ async function holdsPortItself(file: string, socketFile: string, manager: Manage
   return service['ActiveState'] === 'active' && sock['ActiveState'] !== 'active';
 }
 
+// The service unit a socket path belongs to (`/d/x.socket` → `x.service`).
+function serviceOf(socketPath: string): string {
+  return basename(socketPath).replace(/\.socket$/, '.service');
+}
+
 // What install-unit says about the socket: a changed listener needs a socket restart; a stale socket was removed, or is not ours.
 function socketLines(
   stale: { path: string; ours: boolean } | null,
@@ -272,7 +277,7 @@ function socketLines(
   const out: string[] = [];
   if (socketPath !== null && replaced)
     out.push(
-      `note: ${socketPath} changed; an active socket applies new ListenStream=/Backlog= only when restarted: ${systemctlPrefix(scope)} restart ${basename(socketPath)} (this restarts the service too)`,
+      `note: ${socketPath} changed; an active socket applies new ListenStream=/Backlog= only once it and the service stop: ${systemctlPrefix(scope)} stop ${basename(socketPath)} ${serviceOf(socketPath)}, then start both`,
     );
   if (stale === null) return out;
   if (removed)
