@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'hooks.journal.unreadable',
   'hooks.notify.invalid',
   'hooks.serve.listen',
+  'hooks.serve.listen_fds',
   'hooks.store.bad_page',
   'hooks.store.open',
   'hooks.store.too_new',

@@ -38,6 +38,8 @@ export function defaultConfig(execPath: string) {
       restart: 'on-failure',
       hardening: true,
       containers_down_on_stop: false,
+      socket_activation: true,
+      listen_unix: null,
     },
     types: { dev: { mode: 'process', command: [execPath, exampleAgentPath()], image: null, env: {} } },
     pool: [{ name: 'dev-2', type: 'dev' }],

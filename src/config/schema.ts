@@ -93,6 +93,14 @@ export const unitSchema = z.strictObject({
   restart: z.enum(['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always']),
   hardening: z.boolean(),
   containers_down_on_stop: z.boolean(),
+  /** Write `<name>.socket` beside the service, so systemd holds the port across restarts. */
+  socket_activation: z.boolean({ error: 'Expected `unit.socket_activation` to be true or false' }),
+  /** An extra unix socket path for the socket unit (ListenStream=), or null. */
+  listen_unix: z
+    .string({ error: 'Expected `unit.listen_unix` to be an absolute socket path or null' })
+    .regex(/^\/[^\0\r\n\s]*$/, 'Expected `unit.listen_unix` to be an absolute socket path without spaces or newlines')
+    .max(107, 'Expected `unit.listen_unix` to be at most 107 bytes (sun_path)')
+    .nullable(),
 });
 
 /** One agent type. */

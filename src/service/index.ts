@@ -15,6 +15,7 @@ import { planDrainFromConfig } from '../shutdown/budget.js';
 import type { Drain, DrainReport, SettledTask } from '../shutdown/drain.js';
 import { MESSAGE_IDS } from '../systemd/journal/catalog.js';
 import { createJournalLogger, type JournalLogger } from '../systemd/journal/journal.js';
+import { parseListenFds, withoutListenEnv } from '../systemd/listen/listen-fds.js';
 import { createNotifier, type Notifier } from '../systemd/notify/notify.js';
 import { realTimers, type Timers } from '../timers.js';
 import { startWatchdog } from '../systemd/notify/watchdog.js';
@@ -23,7 +24,7 @@ import { openStoreAndAgents, recoverLeftovers } from './boot.js';
 import { createServeDrain } from './drain.js';
 import { createHealth } from './health.js';
 import type { Intake } from '../server/deps.js';
-import { buildFrontDoor, listenOnPort } from './server.js';
+import { buildFrontDoor, listenFrontDoor } from './server.js';
 import { listenForStop, type StopSignals } from './signals.js';
 import { createStatusLine, describeLoad } from './status.js';
 
@@ -53,6 +54,10 @@ export async function runService(options: ServiceOptions): Promise<number> {
   const logger = options.logger ?? createJournalLogger({ env, stderr: runtime.stderr, fields: { HOOKS_SERVICE: config.service.name } });
   const notifier = options.notifier ?? createNotifier({ env });
   const plan = planDrainFromConfig(config);
+  // Socket activation: the listeners systemd passed, if any. The task children get an env
+  // without LISTEN_*, so none of them takes the fds for its own.
+  const listen = parseListenFds(env, options.pid);
+  const childRuntime: Runtime = { ...runtime, env: withoutListenEnv(env) };
   const stop = listenForStop(runtime.signals);
   const { host, port } = config.service;
 
@@ -73,7 +78,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     store,
     clock,
     agents: [...instances.keys()],
-    runner: await selectRunner(config, instances, runtime, logger),
+    runner: await selectRunner(config, instances, childRuntime, logger),
     onError: (message) => logger.error(message),
     onEvent: (event: DispatchEvent) => {
       hub.broadcast(event.type, event);
@@ -136,7 +141,11 @@ export async function runService(options: ServiceOptions): Promise<number> {
   });
 
   try {
-    await listenOnPort(server, config);
+    const adopted = await listenFrontDoor(server, config, listen);
+    if (adopted !== null)
+      logger.info(`socket activation: adopted ${adopted.adopted.map((a) => `fd ${a.fd} (${a.kind}, ${a.name})`).join(', ')}`, {
+        LISTEN_FDS: adopted.adopted.length,
+      });
   } catch (error) {
     lag.stop();
     stop.uninstall();
@@ -147,7 +156,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
   // Listening is also the single-instance check: recovery must not touch the rows of a live twin.
   const recovery = await recoverLeftovers(
     booted,
-    leftoverKillers(config, runtime),
+    leftoverKillers(config, childRuntime),
     { requeue: config.shutdown.requeue, maxAttempts: config.shutdown.max_attempts },
     logger,
   );

@@ -7,10 +7,12 @@ import { buildServer } from '../server/app.js';
 import type { Health, Intake } from '../server/deps.js';
 import type { SseHub } from '../server/sse-hub.js';
 import type { JournalLogger } from '../systemd/journal/journal.js';
+import type { ListenFds } from '../systemd/listen/listen-fds.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
 import { serviceSecrets } from './secrets.js';
 import { outputLogDir } from '../config/agent-paths.js';
+import { adoptListeners, type AdoptedListeners } from './listeners.js';
 
 /** What the front door needs. */
 export interface FrontDoorDeps {
@@ -59,4 +61,16 @@ export async function listenOnPort(server: FastifyInstance, config: Config): Pro
       cause: error,
     });
   }
+}
+
+/**
+ * Listen on the sockets systemd passed (socket activation), or else bind `service.host:port`
+ * as a hand-run `serve` does. Returns the adopted listeners, or null when it bound its own port.
+ */
+export async function listenFrontDoor(server: FastifyInstance, config: Config, listen: ListenFds): Promise<AdoptedListeners | null> {
+  if (!listen.passed) {
+    await listenOnPort(server, config);
+    return null;
+  }
+  return adoptListeners(server, listen.fds);
 }

@@ -9,6 +9,8 @@
  * - systemd.time(7): time spans.
  * - systemd.syntax(7), systemd.unit(5), systemd.service(5): a lossless unit-file model, a generator
  *   for `hooksctl serve` units, a validator, and Exec*= quoting/parsing.
+ * - sd_listen_fds(3), systemd.socket(5): {@link parseListenFds} for socket activation, and the
+ *   generator of the `.socket` unit beside the service.
  */
 export { createNotifier, formatNotify, sanitizeStatus } from './notify/notify.js';
 export type { Notifier, NotifierOptions, NotifyFields, NotifyResult } from './notify/notify.js';
@@ -32,6 +34,10 @@ export { formatTimespan, parseTimespan, parseTimespanMs } from './timespan.js';
 export { parseUnit, serializeUnit, assignmentsOf, lastValue, listValues } from './unit/file.js';
 export type { AssignmentEntry, InvalidEntry, SectionEntry, TriviaEntry, UnitEntry, UnitFile } from './unit/file.js';
 export { generateUnit } from './unit/generate.js';
+export { generateSocketUnit } from './unit/generate-socket.js';
+export type { GenerateSocketOptions } from './unit/generate-socket.js';
+export { LISTEN_ENV_KEYS, LISTEN_FDS_START, parseListenFds, withoutListenEnv } from './listen/listen-fds.js';
+export type { ListenFd, ListenFds } from './listen/listen-fds.js';
 export type { GenerateUnitOptions } from './unit/generate.js';
 export { validateUnitText } from './unit/validate-text.js';
 export type { UnitFinding, ValidateUnitOptions } from './unit/validate-text.js';

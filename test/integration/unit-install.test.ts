@@ -92,22 +92,32 @@ describe('install-unit and generated units in a real systemd --user', () => {
     expect(existsSync(join(sb.unitDir, `${name}.service`))).toBe(false);
   });
 
-  it('the default-config unit passes systemd-analyze --user verify with no warnings; process-mode exposure <= 2.5', async () => {
+  it('the default-config pair (.service and .socket) passes systemd-analyze --user verify with no warnings; process-mode exposure <= 2.5', async () => {
     const name = `hk-def-${suffix()}`;
     const cwd = join(sb.workDir, name);
     mkdirSync(cwd, { recursive: true });
-    const dry = await sb.run([process.execPath, BIN, 'install-unit', '--user', '--dry-run', '--name', name], {
+    const dry = await sb.run([process.execPath, BIN, 'install-unit', '--user', '--dry-run', '--json', '--name', name], {
       cwd,
       env: { HOOKS_CONFIG: '' },
     });
     expect(dry.exitCode, String(dry.stderr)).toBe(0);
     expect(String(dry.stderr)).toBe('');
+    const generated = JSON.parse(String(dry.stdout)) as { text: string; socket: { unit: string; text: string } };
     const file = join(cwd, `${name}.service`);
-    writeFileSync(file, String(dry.stdout));
+    writeFileSync(file, generated.text);
+    writeFileSync(join(cwd, generated.socket.unit), generated.socket.text);
     const r = await sb.run([process.execPath, BIN, 'validate-unit', file, '--user', '--strict', '--json']);
-    const report = JSON.parse(String(r.stdout)) as { ok: boolean; findings: unknown[]; exposure: number; notes: string[] };
+    const report = JSON.parse(String(r.stdout)) as {
+      ok: boolean;
+      findings: unknown[];
+      exposure: number;
+      notes: string[];
+      socket: { findings: unknown[]; notes: string[] };
+    };
     expect(report.findings).toEqual([]);
     expect(report.notes).toContain('systemd-analyze verify: ran, 0 message(s)');
+    expect(report.socket.findings).toEqual([]);
+    expect(report.socket.notes).toContain('systemd-analyze verify: ran, 0 message(s)');
     expect(r.exitCode).toBe(0);
     expect(report.exposure).toBeLessThanOrEqual(2.5);
     console.log(`exposure (security --offline=yes), process mode, default config: ${report.exposure}`);

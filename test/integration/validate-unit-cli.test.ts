@@ -76,6 +76,34 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
     expect(lines[2]).toBe(`${file}: FAILED: 2 error(s), 0 warning(s)`);
   });
 
+  it('checks a .service together with the .socket beside it, and a .socket given directly', async () => {
+    const config = write('pair.json', JSON.stringify({ service: { host: '127.0.0.1', port: 9321 } }));
+    const service = write('pair.service', GOOD.replace('Description=t\n', 'Description=t\nRequires=pair.socket\nAfter=pair.socket\n'));
+    const good =
+      '[Unit]\nDescription=s\n\n[Socket]\nListenStream=127.0.0.1:9321\nBacklog=4096\nService=pair.service\n\n[Install]\nWantedBy=sockets.target\n';
+    const socket = write('pair.socket', good);
+    const ok = await run(service, '--system', '--config', config, '--json');
+    expect(ok.exitCode, String(ok.stdout)).toBe(0);
+    expect(JSON.parse(String(ok.stdout))).toMatchObject({ file: service, ok: true, socket: { file: socket, ok: true, findings: [] } });
+
+    write('pair.socket', good.replace('ListenStream=127.0.0.1:9321\n', 'ListenStream=127.0.0.1:9999\nAccept=yes\n'));
+    const bad = await run(service, '--system', '--config', config, '--no-analyze');
+    expect(bad.exitCode).toBe(1);
+    expect(String(bad.stdout)).toContain('pair.socket:5: error [socket.listen-mismatch]');
+    expect(String(bad.stdout)).toContain('pair.socket:6: error [socket.accept]');
+    expect(String(bad.stdout)).toContain(`${service}: ok: 0 error(s)`);
+    const direct = await run(socket, '--system', '--config', config, '--json', '--no-analyze');
+    expect(direct.exitCode).toBe(1);
+    expect(JSON.parse(String(direct.stdout))).toMatchObject({
+      file: socket,
+      ok: false,
+      findings: [
+        { rule: 'socket.listen-mismatch', line: 5 },
+        { rule: 'socket.accept', line: 6 },
+      ],
+    });
+  });
+
   it('checks the budget against --config, and --json has the documented shape', async () => {
     const config = write('agents.json', JSON.stringify({ unit: { timeout_stop_sec: '30s' } }));
     const file = write('budget.service', GOOD.replace('TimeoutStopSec=90s', 'TimeoutStopSec=30s'));

@@ -1,14 +1,14 @@
 /** The `install-unit` action: generate, validate, write atomically, daemon-reload, enable/start (see src/systemd/unit/activate.ts). */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { NAME_PATTERN, type Config } from '../../config/schema.js';
 import { ExitCode, HooksError } from '../../errors.js';
 import type { Env } from '../../runtime.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
 import { catalogPath } from '../../systemd/journal/catalog.js';
 import { installCatalog, SYSTEM_CATALOG_DIR } from '../../systemd/journal/catalog-install.js';
-import type { ManagerOptions } from '../../systemd/systemctl.js';
+import { showUnit, type ManagerOptions } from '../../systemd/systemctl.js';
 import { activationSteps, reloadNeededForUnchanged, runActivation, type FailedStep } from '../../systemd/unit/activate.js';
 import { checkUnitFile, startAnalysis, type UnitCheckReport } from '../../systemd/unit/check-file.js';
 import { unitDiff } from '../../systemd/unit/diff.js';
@@ -21,6 +21,7 @@ import { printJson, printLines } from '../output.js';
 import type { InstallUnitFlags } from './install-unit.js';
 import { escapeControl } from '../../escape.js';
 import { makeDir } from '../../make-dir.js';
+import { checkGeneratedSocket, findStaleSocket, removeStaleSocket, socketUnitFor } from './install-unit-socket.js';
 
 // Unit type suffixes (systemd.unit(5)): a name still ending in one after `.service` is stripped is a mistake.
 const UNIT_SUFFIX = /\.(service|socket|target|timer|mount|automount|swap|path|slice|scope|device)$/;
@@ -61,6 +62,7 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
   const scope = flags.system ? 'system' : 'user';
   const name = unitName(flags.name, loaded.config);
   const file = `${name}.service`;
+  const socket = socketUnitFor(loaded.config, file);
   const text = generateUnit({
     config: loaded.config,
     configPath: loaded.path,
@@ -69,25 +71,27 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
     entryPath: ctx.entryPath,
     workingDirectory: runtime.cwd,
     environment: serviceEnvironment(loaded.config, runtime.env),
+    ...(socket === null ? {} : { socketFile: socket.file }),
   });
-  const report = await checkGenerated(file, text, scope, loaded.config, runtime.env, flags.analyze);
-  const errors = report.findings.filter((f) => f.severity === 'error');
+  const [report, socketReport] = await checkGenerated(file, text, socket, scope, loaded.config, runtime.env, flags.analyze);
+  const errors = [...report.findings, ...(socketReport?.findings ?? [])].filter((f) => f.severity === 'error');
   if (!flags.json)
-    printLines(
-      runtime.stderr,
-      report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${escapeControl(f.message)}`),
-    );
+    printLines(runtime.stderr, [
+      ...report.findings.map((f) => `${file}:${f.line}: ${f.severity} [${f.rule}] ${escapeControl(f.message)}`),
+      ...(socketReport?.findings ?? []).map((f) => `${socket?.file}:${f.line}: ${f.severity} [${f.rule}] ${escapeControl(f.message)}`),
+    ]);
   if (flags.dryRun) {
     if (flags.json)
       printJson(runtime.stdout, {
         unit: file,
         dryRun: true,
         text,
+        socket: socket === null ? null : { unit: socket.file, text: socket.text, findings: socketReport?.findings ?? [] },
         ok: errors.length === 0,
         findings: report.findings,
         exposure: report.exposure,
       });
-    else runtime.stdout.write(text);
+    else runtime.stdout.write(socket === null ? text : `# ==> ${file} <==\n${text}\n# ==> ${socket.file} <==\n${socket.text}`);
     ctx.setExitCode(errors.length > 0 ? ExitCode.checkFailed : ExitCode.ok);
     return;
   }
@@ -111,15 +115,43 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
     }
   }
   const dir = flags.unitDir === undefined ? defaultUnitDir(scope, runtime.env) : resolve(runtime.cwd, flags.unitDir);
+  // The socket first: the service written after it already Requires= it.
+  const stale = socket === null ? findStaleSocket(dir, file) : null;
+  const socketWritten = socket === null ? null : writeUnitAtomic(dir, socket.file, socket.text, process.pid);
   const written = writeUnitAtomic(dir, file, text, process.pid);
   const diff = written.previous === null ? null : unitDiff(written.previous, text);
+  const socketDiff =
+    socketWritten === null || socketWritten.previous === null ? null : unitDiff(socketWritten.previous, socket?.text ?? '');
+  const socketChanged = socketWritten !== null && (socketDiff === null || socketDiff.length > 0);
   const manager: ManagerOptions = { scope, env: runtime.env };
   const changed = diff === null || diff.length > 0;
   const action = diff === null ? 'created' : changed ? 'replaced' : 'unchanged';
-  const reloadNeeded = changed || (flags.reload && (await reloadNeededForUnchanged(file, written.path, manager)));
+  const reloadNeeded =
+    changed ||
+    socketChanged ||
+    (flags.reload &&
+      ((await reloadNeededForUnchanged(file, written.path, manager)) ||
+        (socketWritten !== null && socket !== null && (await reloadNeededForUnchanged(socket.file, socketWritten.path, manager)))));
+  const request = { reload: flags.reload && reloadNeeded, enable: flags.enable === true, now: flags.now === true };
+  const ownStale = stale?.ours === true ? stale.file : undefined;
+  const handOver = socket !== null && request.now && (await holdsPortItself(file, socket.file, manager));
   const activation = await runActivation(
-    activationSteps(file, { reload: flags.reload && reloadNeeded, enable: flags.enable === true, now: flags.now === true }),
+    activationSteps(file, request, {
+      ...(socket === null ? {} : { socket: socket.file }),
+      ...(ownStale === undefined ? {} : { staleSocket: ownStale }),
+      handOver,
+    }),
     manager,
+  );
+  // A stale socket of ours, stopped and disabled: its file goes too, so it cannot start again.
+  const staleRemoved = stale !== null && ownStale !== undefined && activation.ran.includes(`disable --now ${ownStale}`);
+  if (staleRemoved) removeStaleSocket(stale);
+  const socketNotes = socketLines(
+    stale,
+    staleRemoved,
+    socketWritten?.path ?? null,
+    socketChanged && socketWritten?.previous != null,
+    scope,
   );
   const catalog = flags.catalog
     ? await installCatalog({ scope, source: catalogPath(), targetDir: SYSTEM_CATALOG_DIR, env: runtime.env })
@@ -141,6 +173,16 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
       diff,
       reloadNeeded,
       steps: activation.ran,
+      socket:
+        socketWritten === null
+          ? null
+          : {
+              unit: socketWritten.path,
+              action: socketDiff === null ? 'created' : socketChanged ? 'replaced' : 'unchanged',
+              diff: socketDiff,
+            },
+      staleSocket: stale === null ? null : { unit: stale.path, ours: stale.ours, removed: staleRemoved },
+      notes: socketNotes,
       ...error,
       catalog,
       exposure: report.exposure,
@@ -156,8 +198,12 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
         : ['changes:', ...(diff ?? []).map((l) => `  ${l}`)];
   printLines(runtime.stdout, [
     `installed ${written.path} (${scope})`,
+    ...(socketWritten === null
+      ? []
+      : [`installed ${socketWritten.path} (${scope}): systemd holds ${loaded.config.service.host}:${loaded.config.service.port}`]),
     `data directory ${dataDir}`,
     ...what,
+    ...socketNotes,
     ...activation.ran.map((s) => `ran systemctl ${s}`),
     catalog.message,
     ...(report.exposure === null ? [] : [`exposure (systemd-analyze security --offline=yes): ${report.exposure}`]),
@@ -185,22 +231,64 @@ function systemctlPrefix(scope: 'user' | 'system'): string {
   return scope === 'user' ? 'systemctl --user' : 'systemctl';
 }
 
-// Validate the generated text as a file named like the unit, in a temp directory.
+// Validate the generated text (and the socket beside it) as files named like the units, in a temp
+// directory: systemd-analyze verify finds the socket the service Requires= there.
 async function checkGenerated(
   file: string,
   text: string,
+  socket: { file: string; text: string } | null,
   scope: 'user' | 'system',
   config: Config,
   env: Env,
   analyze: boolean,
-): Promise<UnitCheckReport> {
+): Promise<[UnitCheckReport, UnitCheckReport | null]> {
   const dir = mkdtempSync(join(tmpdir(), 'hooksctl-unit-'));
   try {
     writeFileSync(join(dir, file), text);
+    if (socket !== null) writeFileSync(join(dir, socket.file), socket.text);
     const analysis = analyze ? startAnalysis(join(dir, file), { scope, env }) : null;
-    const report = await checkUnitFile({ file: join(dir, file), text, scope, budget: budgetFromConfig(config.shutdown), analysis });
-    return { ...report, file };
+    const [report, socketReport] = await Promise.all([
+      checkUnitFile({ file: join(dir, file), text, scope, budget: budgetFromConfig(config.shutdown), analysis }),
+      socket === null ? null : checkGeneratedSocket(join(dir, socket.file), socket.text, file, config, { scope, env, analyze }),
+    ]);
+    return [{ ...report, file }, socketReport === null ? null : { ...socketReport, file: socket?.file ?? '' }];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// True when the service runs without its socket (installed before socket activation): it holds the
+// port, so the socket cannot bind it until the service stops.
+async function holdsPortItself(file: string, socketFile: string, manager: ManagerOptions): Promise<boolean> {
+  const [service, sock] = await Promise.all([showUnit(file, ['ActiveState'], manager), showUnit(socketFile, ['ActiveState'], manager)]);
+  return service['ActiveState'] === 'active' && sock['ActiveState'] !== 'active';
+}
+
+// The service unit a socket path belongs to (`/d/x.socket` → `x.service`).
+function serviceOf(socketPath: string): string {
+  return basename(socketPath).replace(/\.socket$/, '.service');
+}
+
+// What install-unit says about the socket: a changed listener needs a socket restart; a stale socket was removed, or is not ours.
+function socketLines(
+  stale: { path: string; ours: boolean } | null,
+  removed: boolean,
+  socketPath: string | null,
+  replaced: boolean,
+  scope: 'user' | 'system',
+): string[] {
+  const out: string[] = [];
+  if (socketPath !== null && replaced)
+    out.push(
+      `note: ${socketPath} changed; an active socket applies new ListenStream=/Backlog= only once it and the service stop: ${systemctlPrefix(scope)} stop ${basename(socketPath)} ${serviceOf(socketPath)}, then start both`,
+    );
+  if (stale === null) return out;
+  if (removed)
+    out.push(`removed ${stale.path}: unit.socket_activation is off, so it was stopped and disabled (it held the service's port)`);
+  else if (stale.ours) out.push(`note: ${stale.path} is left from socket activation (now off); stopping it failed, see below`);
+  else
+    out.push(
+      `warning: ${stale.path} was not written by hooksctl and is left alone; if it listens on the service's port, serve cannot bind it`,
+    );
+  return out;
 }

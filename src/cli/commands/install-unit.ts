@@ -35,11 +35,17 @@ const HELP = `
 Steps: load the config, generate a Type=notify unit (ExecStart=<node> <hooksctl> serve --config <path>),
 validate it with the validate-unit rules and systemd-analyze (a unit with errors is NOT installed: exit 1;
 --no-analyze skips systemd-analyze, e.g. where it is missing or slow),
+with unit.socket_activation (the default) also <name>.socket (ListenStream= service.host:port, and
+unit.listen_unix when set), which the service Requires=: systemd holds the port across restarts;
 write <unit-dir>/<name>.service atomically (temp file + rename; a replaced unit prints a short diff),
 then systemctl [--user] daemon-reload (skipped when the unit is unchanged and the manager has it loaded).
 --enable and --now mean what they mean to "systemctl enable --now": --enable --now enables and starts the unit
 (an active unit keeps running), --enable alone only enables it, --now alone starts it, or restarts it if it
-is active (use this to apply a changed unit to a running service).
+is active (use this to apply a changed unit to a running service). With socket activation they act on both
+units: --enable enables <name>.socket too, --now starts the socket and restarts the service (not the socket,
+whose listener must outlive the restart); a service still running without its socket is stopped first
+(it drains), so the socket can bind the port. With unit.socket_activation false, a <name>.socket left by an
+earlier install is stopped, disabled and removed (one not written by hooksctl is left, with a warning).
 If systemctl fails (e.g. the manager is unreachable), the unit stays written: the output names it, what failed
 and the commands left to run, and the exit code is 69 (--json: "ok": false and an "error" object).
 Without --config (and no $HOOKS_CONFIG or ./config/agents.json), WorkingDirectory= is the current directory
@@ -48,7 +54,8 @@ Unit dir: --user: $XDG_CONFIG_HOME/systemd/user (else ~/.config/systemd/user); -
 Journal catalog: --system copies units/hooksctl.catalog to /etc/systemd/catalog/ and runs journalctl
 --update-catalog; --user skips it (the catalog is system-wide) and prints the command to do it.
 
---json reports "action": "created" | "replaced" | "unchanged", "changed", "diff" and "reloadNeeded".
+--json reports "action": "created" | "replaced" | "unchanged", "changed", "diff" and "reloadNeeded", and
+"socket": {"unit", "action", "diff"} (null without socket activation) and "staleSocket". --dry-run prints both units.
 
 Exit: 0 installed, 1 the unit failed validation, 2 bad usage, 69 systemctl failed (the unit is written), 78 bad config or unsafe value.
 

@@ -2,6 +2,7 @@
 import { Command } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig, withConfigOption } from '../config-option.js';
+import { LISTEN_ENV_KEYS } from '../../systemd/listen/listen-fds.js';
 
 const HELP = `
 Runs until SIGTERM/SIGINT, then drains: new work gets 503, in-flight tasks get
@@ -25,7 +26,11 @@ export function makeServeCommand(ctx: CliContext): Command {
       const service = import('../../service/index.js'); // load it while the config is read and validated
       const loaded = await loadCliConfig(ctx, opts.config);
       const { runService } = await service;
-      const code = await runService({ config: loaded.config, runtime: ctx.runtime, pid: process.pid });
+      // The service reads LISTEN_* (socket activation) from its own copy of the env; the process
+      // env loses them, so nothing spawned with process.env (execa extends it) sees them.
+      const runtime = { ...ctx.runtime, env: { ...ctx.runtime.env } };
+      for (const key of LISTEN_ENV_KEYS) delete process.env[key];
+      const code = await runService({ config: loaded.config, runtime, pid: process.pid });
       // After "bye" nothing is left to do: exit now rather than wait for stray handles
       // (a late keep-alive socket, a module still warming) to let the event loop end.
       ctx.runtime.exit(code);

@@ -1,16 +1,17 @@
 /** The `validate-unit` action: read the unit (and config), check it, print findings and set the exit code. */
 import { escapeControl } from '../../escape.js';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { ExitCode, HooksError } from '../../errors.js';
 import { describeReadError, readRegularFile } from '../../read-file.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
-import type { UnitAnalysis } from '../../systemd/unit/analyze.js';
+import { analyzeVerify, type UnitAnalysis } from '../../systemd/unit/analyze.js';
+import { checkSocketFile, validateServiceForSocket } from '../../systemd/unit/validate-socket.js';
 import { checkUnitFile, type UnitCheckReport } from '../../systemd/unit/check-file.js';
 import { parseUnit } from '../../systemd/unit/file.js';
 import { sandboxFindings } from '../../systemd/unit/rules/sandbox.js';
-import { sortFindings } from '../../systemd/unit/validate-text.js';
+import { sortFindings, type UnitFinding } from '../../systemd/unit/validate-text.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig } from '../config-option.js';
 import { printJson, printLines } from '../output.js';
@@ -38,28 +39,114 @@ export async function runValidateUnit(
 ): Promise<void> {
   const path = resolve(ctx.runtime.cwd, file);
   const text = readUnit(path);
-  const scope = flags.system ? 'system' : 'user';
+  const scope: 'user' | 'system' = flags.system ? 'system' : 'user';
   // Without a config file the budget is the built-in defaults' (what `hooksctl serve` would run with),
   // taken as they are: loading the config machinery (zod) for them would cost ~90 ms of start-up.
   const loaded = hasConfig(ctx, flags.config) ? await loadCliConfig(ctx, flags.config) : null;
-  const shutdown = loaded === null ? defaultConfig(ctx.execPath).shutdown : loaded.config.shutdown;
+  const { shutdown, service } = loaded === null ? defaultConfig(ctx.execPath) : loaded.config;
   const source = loaded?.path ?? null;
-  const checked = await checkUnitFile({ file: path, text, scope, budget: budgetFromConfig(shutdown), analysis });
   const sandbox = loaded === null ? [] : sandboxFindings(parseUnit(text), loaded.config);
-  const report = { ...checked, findings: sortFindings([...checked.findings, ...sandbox]), notes: [budgetNote(source), ...checked.notes] };
   const config = { source: source ?? 'defaults' };
-  const ok = passes(report, flags.strict === true);
-  if (flags.json)
-    printJson(ctx.runtime.stdout, {
-      file: path,
-      ok,
-      config,
-      findings: report.findings.map(({ rule, severity, line, message }) => ({ rule, severity, line, message })),
-      exposure: report.exposure,
-      notes: report.notes,
-    });
-  else printReport(ctx, file, report, ok);
+  const pair = { scope, listen: { host: service.host, port: service.port }, analyze: analysis !== null };
+  const reports = path.endsWith('.socket')
+    ? [await checkSocketAt(ctx, path, text, pair, analysis)]
+    : [
+        await checkServiceAt(path, file, text, scope, budgetFromConfig(shutdown), analysis, source, sandbox),
+        ...(await checkSiblingSocket(ctx, path, text, pair)),
+      ];
+  const strict = flags.strict === true;
+  const ok = reports.every((r) => passes(r.report, strict));
+  if (flags.json) {
+    const [first, ...rest] = reports.map((r) => ({
+      file: r.path,
+      ok: passes(r.report, strict),
+      findings: r.report.findings.map(({ rule, severity, line, message }) => ({ rule, severity, line, message })),
+      exposure: r.report.exposure,
+      notes: r.report.notes,
+    }));
+    printJson(ctx.runtime.stdout, { ...first, ok, config, socket: rest[0] ?? null });
+  } else for (const r of reports) printReport(ctx, r.shown, r.report, passes(r.report, strict));
   ctx.setExitCode(ok ? ExitCode.ok : ExitCode.checkFailed);
+}
+
+/** One checked file: its path, the name it is shown under, and its report. */
+interface CheckedFile {
+  path: string;
+  shown: string;
+  report: UnitCheckReport;
+}
+
+/** What the socket checks need: the scope, the config's host:port, whether systemd-analyze runs. */
+interface PairOptions {
+  scope: 'user' | 'system';
+  listen: { host: string; port: number };
+  analyze: boolean;
+}
+
+// The .service file with the unit rules and the budget.
+async function checkServiceAt(
+  path: string,
+  shown: string,
+  text: string,
+  scope: 'user' | 'system',
+  budget: ReturnType<typeof budgetFromConfig>,
+  analysis: Promise<UnitAnalysis> | null,
+  source: string | null,
+  sandbox: readonly UnitFinding[],
+): Promise<CheckedFile> {
+  const checked = await checkUnitFile({ file: path, text, scope, budget, analysis });
+  return {
+    path,
+    shown,
+    report: { ...checked, findings: sortFindings([...checked.findings, ...sandbox]), notes: [budgetNote(source), ...checked.notes] },
+  };
+}
+
+// A .socket given directly: the socket rules against the service of the same name.
+async function checkSocketAt(
+  ctx: CliContext,
+  path: string,
+  text: string,
+  o: PairOptions,
+  analysis: Promise<UnitAnalysis> | null,
+): Promise<CheckedFile> {
+  const socketFile = basename(path);
+  const report = await checkSocketFile({
+    file: path,
+    text,
+    socketFile,
+    serviceFile: socketFile.replace(/\.socket$/, '.service'),
+    listen: o.listen,
+    verify: analysis === null ? null : analysis.then((a) => a.verify),
+  });
+  return { path, shown: relative(ctx.runtime.cwd, path) || path, report };
+}
+
+// The sibling `<name>.socket` of a .service, when there is one: both sides of the pair are checked.
+async function checkSiblingSocket(ctx: CliContext, servicePath: string, serviceText: string, o: PairOptions): Promise<CheckedFile[]> {
+  const socketPath = servicePath.replace(/\.service$/, '.socket');
+  if (socketPath === servicePath || !existsSync(socketPath)) return [];
+  const socketFile = basename(socketPath);
+  const report = await checkSocketFile({
+    file: socketPath,
+    text: readUnit(socketPath),
+    socketFile,
+    serviceFile: basename(servicePath),
+    listen: o.listen,
+    verify: o.analyze ? analyzeVerify(socketPath, { scope: o.scope, env: ctx.runtime.env }) : null,
+  });
+  const side = validateServiceForSocket(serviceText, socketFile).map((f) => ({ ...f, message: `${basename(servicePath)}: ${f.message}` }));
+  return [
+    {
+      path: socketPath,
+      shown: relative(ctx.runtime.cwd, socketPath) || socketPath,
+      report: {
+        ...report,
+        findings: [...side, ...report.findings],
+        notes: ['checked as the socket of the service beside it', ...report.notes],
+      },
+    },
+  ];
 }
 
 /** True when a config file is named (--config, $HOOKS_CONFIG) or ./config/agents.json exists (the lookup of config/load.ts). */

@@ -25,6 +25,10 @@ Prints one finding per line as FILE:LINE: error|warning [rule-id] message, then 
 Rules: syntax.*, exec.missing, notify.access-none, timeout.infinity, timeout.zero, budget.plain,
 budget.extend-first, budget.extend-cap, timeout.user-cap, killmode.control-group, killmode.orphans,
 watchdog.not-hooksctl, containers.asymmetric, unknown.section, unknown.key, analyze.verify.
+Socket activation: a .service with a <name>.socket beside it is checked with its socket, and a .socket can
+be given directly. Socket rules: socket.accept (Accept=yes), socket.no-listen, socket.listen-mismatch
+(a TCP ListenStream= other than the config's service.host:port), socket.service-mismatch, socket.not-required
+(the service lacks Requires= on the socket). --json: the socket's verdict is under "socket".
 The budget rule (drain_ms + abort_grace_ms + cleanup_ms + margin_ms <= TimeoutStopSec, or the
 extend-mode rules) uses the config: --config, else $HOOKS_CONFIG, else ./config/agents.json, else the
 built-in defaults (hooksctl config --json); a note says which (--json: "config": {"source": "defaults" | path}). Scope: --user unless --system is given. systemd-analyze verify and security --offline=yes are folded
@@ -40,7 +44,7 @@ Examples:
 export function makeValidateUnitCommand(ctx: CliContext): Command {
   return withConfigOption(new Command('validate-unit'))
     .description('Check a unit file: syntax, drain budget, kill mode, notify access')
-    .argument('<file>', 'the .service file to check')
+    .argument('<file>', 'the .service file to check (with its sibling .socket), or a .socket')
     .addOption(new Option('--user', 'the unit is for systemd --user (default)').conflicts('system'))
     .addOption(new Option('--system', 'the unit is for the system manager').conflicts('user'))
     .option('--strict', 'warnings fail the check too')

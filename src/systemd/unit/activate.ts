@@ -25,13 +25,38 @@ export interface ActivationStep {
   args: string[];
 }
 
-/** The steps for `file` (a unit file name such as `x.service`), in order. */
-export function activationSteps(file: string, request: ActivationRequest): ActivationStep[] {
+/** The socket side of the steps (socket activation). */
+export interface SocketSteps {
+  /** The socket unit beside the service (`x.socket`). */
+  socket?: string;
+  /** A socket unit left from socket activation, now turned off: stopped and disabled first. */
+  staleSocket?: string;
+  /** Stop the service before starting the socket: it holds the port itself (it ran without one). */
+  handOver?: boolean;
+}
+
+/**
+ * The steps for `file` (a unit file name such as `x.service`), in order. With a socket, enable
+ * and enable --now take both units, and --now alone starts the socket, then restarts the
+ * service: restarting the socket would close the listener the restart must keep. A stale socket
+ * is stopped and disabled first, so it no longer holds the port the service binds; a hand-over
+ * stops the running service first, so the socket can bind the port the service held.
+ */
+export function activationSteps(file: string, request: ActivationRequest, pair: SocketSteps = {}): ActivationStep[] {
   const steps: ActivationStep[] = [];
+  const { socket, staleSocket } = pair;
+  if (staleSocket !== undefined) steps.push({ name: `disable --now ${staleSocket}`, args: ['disable', '--now', staleSocket] });
   if (request.reload) steps.push({ name: 'daemon-reload', args: ['daemon-reload'] });
+  if (pair.handOver === true && request.now) steps.push({ name: `stop ${file}`, args: ['stop', file] });
+  const units = socket === undefined ? [file] : [socket, file];
   if (request.enable)
-    steps.push(request.now ? { name: 'enable --now', args: ['enable', '--now', file] } : { name: 'enable', args: ['enable', file] });
-  else if (request.now) steps.push({ name: 'restart', args: ['restart', file] });
+    steps.push(
+      request.now ? { name: 'enable --now', args: ['enable', '--now', ...units] } : { name: 'enable', args: ['enable', ...units] },
+    );
+  else if (request.now) {
+    if (socket !== undefined) steps.push({ name: `start ${socket}`, args: ['start', socket] });
+    steps.push({ name: 'restart', args: ['restart', file] });
+  }
   return steps;
 }
 

@@ -18,6 +18,7 @@ export type VerifyResult =
 export type SecurityResult = { available: true; exposure: number } | { available: false; reason: string };
 
 const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]+\.service$/;
+const SOCKET_NAME = /^[A-Za-z0-9:_.\\@-]+\.socket$/;
 const MANAGER_FAILED =
   /Failed to (initialize manager|setup working directory|lookup RuntimeDirectory|connect to bus)|No such device or address/;
 
@@ -28,7 +29,8 @@ const MANAGER_FAILED =
  * would refuse a unit that runs fine.
  */
 export async function analyzeVerify(file: string, o: ManagerOptions): Promise<VerifyResult> {
-  if (!UNIT_NAME.test(basename(file))) return { available: false, reason: `inapplicable: ${basename(file)} is not a .service unit name` };
+  if (!UNIT_NAME.test(basename(file)) && !SOCKET_NAME.test(basename(file)))
+    return { available: false, reason: `inapplicable: ${basename(file)} is not a .service or .socket unit name` };
   const r = await runCommand('systemd-analyze', [...(o.scope === 'user' ? ['--user'] : []), 'verify', '--man=no', file], {
     ...o,
     timeoutMs: ANALYZE_TIMEOUT_MS,

@@ -26,6 +26,8 @@ export interface GenerateUnitOptions {
   workingDirectory: string;
   /** Extra `Environment=` for the service, e.g. DOCKER_HOST in container mode. */
   environment?: Readonly<Record<string, string>>;
+  /** The socket unit that passes the listeners (socket activation, ./generate-socket.ts): gets Requires= and After=. */
+  socketFile?: string;
 }
 
 /** True when any agent type runs in container mode. */
@@ -57,6 +59,7 @@ export function generateUnit(opts: GenerateUnitOptions): string {
     `Description=${escapeSpecifiers(`hooksctl dispatcher ${config.service.name}`)}`,
     'Documentation=man:systemd.service(5)',
     ...(opts.scope === 'system' ? ['After=network-online.target', 'Wants=network-online.target'] : []),
+    ...(opts.socketFile === undefined ? [] : [`Requires=${opts.socketFile}`, `After=${opts.socketFile}`]),
     '',
     '[Service]',
     'Type=notify',
