@@ -16,6 +16,7 @@ import type { Notifier } from '../systemd/notify/notify.js';
 import type { Timers } from '../timers.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
+import { handOver } from './handover.js';
 import type { StatusLine } from './status.js';
 
 /** What the serve drain touches. */
@@ -36,7 +37,7 @@ export interface ServeDrainDeps {
   stopLoops(): void;
   /** `queue`: SSE streams and keep-alive connections stay open through the drain; `refuse`: they close at once. */
   intake: 'queue' | 'refuse';
-  /** The hand-over begins: from now on every response says `Connection: close`. */
+  /** The drain begins: from now on every response says `Connection: close`. */
   beginClose(): void;
 }
 
@@ -60,6 +61,9 @@ export function createServeDrain(deps: ServeDrainDeps): Drain {
         busy_workers: busy.map((b) => ({ task: b.id, agent: b.agent })),
         retry_after_s: RETRY_AFTER_S,
       });
+      // Queue mode keeps answering through the drain, each response with Connection: close, so
+      // that few keep-alive connections are left idle when the listener closes.
+      deps.beginClose();
       if (deps.intake === 'queue') return;
       hub.closeAll(SSE_RETRY_MS);
       server.server.closeIdleConnections();
@@ -85,9 +89,8 @@ export function createServeDrain(deps: ServeDrainDeps): Drain {
       hub.broadcast('service_stopping', { retry_ms: SSE_RETRY_MS });
       await hub.flushed();
       hub.closeAll(SSE_RETRY_MS);
-      deps.beginClose();
       deps.stopLoops();
-      await server.close();
+      await handOver(server, timers);
       await store.compact('full');
       await store.close();
     },
