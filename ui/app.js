@@ -17,6 +17,8 @@ import {
 
 const EVENT_TYPES = ['task_queued', 'task_started', 'task_ended', 'service_shutdown', 'service_stopping', 'service_ready'];
 const TOKEN_KEY = 'hooksctl-token';
+// After service_stopping: the old instance is closing and systemd is starting the next one.
+const HANDOVER_RECONNECT_MS = 1500;
 const authRequired = document.querySelector('meta[name="hooks-auth"]')?.getAttribute('content') === 'token';
 const $ = (sel) => document.querySelector(sel);
 
@@ -95,7 +97,16 @@ function onEvent(e) {
   state = applyEvent(state, data, Date.now());
   // The new instance is up: take a fresh snapshot (the re-queued attempts, their links).
   if (data.type === 'service_ready') load().catch(() => undefined);
-  if (data.type === 'task_ended') refreshTask(data.id);
+  // During a drain the old instance is about to close: the snapshot after service_ready brings the
+  // full views, so no call races the hand-over.
+  if (data.type === 'task_ended' && state.drain === null) refreshTask(data.id);
+  // The old instance hands over: reconnect a little after its retry hint, so the first try finds
+  // the new instance listening rather than a closed port.
+  if (data.type === 'service_stopping') {
+    source.close();
+    state = { ...state, link: 'reconnecting' };
+    setTimeout(connect, HANDOVER_RECONNECT_MS);
+  }
   schedule();
 }
 
