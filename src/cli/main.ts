@@ -89,9 +89,9 @@ export async function main(argv: readonly string[], ctx: Omit<CliContext, 'setEx
 const ROOT_FLAGS = new Set(['-h', '--help', '-V', '--version']);
 
 /**
- * `hooksctl tasks --help` (or `hooksctl help tasks`) names a verb that does not exist: commander
+ * `hooksctl jobs --help` (or `hooksctl help jobs`) names a verb that does not exist: commander
  * would print the root help (or version) and exit 0. Drop the help and version flags so commander reports the unknown
- * verb (exit 2), as it does for a bare `hooksctl tasks`.
+ * verb (exit 2), as it does for a bare `hooksctl jobs`.
  */
 export function withoutHelpForUnknownVerb(program: Command, argv: readonly string[]): string[] {
   const verb = argv[0] === 'help' ? argv[1] : argv[0];
