@@ -1,4 +1,4 @@
-// Lint setup: typescript-eslint's recommended rules over src/, test/ and bench/.
+// Lint setup: typescript-eslint's recommended rules over src/, test/ and bench/, and the dashboard's browser modules in ui/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -28,6 +28,21 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The dashboard runs in the browser.
+    files: ['ui/**/*.js'],
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        sessionStorage: 'readonly',
+        EventSource: 'readonly',
+        URLSearchParams: 'readonly',
+        requestAnimationFrame: 'readonly',
+        CSS: 'readonly',
+      },
     },
   },
 );

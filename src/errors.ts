@@ -18,6 +18,13 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Every error code hooksctl throws, `hooks.<area>.<what>`: one list, so a misspelt code fails `tsc`. */
 export const ERROR_CODES = [
+  'hooks.client.bad_id',
+  'hooks.client.bad_option',
+  'hooks.client.bad_response',
+  'hooks.client.conflict',
+  'hooks.client.not_found',
+  'hooks.client.unauthorized',
+  'hooks.client.unavailable',
   'hooks.config.invalid',
   'hooks.config.syntax',
   'hooks.config.unreadable',

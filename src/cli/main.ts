@@ -7,11 +7,16 @@ import { Command, CommanderError } from './commander.js';
 import { ExitCode, isHooksError } from '../errors.js';
 import type { CliContext } from './context.js';
 import { makeAgentsSyncCommand } from './commands/agents-sync.js';
+import { makeCancelCommand } from './commands/cancel.js';
 import { makeConfigCommand } from './commands/config.js';
 import { makeContainersDownCommand } from './commands/containers-down.js';
 import { makeInstallUnitCommand } from './commands/install-unit.js';
+import { makeLogsCommand } from './commands/logs.js';
 import { makePhasesCommand } from './commands/phases.js';
 import { makeServeCommand } from './commands/serve.js';
+import { makeStatusCommand } from './commands/status.js';
+import { makeTaskCommand } from './commands/task.js';
+import { makeTasksCommand } from './commands/tasks.js';
 import { makeValidateUnitCommand } from './commands/validate-unit.js';
 
 const EXIT_HELP = `
@@ -48,6 +53,11 @@ export function buildProgram(ctx: CliContext): Command {
     makeContainersDownCommand,
     makePhasesCommand,
     makeConfigCommand,
+    makeStatusCommand,
+    makeTasksCommand,
+    makeTaskCommand,
+    makeCancelCommand,
+    makeLogsCommand,
   ];
   for (const make of makers)
     program.addCommand(make(ctx).exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError(true));
@@ -79,9 +89,9 @@ export async function main(argv: readonly string[], ctx: Omit<CliContext, 'setEx
 const ROOT_FLAGS = new Set(['-h', '--help', '-V', '--version']);
 
 /**
- * `hooksctl tasks --help` (or `hooksctl help tasks`) names a verb that does not exist: commander
+ * `hooksctl jobs --help` (or `hooksctl help jobs`) names a verb that does not exist: commander
  * would print the root help (or version) and exit 0. Drop the help and version flags so commander reports the unknown
- * verb (exit 2), as it does for a bare `hooksctl tasks`.
+ * verb (exit 2), as it does for a bare `hooksctl jobs`.
  */
 export function withoutHelpForUnknownVerb(program: Command, argv: readonly string[]): string[] {
   const verb = argv[0] === 'help' ? argv[1] : argv[0];

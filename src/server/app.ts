@@ -6,7 +6,8 @@
  * take their next request to the next instance.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { bearerMatches } from './auth.js';
+import { bearerMatches, tokenMatches } from './auth.js';
+import { DASHBOARD_PUBLIC_PATHS, registerDashboardRoutes } from './dashboard-route.js';
 import type { ServerDeps } from './deps.js';
 import { parseLastEventId } from './sse-frame.js';
 import { registerOutputRoute } from './output-route.js';
@@ -46,7 +47,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       deps.token !== '' &&
       path !== '/healthz' &&
       path !== '/webhook/forgejo' &&
-      !bearerMatches(req.headers.authorization, deps.token)
+      !DASHBOARD_PUBLIC_PATHS.has(path) &&
+      !bearerMatches(req.headers.authorization, deps.token) &&
+      !eventStreamToken(path, req.query, deps.token)
     ) {
       return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'Missing or wrong bearer token' });
     }
@@ -72,6 +75,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerTaskRoutes(app, deps);
   registerWebhookRoute(app, deps);
   registerOutputRoute(app, deps);
+  registerDashboardRoutes(app, deps);
 
   app.get('/healthz', async (_req, reply) => {
     const h = await deps.health();
@@ -88,4 +92,15 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/**
+ * EventSource cannot send headers, so `/events` alone also takes the token as `?token=`. Only
+ * that read-only stream does: a URL token on a POST could be replayed from a link, and a cookie
+ * would let any page the operator visits post a cancel (CSRF). The service logs no URLs.
+ */
+function eventStreamToken(path: string, query: unknown, token: string): boolean {
+  if (path !== '/events') return false;
+  const given = (query as Record<string, unknown> | undefined)?.['token'];
+  return typeof given === 'string' && tokenMatches(given, token);
 }

@@ -1,10 +1,16 @@
-/** Bearer-token check in constant time. */
+/** Bearer-token checks in constant time. */
 import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** True when `given` is the expected token; both are hashed first, so the comparison takes the same time whatever their lengths. */
+export function tokenMatches(given: string | undefined, token: string): boolean {
+  if (given === undefined) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(token).digest();
+  return timingSafeEqual(a, b);
+}
 
 /** True when `header` is `Bearer <token>` for the expected token. */
 export function bearerMatches(header: string | undefined, token: string): boolean {
   if (header === undefined || !header.startsWith('Bearer ')) return false;
-  const given = createHash('sha256').update(header.slice(7)).digest();
-  const want = createHash('sha256').update(token).digest();
-  return timingSafeEqual(given, want);
+  return tokenMatches(header.slice(7), token);
 }

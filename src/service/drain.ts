@@ -58,6 +58,8 @@ export function createServeDrain(deps: ServeDrainDeps): Drain {
     refuse: (busy, drainMs) => {
       hub.broadcast('service_shutdown', {
         drain_ms: drainMs,
+        // The wall-clock end of the wait, so a page loaded (or replayed) mid-drain counts down to the same instant.
+        deadline_at: new Date(clock.now() + drainMs).toISOString(),
         busy_workers: busy.map((b) => ({ task: b.id, agent: b.agent })),
         retry_after_s: RETRY_AFTER_S,
       });

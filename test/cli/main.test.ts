@@ -13,7 +13,19 @@ describe('hooksctl CLI', () => {
   it('--help lists every verb and exits 0', async () => {
     const r = await run('--help');
     expect(r.exitCode).toBe(0);
-    for (const verb of ['serve', 'install-unit', 'validate-unit', 'agents-sync', 'containers-down', 'phases'])
+    for (const verb of [
+      'serve',
+      'install-unit',
+      'validate-unit',
+      'agents-sync',
+      'containers-down',
+      'phases',
+      'status',
+      'tasks',
+      'task',
+      'cancel',
+      'logs',
+    ])
       expect(r.stdout).toContain(verb);
   });
 
@@ -37,15 +49,15 @@ describe('hooksctl CLI', () => {
   });
 
   it.each([
-    ['tasks', '--help'],
-    ['tasks', '-h'],
-    ['tasks', '--json', '--help'],
-    ['help', 'tasks'],
-    ['tasks', '--version'],
+    ['jobs', '--help'],
+    ['jobs', '-h'],
+    ['jobs', '--json', '--help'],
+    ['help', 'jobs'],
+    ['jobs', '--version'],
   ])('an unknown verb with a help request (%s %s) says so and exits 2, not the root help', async (...args) => {
     const r = await run(...args);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain("unknown command 'tasks'");
+    expect(r.stderr).toContain("unknown command 'jobs'");
     expect(r.stdout).toBe('');
   });
 

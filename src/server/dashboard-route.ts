@@ -1,0 +1,118 @@
+/**
+ * The operator dashboard: `GET /` and its static assets under `/ui/` (plain HTML, CSS and ES
+ * modules shipped in the package's `ui/` folder; no CDN, no build step), and `GET /overview`,
+ * the one call the page (and `hooksctl status`) makes at load: health, agents and the drain
+ * in progress. The page and its assets hold no data, so they need no token; `/overview` does.
+ */
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ServerDeps } from './deps.js';
+import { foldDrain, type DrainView } from './drain-watch.js';
+
+/** Paths anyone may fetch without the token: the page shell and its assets. */
+export const DASHBOARD_PUBLIC_PATHS: ReadonlySet<string> = new Set(['/', '/ui/:file']);
+
+/** The assets under `/ui/`, by file name, and their content types. */
+const ASSETS: Readonly<Record<string, string>> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'state.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+const UI_DIR = new URL('../../ui/', import.meta.url);
+// Scripts and styles come from the page's own origin only; the page talks only to this service.
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";
+
+/** One agent instance as the dashboard shows it. */
+export interface AgentView {
+  /** Instance name. */
+  name: string;
+  /** Its type. */
+  type: string;
+  /** `process` or `container`. */
+  mode: string;
+  /** `busy` while it runs a task. */
+  state: 'idle' | 'busy';
+  /** The task it runs, if busy. */
+  task: string | null;
+}
+
+/** Register `/`, `/ui/:file` and `/overview`. */
+export function registerDashboardRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const cache = new Map<string, Buffer>();
+  const asset = async (file: string): Promise<Buffer> => {
+    let body = cache.get(file);
+    if (body === undefined) {
+      body = await readFile(new URL(file, UI_DIR));
+      cache.set(file, body);
+    }
+    return body;
+  };
+  const send = async (file: string, reply: FastifyReply, edit?: (text: string) => string) =>
+    reply
+      .header('content-type', ASSETS[file] ?? 'application/octet-stream')
+      .header('content-security-policy', CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-cache')
+      .send(edit === undefined ? await asset(file) : edit((await asset(file)).toString('utf8')));
+
+  // The shell says whether to ask for the token first, so the page never starts with a 401.
+  const authMeta = deps.token !== undefined && deps.token !== '' ? 'token' : 'none';
+  app.get('/', async (_req, reply) =>
+    send('index.html', reply, (html) =>
+      html.replace('<meta name="hooks-auth" content="none" />', `<meta name="hooks-auth" content="${authMeta}" />`),
+    ),
+  );
+  app.get<{ Params: { file: string } }>('/ui/:file', async (req, reply) => {
+    if (!Object.hasOwn(ASSETS, req.params.file))
+      return reply.code(404).send({ error: 'not_found', message: `No asset ${req.params.file}` });
+    return send(req.params.file, reply);
+  });
+
+  const drains = createDrainTracker(deps);
+  app.get('/overview', async () => {
+    const [health, agents, drain] = await Promise.all([deps.health(), agentViews(deps), drains.current()]);
+    // What this service can do that an older one could not: the page only asks for what exists.
+    const features = { output: app.hasRoute({ method: 'GET', url: '/tasks/:id/output' }) };
+    return { health, agents, drain, features };
+  });
+}
+
+// Every agent instance with whether it is busy now.
+async function agentViews(deps: ServerDeps): Promise<AgentView[]> {
+  const busy = new Map(deps.dispatcher.busy().map((b) => [b.agent, b.id]));
+  return (await deps.store.listAgents()).map((a) => ({
+    name: a.name,
+    type: a.type,
+    mode: a.mode,
+    state: busy.has(a.name) ? 'busy' : 'idle',
+    task: busy.get(a.name) ?? null,
+  }));
+}
+
+const READ_BATCH = 1000;
+
+// The drain view, folded incrementally from the event log: each call reads only what is new.
+function createDrainTracker(deps: ServerDeps): { current(): Promise<DrainView | null> } {
+  let cursor = 0;
+  let view: DrainView | null = null;
+  let reading: Promise<DrainView | null> | null = null;
+  const read = async (): Promise<DrainView | null> => {
+    for (;;) {
+      const events = await deps.store.eventsAfter(cursor, READ_BATCH);
+      view = foldDrain(view, events);
+      cursor = events.at(-1)?.id ?? cursor;
+      if (events.length < READ_BATCH) return view;
+    }
+  };
+  return {
+    current() {
+      reading ??= read().finally(() => {
+        reading = null;
+      });
+      return reading;
+    },
+  };
+}
