@@ -3,23 +3,13 @@
 // and re-installing an unchanged unit skips daemon-reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
+import { freePort } from '../harness/serve.js';
 
 const BIN = fileURLToPath(new URL('../../bin/hooksctl', import.meta.url));
 const suffix = () => Math.random().toString(36).slice(2, 8);
-
-// A free TCP port on 127.0.0.1.
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 interface InstallJson {
   ok: boolean;

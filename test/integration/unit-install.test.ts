@@ -3,10 +3,10 @@
 // hostile paths and env values escaped so the service sees them byte for byte.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
+import { freePort } from '../harness/serve.js';
 import { generateUnit } from '../../src/systemd/unit/generate.js';
 import { parseConfig } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/defaults.js';
@@ -14,16 +14,6 @@ import { defaultConfig } from '../../src/config/defaults.js';
 const BIN = fileURLToPath(new URL('../../bin/hooksctl', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/unit-argv-ready.mjs', import.meta.url));
 const suffix = () => Math.random().toString(36).slice(2, 8);
-
-// A free TCP port on 127.0.0.1.
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 // Poll until `check` is true or the deadline passes.
 async function until(check: () => Promise<boolean>, ms = 30_000): Promise<boolean> {
