@@ -53,11 +53,11 @@ describe('task verbs against a running serve', () => {
     expect(JSON.parse(one.stdout)).toMatchObject({ id, agent: 'dev-default', status: 'succeeded', attempt: 1 });
     expect((await cli(['task', id.toUpperCase()])).stdout).toMatch(/status +succeeded, exit 0/);
 
-    // This service has no GET /tasks/:id/output yet: logs falls back to the stored tail and says so.
+    // The full output, from GET /tasks/:id/output (no fallback note).
     const logs = await cli(['logs', id]);
     expect(logs.exitCode, logs.stderr).toBe(0);
     expect(logs.stdout).toContain('"hello":"verbs"');
-    expect(logs.stderr).toContain('has no GET /tasks/:id/output');
+    expect(logs.stderr).not.toContain('has no GET /tasks/:id/output');
   });
 
   it('--agent filters, and a bad --status or --limit is exit 2', async () => {
