@@ -1,0 +1,41 @@
+// The hand-over on a real listening fastify server: once it begins, new connections are refused,
+// and a connection accepted just before, whose request is still on its way, is answered.
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { handOver } from '../../src/service/handover.js';
+import { heldTimers } from '../../src/timers.js';
+
+describe('handOver', () => {
+  it('stops accepting, answers a request that arrives during the grace, then closes', async () => {
+    const { default: fastify } = await import('fastify');
+    const app = fastify({ forceCloseConnections: 'idle', return503OnClosing: false });
+    app.get('/x', async () => ({ ok: true }));
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    // A connection the server has accepted, whose request has not been sent yet.
+    const early = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => early.once('connect', () => resolve()));
+    await new Promise((r) => setTimeout(r, 50));
+    let answer = '';
+    early.on('data', (d: Buffer) => (answer += d.toString()));
+    const closed = new Promise<void>((resolve) => early.once('close', () => resolve()));
+
+    const done = handOver(app, heldTimers, 300);
+    await new Promise((r) => setTimeout(r, 50));
+    const late = await new Promise<string>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve('connected');
+      });
+      s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    });
+    expect(late).toBe('ECONNREFUSED');
+    early.write('GET /x HTTP/1.1\r\nHost: x\r\n\r\n');
+    await done;
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer).toContain('{"ok":true}');
+  });
+});
