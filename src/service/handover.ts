@@ -3,8 +3,8 @@
  * stop accepting first (with socket activation systemd keeps the socket, and new connections
  * wait in its backlog), then give connections accepted a moment ago the time to send their
  * request, which is answered with `Connection: close`; only then close what is idle and wait for
- * what is in flight. Node's own `http.Server.close()` drops idle connections at once, and a
- * connection whose request is still on its way counts as idle.
+ * what is in flight. Node's own `http.Server.close()` drops idle keep-alive connections at
+ * once; the drain has answered with `Connection: close` since it began, so few are left.
  */
 import { Server as NetServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
