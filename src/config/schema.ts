@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseTimespan } from '../systemd/timespan.js';
 import { agentKeys, credentialsSchema, outputLogsSchema } from './agent-keys.js';
+import { databaseUrlProblem } from './db-url.js';
 
 /** Instance, type and service names: no slash, newline, space, `%` or `$`. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -61,7 +62,15 @@ export const serviceSchema = z.strictObject({
     .min(1)
     .regex(/^[A-Za-z0-9.:[\]-]+$/, 'Expected a host name or IP address'),
   port: z.number().int().min(0).max(65535),
-  db: noControl('service.db').pipe(z.string().min(1)),
+  /** A SQLite file path, or a `postgres://` URL without a password (see ./db-url.ts). */
+  db: noControl('service.db')
+    .pipe(z.string().min(1))
+    .superRefine((db, ctx) => {
+      const problem = databaseUrlProblem(db);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  /** Where agent state and output logs live; default: the directory of a `service.db` path, or ./data with a URL. */
+  data_dir: noControl('service.data_dir').pipe(z.string().min(1)).optional(),
   token_env: z.string().regex(envKey, 'Expected an environment variable name'),
   webhook_secret_env: z.string().regex(envKey, 'Expected an environment variable name'),
   /** Secrets as systemd credentials: name → file, `LoadCredential=` lines (see ./agent-keys.ts). */
