@@ -69,6 +69,8 @@ export const serviceSchema = z.strictObject({
       const problem = databaseUrlProblem(db);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     }),
+  /** This host's id among the hosts sharing a PostgreSQL store; default: the machine id (/etc/machine-id). */
+  host_id: name('service.host_id').optional(),
   /** Where agent state and output logs live; default: the directory of a `service.db` path, or ./data with a URL. */
   data_dir: noControl('service.data_dir').pipe(z.string().min(1)).optional(),
   token_env: z.string().regex(envKey, 'Expected an environment variable name'),
@@ -138,7 +140,12 @@ export const typeSchema = z.strictObject({
 });
 
 /** One extra pool instance. */
-export const poolEntrySchema = z.strictObject({ name: name('pool[].name'), type: name('pool[].type') });
+export const poolEntrySchema = z.strictObject({
+  name: name('pool[].name'),
+  type: name('pool[].type'),
+  /** The host (`service.host_id`) that runs this instance; absent: whichever host claims its task first. */
+  host: name('pool[].host').optional(),
+});
 
 /** The whole file after defaults were applied. */
 export const configSchema = z

@@ -94,6 +94,14 @@ export interface TaskPage {
   nextBefore: number | null;
 }
 
+/** One host as the store saw it. */
+export interface HostRow {
+  /** Its `service.host_id`. */
+  id: string;
+  /** When it last sent a heartbeat (ms since the epoch). */
+  seen_at: number;
+}
+
 /** How a store is opened: who this host is, and how long a claim's lease lasts. */
 export interface StoreOptions {
   /** This host's id (`service.host_id`); recorded on every claim. Default `local`. */
@@ -146,6 +154,21 @@ export interface TaskStore {
    * {@link TaskStore.listRetryable}; returns their ids. SQLite has no other host: always [].
    */
   reclaimExpired(): Promise<string[]>;
+  /**
+   * Rows whose run this host may still have going: its `running` rows, and its rows another
+   * host reclaimed after the lease expired (the run can outlive a partition or a restart).
+   * Boot kills these runs (guarded by the recorded pid start time) before recovery.
+   */
+  leftovers(): Promise<TaskRow[]>;
+  /**
+   * Call `onQueued(agent)` whenever any host queues a task (PostgreSQL: LISTEN/NOTIFY); returns
+   * the unsubscribe. SQLite has one host, whose intake submits its own tasks: it never calls back.
+   */
+  watchQueued(onQueued: (agent: string) => void): Promise<() => Promise<void>>;
+  /** Record that this host is alive now (for `hooksctl status`). */
+  heartbeat(): Promise<void>;
+  /** Hosts seen, newest first, with when each was last seen (ms since the epoch). */
+  hosts(): Promise<HostRow[]>;
   /** Rows that ended `crashed` (`crash` or `lease-expired`) or `cancelled/shutdown` and have no next attempt yet, oldest first. */
   listRetryable(): Promise<TaskRow[]>;
   /** A retryable row that used up its attempts: `crashed` or `cancelled/shutdown` → `failed/attempts-exhausted`. */

@@ -107,6 +107,41 @@ describe('postgres store: several hosts', () => {
     expect(await a.get(next)).toMatchObject({ status: 'failed', reason: 'attempts-exhausted' });
   });
 
+  it('a task queued on one host wakes the others through LISTEN/NOTIFY, at commit, with its agent', async () => {
+    const url = pg().createDatabase('notify');
+    const a = await open(url, systemClock, { hostId: 'a' });
+    const b = await open(url, systemClock, { hostId: 'b' });
+    const heard: string[] = [];
+    const unsubscribe = await b.watchQueued((agent) => heard.push(agent));
+    const t0 = Date.now();
+    await a.enqueue({ agent: 'builder-b', payload: 1 });
+    while (heard.length === 0 && Date.now() - t0 < 5_000) await new Promise((r) => setTimeout(r, 5));
+    expect(heard).toEqual(['builder-b']);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    await unsubscribe();
+    await a.enqueue({ agent: 'builder-b', payload: 2 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard).toEqual(['builder-b']);
+  });
+
+  it('a host lists as leftovers its running rows and those reclaimed from it, and the live hosts by heartbeat', async () => {
+    const url = pg().createDatabase('leftovers');
+    const clock = manualClock();
+    const a = await open(url, clock, { hostId: 'a', leaseMs: 1_000 });
+    const b = await open(url, clock, { hostId: 'b', leaseMs: 1_000 });
+    const lost = (await a.enqueue({ agent: 'x', payload: 1 })).row;
+    await b.claim(lost.id);
+    await b.setPid(lost.id, 4242, 99);
+    clock.advance(2_000);
+    expect(await a.reclaimExpired()).toEqual([lost.id]);
+    expect((await b.leftovers()).map((r) => [r.id, r.pid])).toEqual([[lost.id, 4242]]);
+    expect(await a.leftovers()).toEqual([]);
+    await a.heartbeat();
+    clock.advance(1);
+    await b.heartbeat();
+    expect((await a.hosts()).map((h) => h.id)).toEqual(['b', 'a']);
+  });
+
   it("boot recovery crashes only this host's running rows", async () => {
     const url = pg().createDatabase('boot_recovery');
     const a = await open(url, systemClock, { hostId: 'a' });

@@ -174,6 +174,21 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       await store.close();
     });
 
+    it('lists the leftovers of this host, records its heartbeat, and subscribes to queued tasks', async () => {
+      const store = await open();
+      const live = await running(store);
+      const done = await running(store);
+      await store.finish(done.id, { status: 'succeeded', reason: null, exitCode: 0 });
+      expect((await store.leftovers()).map((r) => r.id)).toEqual([live.id]);
+      expect(await store.hosts()).toEqual([]);
+      await store.heartbeat();
+      expect((await store.hosts()).map((h) => h.id)).toEqual(['local']);
+      const unsubscribe = await store.watchQueued(() => {});
+      await unsubscribe();
+      await unsubscribe();
+      await store.close();
+    });
+
     it('answers ping, compacts in both modes, and closes idempotently', async () => {
       const store = await open();
       expect(await store.ping()).toBe(true);

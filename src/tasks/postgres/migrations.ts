@@ -10,6 +10,9 @@ import type { Queryable } from './pool.js';
 // The CHECK list of migration 1. A status added to the vocabulary later needs a migration of its own.
 const STATUS_CHECK = TASK_STATUSES.map((s) => `'${s}'`).join(', ');
 
+/** The NOTIFY channel a queued task is announced on; the payload is its agent's name. */
+export const QUEUED_CHANNEL = 'hooksctl_queued';
+
 /** Each entry moves the schema from version i to i+1. */
 export const PG_MIGRATIONS: readonly string[] = [
   // v1: the same tables as SQLite's v1..v3. seq and the event id are identities: unique and
@@ -52,7 +55,8 @@ export const PG_MIGRATIONS: readonly string[] = [
      at TEXT NOT NULL
    );`,
   // v2: hosts and leases. A claim records its host, bumps the fencing token and sets the lease's
-  // end (ms since the epoch); the partial index serves the reclaim of expired leases.
+  // end (ms since the epoch); the partial index serves the reclaim of expired leases. Every
+  // queued insert (intake and retries) NOTIFYs its agent at commit, to wake the host that runs it.
   `ALTER TABLE task_history ADD COLUMN host TEXT;
    ALTER TABLE task_history ADD COLUMN fence BIGINT NOT NULL DEFAULT 0;
    ALTER TABLE task_history ADD COLUMN lease_until BIGINT;
@@ -60,7 +64,14 @@ export const PG_MIGRATIONS: readonly string[] = [
    CREATE TABLE hosts (
      id TEXT PRIMARY KEY,
      seen_at BIGINT NOT NULL
-   );`,
+   );
+   CREATE FUNCTION hooksctl_notify_queued() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     PERFORM pg_notify('${QUEUED_CHANNEL}', NEW.agent);
+     RETURN NULL;
+   END $$;
+   CREATE TRIGGER task_history_queued AFTER INSERT ON task_history
+     FOR EACH ROW WHEN (NEW.status = 'queued') EXECUTE FUNCTION hooksctl_notify_queued();`,
 ];
 
 // Any fixed 64-bit key: the advisory lock that serialises migration runs across hosts.

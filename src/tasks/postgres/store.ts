@@ -8,12 +8,13 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Clock } from '../../runtime.js';
 import { TASK_STATUSES, type TaskStatus } from '../../vocabulary.js';
-import { LEASE_DEFAULTS, type AgentRow, type StoreOptions, type TaskStore } from '../store.js';
+import { LEASE_DEFAULTS, type AgentRow, type HostRow, type StoreOptions, type TaskStore } from '../store.js';
 import type { TaskRow } from '../types.js';
 import { postgresAgents } from './agents.js';
 import { postgresPage } from './page.js';
 import { inTransaction, openPool, type Queryable } from './pool.js';
 import { migratePostgres } from './migrations.js';
+import { listenQueued } from './listen.js';
 import { EVENT_LOG_SIZE } from '../sqlite/events.js';
 
 /** The columns of a {@link TaskRow}, in the order the API shows them. */
@@ -155,6 +156,22 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
           [iso(), clock.now()],
         )
       ).rows.map((r) => r.id),
+    leftovers: async () =>
+      (
+        await pool.query<TaskRow>(
+          `SELECT ${TASK_COLUMNS} FROM task_history WHERE host = $1
+           AND (status = 'running' OR (status = 'crashed' AND reason = 'lease-expired' AND pid IS NOT NULL)) ORDER BY seq`,
+          [hostId],
+        )
+      ).rows,
+    watchQueued: (onQueued) => listenQueued(pool, onQueued, options.onError),
+    heartbeat: async () => {
+      await pool.query('INSERT INTO hosts (id, seen_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at', [
+        hostId,
+        clock.now(),
+      ]);
+    },
+    hosts: async () => (await pool.query<HostRow>('SELECT id, seen_at FROM hosts ORDER BY seen_at DESC, id')).rows,
     listRetryable: async () => (await pool.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task_history WHERE ${RETRYABLE} ORDER BY seq`)).rows,
     exhaust: async (id) =>
       (await pool.query(`UPDATE task_history SET status = 'failed', reason = 'attempts-exhausted' WHERE id = $1 AND ${RETRYABLE}`, [id]))

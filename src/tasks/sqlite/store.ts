@@ -66,6 +66,7 @@ export function createSqliteStore(db: Database, clock: Clock, options: StoreOpti
     return ids;
   });
   let closed = false;
+  let seen: number | null = null;
 
   return {
     enqueue: async (task) => enqueue(task.agent, JSON.stringify(task.payload ?? null), task.source ?? 'http', task.dedupeKey ?? null),
@@ -85,6 +86,13 @@ export function createSqliteStore(db: Database, clock: Clock, options: StoreOpti
     retry: async (row) => retry(row.id),
     crashRunning: async () => crashRunning(),
     reclaimExpired: async () => [],
+    leftovers: async () => q.byStatus.all('running', 1_000_000) as TaskRow[],
+    // One file, one host: its own intake submits every task, so nothing ever arrives from elsewhere.
+    watchQueued: async () => async () => {},
+    heartbeat: async () => {
+      seen = clock.now();
+    },
+    hosts: async () => (seen === null ? [] : [{ id: hostId, seen_at: seen }]),
     listRetryable: async () => q.retryable.all() as TaskRow[],
     exhaust: async (id) => q.exhaust.run(id).changes === 1,
     attempts: async (rootId) => q.byRoot.all(rootId) as TaskRow[],
