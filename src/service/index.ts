@@ -22,7 +22,7 @@ import { startWatchdog } from '../systemd/notify/watchdog.js';
 import { createDispatcher, type DispatchEvent, type Dispatcher } from '../tasks/dispatcher.js';
 import { openStoreAndAgents, recoverLeftovers } from './boot.js';
 import { offerQueued, startHostLoop } from '../tasks/host-loop.js';
-import { ownInstances, resolveHostId } from '../tasks/hosts.js';
+import { liveHosts, ownInstances, resolveHostId } from '../tasks/hosts.js';
 import { LEASE_DEFAULTS, type TaskStore } from '../tasks/store.js';
 import { serviceSecrets } from './secrets.js';
 import { createServeDrain } from './drain.js';
@@ -130,6 +130,11 @@ export async function runService(options: ServiceOptions): Promise<number> {
     closing: () => closing,
     health: health.report,
     logger,
+    hosts: {
+      hostId,
+      instanceHosts: new Map([...instances.values()].flatMap((i) => (i.host === undefined ? [] : [[i.name, i.host] as const]))),
+      liveHosts: async () => liveHosts(await store.hosts(), hostId, clock.now()),
+    },
   });
   let stopLoops = (): void => lag.stop();
   const drain = createServeDrain({
@@ -180,6 +185,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
   // Open first, then load the queue: a task stored while starting is in the list, or else submitted by its own request.
   open = true;
   for (const task of await store.list('queued')) if (!remote.includes(task.agent)) dispatcher.submit(task);
+  await store.heartbeat().catch((error: unknown) => logger.warn(`could not record this host's heartbeat: ${(error as Error).message}`));
   const unwatch = await watchOwnQueues(store, new Set(own.keys()), dispatcher, logger);
   // READY=1 is the first message systemd gets: no STATUS= or WATCHDOG= before it.
   notifier.ready(describeLoad(dispatcher.busy().length, dispatcher.queued()));

@@ -6,6 +6,8 @@ import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import type { TaskStore } from '../../src/tasks/store.js';
 import type { TaskRow } from '../../src/tasks/types.js';
 import { createFakeTime } from '../harness/fake-time.js';
+import { liveHosts, ownInstances, resolveHostId } from '../../src/tasks/hosts.js';
+import type { AgentInstance } from '../../src/config/instances.js';
 
 describe('startHostLoop', () => {
   it('heartbeats, offers queued rows of its own agents only, and never runs faster than once a second', async () => {
@@ -70,5 +72,40 @@ describe('startHostLoop', () => {
     expect(reclaimed).toEqual([first.id]);
     expect(requeued.map(([old]) => old)).toEqual([first.id]);
     expect(offered.map((r) => [r.attempt, r.retry_of])).toEqual([[2, first.id]]);
+  });
+});
+
+describe('hosts', () => {
+  it('resolves the host id: the configured one, else the machine id, else local', () => {
+    expect(resolveHostId('ci-a', 'abc\n')).toBe('ci-a');
+    expect(resolveHostId(undefined, '0123abcd\n')).toBe('0123abcd');
+    expect(resolveHostId(undefined, '\n')).toBe('local');
+    expect(resolveHostId(undefined, undefined)).toBe('local');
+  });
+
+  it('a host runs its own instances and those that name no host', () => {
+    const type = {} as AgentInstance['type'];
+    const all: AgentInstance[] = [
+      { name: 'any', typeName: 't', type },
+      { name: 'on-a', typeName: 't', type, host: 'a' },
+      { name: 'on-b', typeName: 't', type, host: 'b' },
+    ];
+    expect(ownInstances(all, 'a').map((i) => i.name)).toEqual(['any', 'on-a']);
+    expect(ownInstances(all, 'c').map((i) => i.name)).toEqual(['any']);
+  });
+
+  it('lists the hosts seen within one lease, always this one', () => {
+    const now = Date.UTC(2026, 0, 1, 0, 1);
+    const seen = [
+      { id: 'b', seen_at: now - 1_000 },
+      { id: 'gone', seen_at: now - 60_000 },
+    ];
+    expect(liveHosts(seen, 'a', now).map((h) => [h.id, h.self])).toEqual([
+      ['a', true],
+      ['b', false],
+    ]);
+    expect(liveHosts([{ id: 'a', seen_at: now - 60_000 }], 'a', now)).toEqual([
+      { id: 'a', seen_at: new Date(now - 60_000).toISOString(), self: true },
+    ]);
   });
 });
