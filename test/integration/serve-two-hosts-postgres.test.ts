@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/supervisor/proc.js';
 import { LEASE_DEFAULTS } from '../../src/tasks/store.js';
@@ -86,6 +87,14 @@ describe('two serve hosts on one PostgreSQL', () => {
     // LISTEN/NOTIFY woke B at once, not its 5 s queue poll.
     expect(Date.now() - t0).toBeLessThan(3_000);
     expect(b().log).not.toContain('lease');
+    // hooksctl status on A lists both live hosts, and the instance's host.
+    const status = await execa(process.execPath, [BIN, 'status', '--config', a().config], { reject: false, env: { HOOKS_CONFIG: '' } });
+    expect(status.exitCode).toBe(0);
+    expect(status.stdout).toContain('host     host-a');
+    expect(status.stdout).toMatch(/hosts +host-(a|b).*host-(a|b).* alive/);
+    expect(status.stdout).toMatch(/on-b +work +process +host-b +idle/);
+    const tasks = await execa(process.execPath, [BIN, 'tasks', '--config', b().config], { reject: false, env: { HOOKS_CONFIG: '' } });
+    expect(tasks.stdout).toMatch(new RegExp(`${id.slice(0, 8)}.* on-b +host-b +succeeded`));
   });
 
   it('B killed mid-task: A reclaims the lease, B comes back, kills its leftover and runs the new attempt; no stale result', async () => {
