@@ -5,7 +5,7 @@
  * It fails loudly when it cannot start: a test that needs it is never skipped.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -34,8 +34,14 @@ export interface PostgresServer {
 
 let counter = 0;
 
+/** Options for {@link startPostgres}. */
+export interface StartOptions {
+  /** Require this password of the `postgres` user over TCP (scram-sha-256); default: trust, no password. */
+  password?: string;
+}
+
 /** Initialise and start a private server; throws (with the log) when it cannot. */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: StartOptions = {}): Promise<PostgresServer> {
   if (!existsSync(join(BIN, 'initdb')))
     throw new Error(`PostgreSQL 15 is not installed (${BIN}/initdb missing): run scripts/setup (it installs the postgresql package)`);
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
@@ -63,11 +69,36 @@ export async function startPostgres(): Promise<PostgresServer> {
       // Already stopped.
     }
   };
-  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres']);
+  if (options.password === undefined) asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres']);
+  else {
+    const pwfile = join(dir, 'pwfile');
+    writeFileSync(pwfile, `${options.password}\n`);
+    chownSync(pwfile, uid, gid);
+    // The socket stays trusted (the harness's psql), TCP needs the password.
+    asPostgres('initdb', ['-D', data, '--auth-local=trust', '--auth-host=scram-sha-256', '-U', 'postgres', `--pwfile=${pwfile}`]);
+  }
   start();
   const url = (name = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${name}`;
+  // Over the unix socket in the data directory's parent, which trusts the local postgres user.
   const psql = (sql: string, name = 'postgres') =>
-    execFileSync(join(BIN, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url(name), '-c', sql]).toString();
+    execFileSync(join(BIN, 'psql'), [
+      '-X',
+      '-q',
+      '-A',
+      '-t',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      dir,
+      '-p',
+      String(port),
+      '-U',
+      'postgres',
+      '-d',
+      name,
+      '-c',
+      sql,
+    ]).toString();
   return {
     port,
     dir,

@@ -10,6 +10,9 @@ import { systemClock, type Clock } from '../../src/runtime.js';
 import type { StoreOptions, TaskStore } from '../../src/tasks/store.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { describeTaskStore } from '../tasks/store-contract.js';
+import { defaultConfig } from '../../src/config/defaults.js';
+import { parseConfig } from '../../src/config/load.js';
+import { serviceSecrets } from '../../src/service/secrets.js';
 
 let server: PostgresServer | undefined;
 const pg = (): PostgresServer => {
@@ -163,5 +166,43 @@ describe('postgres store: several hosts', () => {
     const second = await open(url, systemClock, { hostId: 'a' });
     expect(await second.get(row.id)).toMatchObject({ status: 'queued', seq: row.seq });
     expect(await second.eventsAfter(0, 10)).toHaveLength(1);
+  });
+});
+
+describe('postgres store: the password comes from a credential or the environment', () => {
+  let secured: PostgresServer | undefined;
+  beforeAll(async () => {
+    secured = await startPostgres({ password: 'pw-of-test' });
+  });
+  afterAll(() => secured?.destroy());
+
+  it('without the password the server is unavailable (exit 69); with it from db-password or PGPASSWORD the store opens', async () => {
+    const server = secured;
+    if (!server) throw new Error('the password-protected PostgreSQL did not start');
+    const url = server.createDatabase('secured');
+    await expect(openTaskStore(url, systemClock, { password: 'wrong' })).rejects.toMatchObject({ code: 'hooks.store.open', exitCode: 69 });
+    const config = parseConfig(
+      {
+        ...defaultConfig('/usr/bin/node'),
+        service: { ...defaultConfig('/usr/bin/node').service, db: url, credentials: { 'db-password': '/etc/x/db-password' } },
+      },
+      'test',
+    );
+    const fromCredential = serviceSecrets(config, { CREDENTIALS_DIRECTORY: '/run/credentials/x' }, (p) => {
+      expect(p).toBe('/run/credentials/x/db-password');
+      return 'pw-of-test\n';
+    }).dbPassword;
+    const byCredential = await openTaskStore(url, systemClock, { password: fromCredential });
+    expect(await byCredential.ping()).toBe(true);
+    await byCredential.close();
+    const noCredential = parseConfig(
+      { ...defaultConfig('/usr/bin/node'), service: { ...defaultConfig('/usr/bin/node').service, db: url } },
+      'test',
+    );
+    const byEnv = await openTaskStore(url, systemClock, {
+      password: serviceSecrets(noCredential, { PGPASSWORD: 'pw-of-test' }).dbPassword,
+    });
+    expect(await byEnv.ping()).toBe(true);
+    await byEnv.close();
   });
 });

@@ -29,10 +29,9 @@ const INT8_OID = 20;
 export async function openPool(url: string, options: PoolOptions = {}): Promise<Pool> {
   const pg = (await import('pg')).default;
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: withPassword(url, options.password),
     max: options.max ?? 10,
     connectionTimeoutMillis: 5_000,
-    ...(options.password === undefined ? {} : { password: options.password }),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
@@ -50,6 +49,15 @@ export async function openPool(url: string, options: PoolOptions = {}): Promise<
     });
   }
   return pool;
+}
+
+// pg lets what the connection string says (even an absent password) override a separate
+// `password` option, so the password goes into the in-memory URL; messages show redactDatabaseUrl(url).
+function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  const parsed = new URL(url);
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
 }
 
 /** Run `fn` inside one transaction on one client; roll back if it throws. */
