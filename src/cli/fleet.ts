@@ -29,7 +29,10 @@ export async function loadFleet(ctx: CliContext, configFlag: string | undefined)
   const instances = listInstances(config);
   const persist = async () => {
     const [{ openTaskStore }, { agentSpecs }] = await Promise.all([import('../tasks/open-store.js'), import('../tasks/agents.js')]);
-    const store = await openTaskStore(config.service.db, ctx.runtime.clock);
+    const { serviceSecrets } = await import('../service/secrets.js');
+    const store = await openTaskStore(config.service.db, ctx.runtime.clock, {
+      password: serviceSecrets(config, ctx.runtime.env).dbPassword,
+    });
     try {
       await store.syncAgents(agentSpecs(instances));
     } finally {

@@ -15,17 +15,18 @@ export function taskDuration(t: TaskJson, now: number): string {
   return formatTimespan(Math.round(Math.max(0, end - start)) * 1000);
 }
 
-/** One line per task under a header: id, agent, status(/reason), attempt, duration, created. */
+/** One line per task under a header: id, agent, host (that claimed it), status(/reason), attempt, duration, created. */
 export function formatTaskTable(tasks: readonly TaskJson[], now: number): string[] {
   const rows = tasks.map((t) => [
     str(t['id']),
     str(t['agent']),
+    str(t['host']) || '-',
     t['reason'] ? `${str(t['status'])}/${str(t['reason'])}` : str(t['status']),
     str(t['attempt']),
     taskDuration(t, now),
     str(t['created_at']),
   ]);
-  return table(['ID', 'AGENT', 'STATUS', 'ATTEMPT', 'DURATION', 'CREATED'], rows);
+  return table(['ID', 'AGENT', 'HOST', 'STATUS', 'ATTEMPT', 'DURATION', 'CREATED'], rows);
 }
 
 /** One task, field per line, with its attempt links and the tail of its output. */
@@ -33,6 +34,7 @@ export function formatTask(t: TaskJson, now: number): string[] {
   const lines = [
     `task     ${str(t['id'])}`,
     `agent    ${str(t['agent'])}`,
+    ...(t['host'] ? [`host     ${str(t['host'])}`] : []),
     `status   ${str(t['status'])}${t['reason'] ? ` (${str(t['reason'])})` : ''}${t['exit_code'] !== null && t['exit_code'] !== undefined ? `, exit ${str(t['exit_code'])}` : ''}`,
     `attempt  ${str(t['attempt'])}${t['retry_of'] ? ` (retry of ${str(t['retry_of'])})` : ''}${t['retried_as'] ? ` → retried as ${str(t['retried_as'])}` : ''}`,
     `created  ${str(t['created_at'])}`,
@@ -51,6 +53,10 @@ export function formatTask(t: TaskJson, now: number): string[] {
 export function formatStatus(overview: Record<string, unknown>, now: number): string[] {
   const health = (overview['health'] ?? overview) as Record<string, unknown>;
   const lines = [`state    ${str(health['state'])}${health['ok'] === false ? ' (not accepting new work)' : ''}`];
+  if (overview['host_id']) lines.push(`host     ${str(overview['host_id'])}`);
+  const hosts = overview['hosts'] as Record<string, unknown>[] | undefined;
+  if (hosts && hosts.length > 0)
+    lines.push(`hosts    ${hosts.map((h) => `${str(h['id'])}${h['self'] ? ' (this one)' : ''}`).join(', ')} alive`);
   lines.push(`load     ${str(health['running'])} running, ${str(health['queued'])} queued`);
   const drain = overview['drain'] as Record<string, unknown> | null | undefined;
   if (drain) {
@@ -69,8 +75,14 @@ export function formatStatus(overview: Record<string, unknown>, now: number): st
     lines.push('agents:');
     lines.push(
       ...table(
-        ['  INSTANCE', 'TYPE', 'MODE', 'STATE'],
-        agents.map((a) => [`  ${str(a['name'])}`, str(a['type']), str(a['mode']), a['task'] ? `busy ${str(a['task'])}` : str(a['state'])]),
+        ['  INSTANCE', 'TYPE', 'MODE', 'HOST', 'STATE'],
+        agents.map((a) => [
+          `  ${str(a['name'])}`,
+          str(a['type']),
+          str(a['mode']),
+          str(a['running_on']) || str(a['host']) || 'any',
+          a['task'] ? `busy ${str(a['task'])}` : str(a['state']),
+        ]),
       ),
     );
   }

@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path';
 import type { AgentInstance } from './instances.js';
 import type { Config } from './schema.js';
 
-/** The data directory: the directory of `service.db`, which the service always writes. */
+/** The data directory: `service.data_dir`, else the directory of `service.db`, which the service always writes. */
 export function dataDirectory(config: Config): string {
-  return dirname(config.service.db);
+  return config.service.data_dir ?? dirname(config.service.db);
 }
 
 /** An instance's state directory: `state_dir`, else `<data dir>/agents/<instance>`. */

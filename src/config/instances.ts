@@ -9,6 +9,8 @@ export interface AgentInstance {
   typeName: string;
   /** The type definition. */
   type: AgentType;
+  /** The host that runs it (`pool[].host`); absent: any host may. */
+  host?: string;
 }
 
 /** Every instance the config declares, defaults first, in a stable order. */
@@ -17,7 +19,7 @@ export function listInstances(config: Config): AgentInstance[] {
   for (const [typeName, type] of Object.entries(config.types)) out.push({ name: `${typeName}-default`, typeName, type });
   for (const entry of config.pool) {
     const type = Object.hasOwn(config.types, entry.type) ? config.types[entry.type] : undefined;
-    if (type) out.push({ name: entry.name, typeName: entry.type, type });
+    if (type) out.push({ name: entry.name, typeName: entry.type, type, ...(entry.host === undefined ? {} : { host: entry.host }) });
   }
   return out;
 }

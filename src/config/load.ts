@@ -9,6 +9,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ExitCode, HooksError } from '../errors.js';
 import type { Env } from '../runtime.js';
+import { isDatabaseUrl } from './db-url.js';
 import { defaultConfig } from './defaults.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -143,10 +144,14 @@ function mergeOverDefaults(raw: unknown, defaults: ReturnType<typeof defaultConf
   return merged;
 }
 
-// Make `service.db` absolute against the config's directory.
+// Make a `service.db` path absolute against the config's directory (a URL stays as it is).
 function finish(config: Config, baseDir: string): Config {
-  const db = isAbsolute(config.service.db) ? config.service.db : resolve(baseDir, config.service.db);
-  return { ...config, service: { ...config.service, db } };
+  const given = config.service.db;
+  const db = isDatabaseUrl(given) || isAbsolute(given) ? given : resolve(baseDir, given);
+  // With a URL there is no database file to sit beside: the data directory defaults to ./data.
+  const dir = config.service.data_dir ?? (isDatabaseUrl(given) ? 'data' : undefined);
+  const dataDir = dir === undefined ? {} : { data_dir: resolve(baseDir, dir) };
+  return { ...config, service: { ...config.service, db, ...dataDir } };
 }
 
 // Turn a zod issue into a JSON path and a reason.

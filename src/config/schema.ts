@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseTimespan } from '../systemd/timespan.js';
 import { agentKeys, credentialsSchema, outputLogsSchema } from './agent-keys.js';
+import { databaseUrlProblem } from './db-url.js';
 
 /** Instance, type and service names: no slash, newline, space, `%` or `$`. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -61,7 +62,17 @@ export const serviceSchema = z.strictObject({
     .min(1)
     .regex(/^[A-Za-z0-9.:[\]-]+$/, 'Expected a host name or IP address'),
   port: z.number().int().min(0).max(65535),
-  db: noControl('service.db').pipe(z.string().min(1)),
+  /** A SQLite file path, or a `postgres://` URL without a password (see ./db-url.ts). */
+  db: noControl('service.db')
+    .pipe(z.string().min(1))
+    .superRefine((db, ctx) => {
+      const problem = databaseUrlProblem(db);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  /** This host's id among the hosts sharing a PostgreSQL store; default: the machine id (/etc/machine-id). */
+  host_id: name('service.host_id').optional(),
+  /** Where agent state and output logs live; default: the directory of a `service.db` path, or ./data with a URL. */
+  data_dir: noControl('service.data_dir').pipe(z.string().min(1)).optional(),
   token_env: z.string().regex(envKey, 'Expected an environment variable name'),
   webhook_secret_env: z.string().regex(envKey, 'Expected an environment variable name'),
   /** Secrets as systemd credentials: name → file, `LoadCredential=` lines (see ./agent-keys.ts). */
@@ -129,7 +140,12 @@ export const typeSchema = z.strictObject({
 });
 
 /** One extra pool instance. */
-export const poolEntrySchema = z.strictObject({ name: name('pool[].name'), type: name('pool[].type') });
+export const poolEntrySchema = z.strictObject({
+  name: name('pool[].name'),
+  type: name('pool[].type'),
+  /** The host (`service.host_id`) that runs this instance; absent: whichever host claims its task first. */
+  host: name('pool[].host').optional(),
+});
 
 /** The whole file after defaults were applied. */
 export const configSchema = z

@@ -37,6 +37,10 @@ export interface AgentView {
   state: 'idle' | 'busy';
   /** The task it runs, if busy. */
   task: string | null;
+  /** The host it belongs to (`pool[].host`), or null: any host runs it. */
+  host: string | null;
+  /** The host running its task now, if busy. */
+  running_on: string | null;
 }
 
 /** Register `/`, `/ui/:file` and `/overview`. */
@@ -73,23 +77,35 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: ServerDeps):
 
   const drains = createDrainTracker(deps);
   app.get('/overview', async () => {
-    const [health, agents, drain] = await Promise.all([deps.health(), agentViews(deps), drains.current()]);
+    const [health, agents, drain, hosts] = await Promise.all([
+      deps.health(),
+      agentViews(deps),
+      drains.current(),
+      deps.liveHosts?.() ?? Promise.resolve([]),
+    ]);
     // What this service can do that an older one could not: the page only asks for what exists.
     const features = { output: app.hasRoute({ method: 'GET', url: '/tasks/:id/output' }) };
-    return { health, agents, drain, features };
+    return { health, agents, drain, features, host_id: deps.hostId ?? null, hosts };
   });
 }
 
-// Every agent instance with whether it is busy now.
+// Every agent instance with whether it is busy now, on any host of the store (its running rows), and where.
 async function agentViews(deps: ServerDeps): Promise<AgentView[]> {
-  const busy = new Map(deps.dispatcher.busy().map((b) => [b.agent, b.id]));
-  return (await deps.store.listAgents()).map((a) => ({
-    name: a.name,
-    type: a.type,
-    mode: a.mode,
-    state: busy.has(a.name) ? 'busy' : 'idle',
-    task: busy.get(a.name) ?? null,
-  }));
+  const busy = new Map<string, { task: string; host: string | null }>();
+  for (const row of await deps.store.list('running')) busy.set(row.agent, { task: row.id, host: row.host });
+  for (const b of deps.dispatcher.busy()) if (!busy.has(b.agent)) busy.set(b.agent, { task: b.id, host: deps.hostId ?? null });
+  return (await deps.store.listAgents()).map((a) => {
+    const run = busy.get(a.name);
+    return {
+      name: a.name,
+      type: a.type,
+      mode: a.mode,
+      state: run ? 'busy' : 'idle',
+      task: run?.task ?? null,
+      host: deps.instanceHosts?.get(a.name) ?? null,
+      running_on: run?.host ?? null,
+    };
+  });
 }
 
 const READ_BATCH = 1000;

@@ -23,6 +23,16 @@ export interface Health {
   checks: Record<string, boolean>;
 }
 
+/** One live host as `/overview` lists it. */
+export interface HostView {
+  /** Its `service.host_id`. */
+  id: string;
+  /** Its last heartbeat (ISO 8601). */
+  seen_at: string;
+  /** True for the host that answered. */
+  self: boolean;
+}
+
 /** Dependencies of {@link buildServer}. */
 export interface ServerDeps {
   /** The task store. */
@@ -47,6 +57,12 @@ export interface ServerDeps {
   log(message: string, fields?: Record<string, string | number>): void;
   /** Max request body in bytes. */
   bodyLimit?: number;
+  /** This host's id (`service.host_id`); absent: a single-host service. */
+  hostId?: string;
+  /** The host each instance names (`pool[].host`); an instance absent here runs on any host. */
+  instanceHosts?: ReadonlyMap<string, string>;
+  /** The hosts alive now on the shared store (heartbeat within the lease), for `/overview`. */
+  liveHosts?: () => Promise<HostView[]>;
   /** The directory of the per-task output logs (`GET /tasks/:id/output`); undefined: no such route. */
   outputLogDir?: string;
 }

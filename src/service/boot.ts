@@ -10,7 +10,7 @@ import { agentSpecs } from '../tasks/agents.js';
 import { stopLeftovers, type LeftoverKillers } from '../tasks/leftovers.js';
 import { openTaskStore } from '../tasks/open-store.js';
 import { recoverAtBoot, type RecoveryOptions, type RecoveryReport } from '../tasks/recovery.js';
-import type { TaskStore } from '../tasks/store.js';
+import type { StoreOptions, TaskStore } from '../tasks/store.js';
 
 /** The store and the instances the agents table holds. */
 export interface Booted {
@@ -20,9 +20,14 @@ export interface Booted {
   instances: ReadonlyMap<string, AgentInstance>;
 }
 
-/** Open the store and sync the agents table from the config; queued tasks of removed agents fail. */
-export async function openStoreAndAgents(config: Config, clock: Clock, logger: JournalLogger): Promise<Booted> {
-  const store = await openTaskStore(config.service.db, clock);
+/** Open the store (as host `store.hostId`) and sync the agents table from the config; queued tasks of removed agents fail. */
+export async function openStoreAndAgents(
+  config: Config,
+  clock: Clock,
+  logger: JournalLogger,
+  storeOptions: StoreOptions = {},
+): Promise<Booted> {
+  const store = await openTaskStore(config.service.db, clock, { onError: (m) => logger.warn(m), ...storeOptions });
   const configured = listInstances(config);
   try {
     const { agents, orphaned } = await store.syncAgents(agentSpecs(configured));
@@ -35,14 +40,14 @@ export async function openStoreAndAgents(config: Config, clock: Clock, logger: J
   }
 }
 
-/** Stop what a crash left running, then recover its rows (crashed, and requeued when configured). */
+/** Stop what a crash (or a lost lease) left running on this host, then recover its rows (crashed, and requeued when configured). */
 export async function recoverLeftovers(
   booted: Booted,
   killers: LeftoverKillers,
   options: RecoveryOptions,
   logger: JournalLogger,
 ): Promise<RecoveryReport> {
-  await stopLeftovers(await booted.store.list('running'), booted.instances, killers, (m) => logger.warn(m));
+  await stopLeftovers(await booted.store.leftovers(), booted.instances, killers, (m) => logger.warn(m));
   const recovery = await recoverAtBoot(booted.store, options);
   for (const id of recovery.crashed) logger.warn(`task ${id} was running when the service died: marked crashed`, { TASK_ID: id });
   for (const [old, fresh] of recovery.requeued) logger.info(`task ${old} queued again as ${fresh}`, { TASK_ID: fresh, RETRY_OF: old });

@@ -21,6 +21,10 @@ import { heldTimers, realTimers, type Timers } from '../timers.js';
 import { startWatchdog } from '../systemd/notify/watchdog.js';
 import { createDispatcher, type DispatchEvent, type Dispatcher } from '../tasks/dispatcher.js';
 import { openStoreAndAgents, recoverLeftovers } from './boot.js';
+import { offerQueued, startHostLoop } from '../tasks/host-loop.js';
+import { liveHosts, ownInstances, resolveHostId } from '../tasks/hosts.js';
+import { LEASE_DEFAULTS, type TaskStore } from '../tasks/store.js';
+import { serviceSecrets } from './secrets.js';
 import { createServeDrain } from './drain.js';
 import { createHealth } from './health.js';
 import type { Intake } from '../server/deps.js';
@@ -44,6 +48,8 @@ export interface ServiceOptions {
   notifier?: Notifier;
   /** Override the timers (tests); the real ones are unref'd. */
   timers?: Timers;
+  /** The machine id (/etc/machine-id, read by the CLI): this host's id unless `service.host_id` is set. */
+  machineId?: string | undefined;
 }
 
 /** Run the service until it has drained after a signal. Resolves with the exit code. */
@@ -66,19 +72,27 @@ export async function runService(options: ServiceOptions): Promise<number> {
     messageId: MESSAGE_IDS.startup,
     fields: { DB: config.service.db },
   });
-  const booted = await openStoreAndAgents(config, clock, logger).catch((error: unknown) => {
-    stop.uninstall();
-    throw error;
-  });
+  const hostId = resolveHostId(config.service.host_id, options.machineId);
+  const booted = await openStoreAndAgents(config, clock, logger, { hostId, password: serviceSecrets(config, env).dbPassword }).catch(
+    (error: unknown) => {
+      stop.uninstall();
+      throw error;
+    },
+  );
   const { store, instances } = booted;
+  // This host runs its own instances (and those that name no host); it takes intake for all of them.
+  const own = new Map(ownInstances(instances.values(), hostId).map((i) => [i.name, i]));
+  const remote = [...instances.keys()].filter((name) => !own.has(name));
   const hub = createSseHub({ log: store, timers, onError: (message) => logger.warn(message) });
   const statusLine = createStatusLine(notifier);
   const settles = new Set<(t: SettledTask) => void>();
   const dispatcher = createDispatcher({
     store,
     clock,
-    agents: [...instances.keys()],
-    runner: await selectRunner(config, instances, childRuntime, logger),
+    agents: [...own.keys()],
+    remote,
+    lease: { timers, renewMs: LEASE_DEFAULTS.renewMs },
+    runner: await selectRunner(config, own, childRuntime, logger),
     onError: (message) => logger.error(message),
     onEvent: (event: DispatchEvent) => {
       hub.broadcast(event.type, event);
@@ -116,6 +130,11 @@ export async function runService(options: ServiceOptions): Promise<number> {
     closing: () => closing,
     health: health.report,
     logger,
+    hosts: {
+      hostId,
+      instanceHosts: new Map([...instances.values()].flatMap((i) => (i.host === undefined ? [] : [[i.name, i.host] as const]))),
+      liveHosts: async () => liveHosts(await store.hosts(), hostId, clock.now()),
+    },
   });
   let stopLoops = (): void => lag.stop();
   const drain = createServeDrain({
@@ -166,20 +185,37 @@ export async function runService(options: ServiceOptions): Promise<number> {
   if (stop.early().length > 0) dispatcher.hold();
   // Open first, then load the queue: a task stored while starting is in the list, or else submitted by its own request.
   open = true;
-  for (const task of await store.list('queued')) dispatcher.submit(task);
+  for (const task of await store.list('queued')) if (!remote.includes(task.agent)) dispatcher.submit(task);
+  await store.heartbeat().catch((error: unknown) => logger.warn(`could not record this host's heartbeat: ${(error as Error).message}`));
+  const unwatch = await watchOwnQueues(store, new Set(own.keys()), dispatcher, logger);
   // READY=1 is the first message systemd gets: no STATUS= or WATCHDOG= before it.
   notifier.ready(describeLoad(dispatcher.busy().length, dispatcher.queued()));
   readySent = true;
   const watchdog = startWatchdog({ env, pid: options.pid, notifier, healthCheck: health.alive });
+  const stopHostLoop = startHostLoop({
+    store,
+    timers,
+    everyMs: LEASE_DEFAULTS.renewMs,
+    recovery: { requeue: config.shutdown.requeue, maxAttempts: config.shutdown.max_attempts },
+    agents: new Set(own.keys()),
+    onQueued: (row) => dispatcher.submit(row),
+    onReclaimed: (reclaimed, requeued) =>
+      logger.warn(`reclaimed ${reclaimed.length} task(s) whose host lost its lease; ${requeued.length} queued again`, {
+        TASK_IDS: reclaimed.join(','),
+      }),
+    onError: (message) => logger.warn(message),
+  });
   stopLoops = () => {
     lag.stop();
     watchdog.stop();
+    stopHostLoop();
+    void unwatch();
   };
   hub.broadcast('service_ready', { pid: options.pid, agents: instances.size, requeued: recovery.requeued.length });
   logger.log({
-    message: `ready: listening on ${host}:${port}, ${instances.size} agents, ${recovery.requeued.length} requeued`,
+    message: `ready: host ${hostId}, listening on ${host}:${port}, ${own.size} of ${instances.size} agents here, ${recovery.requeued.length} requeued`,
     messageId: MESSAGE_IDS.ready,
-    fields: { PORT: port, AGENTS: instances.size },
+    fields: { PORT: port, AGENTS: instances.size, HOST_ID: hostId },
   });
   routeStop(stop, finished);
   void loadSupervisor(); // warm it after READY, so the first task does not wait for it
@@ -188,6 +224,37 @@ export async function runService(options: ServiceOptions): Promise<number> {
   stop.uninstall();
   notifier.status(`stopped: ${report.settled} settled, ${report.aborted.length} aborted`);
   return report.failed ? ExitCode.internal : ExitCode.ok;
+}
+
+// Wake the dispatcher when any host queues a task for one of this host's instances (LISTEN/NOTIFY on
+// a shared store). Wake-ups coalesce: one queue read in flight, and one more if others came meanwhile.
+async function watchOwnQueues(
+  store: TaskStore,
+  agents: ReadonlySet<string>,
+  dispatcher: Dispatcher,
+  logger: JournalLogger,
+): Promise<() => Promise<void>> {
+  let reading = false;
+  let again = false;
+  const read = (): void => {
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    offerQueued(store, agents, (row) => dispatcher.submit(row))
+      .catch((error: unknown) => logger.warn(`could not read the queue after a wake-up: ${(error as Error).message}`))
+      .finally(() => {
+        reading = false;
+        if (again) {
+          again = false;
+          read();
+        }
+      });
+  };
+  return store.watchQueued((agent) => {
+    if (agents.has(agent)) read();
+  });
 }
 
 /** A drain waiting for its signal. */

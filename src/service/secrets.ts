@@ -1,8 +1,8 @@
 /**
- * The service's own secrets: the API token and the webhook secret. A `service.credentials`
- * entry named `token` or `webhook-secret` wins: serve reads it from `$CREDENTIALS_DIRECTORY`
+ * The service's own secrets: the API token, the webhook secret and the database password. A
+ * `service.credentials` entry named `token`, `webhook-secret` or `db-password` wins: serve reads it from `$CREDENTIALS_DIRECTORY`
  * (systemd's `LoadCredential=`), or from its source file when not started by systemd. Otherwise
- * the variables named by `token_env` and `webhook_secret_env` are used, as before.
+ * the variables named by `token_env` and `webhook_secret_env` (and PGPASSWORD) are used.
  */
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
@@ -11,7 +11,7 @@ import { describeReadError, readRegularFile } from '../read-file.js';
 import type { Env } from '../runtime.js';
 
 /** The credential names serve reads for itself. */
-export const SERVICE_CREDENTIALS = { token: 'token', webhookSecret: 'webhook-secret' } as const;
+export const SERVICE_CREDENTIALS = { token: 'token', webhookSecret: 'webhook-secret', dbPassword: 'db-password' } as const;
 
 /** The token and webhook secret, each undefined when not configured. */
 export interface ServiceSecrets {
@@ -19,6 +19,8 @@ export interface ServiceSecrets {
   token: string | undefined;
   /** The HMAC secret of /webhook/forgejo, or undefined for none. */
   webhookSecret: string | undefined;
+  /** The PostgreSQL password: the `db-password` credential, else PGPASSWORD; never from service.db. */
+  dbPassword: string | undefined;
 }
 
 /** Read the service's secrets; an unreadable configured credential is exit 78 (`hooks.config.unreadable`). */
@@ -42,5 +44,6 @@ export function serviceSecrets(config: Config, env: Env, read: (path: string) =>
   return {
     token: credential(SERVICE_CREDENTIALS.token) ?? env[config.service.token_env],
     webhookSecret: credential(SERVICE_CREDENTIALS.webhookSecret) ?? env[config.service.webhook_secret_env],
+    dbPassword: credential(SERVICE_CREDENTIALS.dbPassword) ?? env['PGPASSWORD'],
   };
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { ExitCode, HooksError } from '../errors.js';
 import type { Env } from '../runtime.js';
 import { buildServer } from '../server/app.js';
-import type { Health, Intake } from '../server/deps.js';
+import type { Health, Intake, ServerDeps } from '../server/deps.js';
 import type { SseHub } from '../server/sse-hub.js';
 import type { JournalLogger } from '../systemd/journal/journal.js';
 import type { ListenFds } from '../systemd/listen/listen-fds.js';
@@ -28,6 +28,8 @@ export interface FrontDoorDeps {
   closing(): boolean;
   health(): Promise<Health>;
   logger: JournalLogger;
+  /** This host's id, the instances' hosts and the live hosts (see {@link ServerDeps}). */
+  hosts?: Pick<ServerDeps, 'hostId' | 'instanceHosts' | 'liveHosts'>;
 }
 
 /** Build the app (not listening yet). */
@@ -46,6 +48,7 @@ export function buildFrontDoor(deps: FrontDoorDeps): Promise<FastifyInstance> {
     closing: deps.closing,
     health: deps.health,
     log: (message, fields) => deps.logger.info(message, fields),
+    ...deps.hosts,
   });
 }
 

@@ -9,6 +9,11 @@ export class AgentQueue {
     if (!this.ids.includes(id)) this.ids.push(id);
   }
 
+  /** True when `id` waits here. */
+  has(id: string): boolean {
+    return this.ids.includes(id);
+  }
+
   /** Take the next id, if any. */
   shift(): string | undefined {
     return this.ids.shift();

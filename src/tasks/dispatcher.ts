@@ -4,6 +4,7 @@
  * `whenIdle()` waiters at once (no polling tick), which is what the drain waits on.
  */
 import type { Clock } from '../runtime.js';
+import type { Timers } from '../timers.js';
 import type { BusyTask, DrainableWork } from '../shutdown/drain.js';
 import { AgentQueue } from './agent-queue.js';
 import type { TaskEnd, TaskStore } from './store.js';
@@ -59,15 +60,25 @@ export interface DispatcherOptions {
   onEvent: (event: DispatchEvent) => void;
   /** Told about store failures the dispatcher survived (default: ignored). */
   onError?: (message: string) => void;
+  /** Instances other hosts run: their tasks stay queued in the store for them (a shared store). */
+  remote?: readonly string[];
+  /** Renew each running task's lease every `renewMs` on these timers; a lost lease aborts the run with reason `lease-lost`. Absent: no renewal. */
+  lease?: { timers: Timers; renewMs: number };
 }
+
+/** The abort reason of a run whose lease another host took: its result is not recorded. */
+export const LEASE_LOST = 'lease-lost';
 
 /** Build a dispatcher. Call `submit` for tasks loaded at boot, in order. */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, runner, clock, onEvent } = options;
   const onError = options.onError ?? (() => {});
   const queues = new Map(options.agents.map((a) => [a, new AgentQueue()]));
+  const remote = new Set(options.remote ?? []);
   const running = new Map<string, { task: BusyTask; abort: AbortController; done: Promise<void> }>();
   const claiming = new Set<string>();
+  // Ids being claimed right now: a second submit of one of them is a no-op.
+  const claimingIds = new Set<string>();
   const idleWaiters: Array<() => void> = [];
   let held = false;
   // Set by abortAll: a claim that completes afterwards launches already aborted.
@@ -86,9 +97,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const id = queue?.shift();
     if (id === undefined) return;
     claiming.add(agent);
+    claimingIds.add(id);
     store.claim(id).then(
       (row) => {
         claiming.delete(agent);
+        claimingIds.delete(id);
         if (row) launch(row);
         else startNext(agent);
         settleIdle();
@@ -96,6 +109,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       (error: unknown) => {
         // The store could not take the claim (locked, disk full): keep the task queued for later.
         claiming.delete(agent);
+        claimingIds.delete(id);
         queue?.push(id);
         onError(`could not start task ${id}: ${(error as Error).message}`);
         settleIdle();
@@ -107,6 +121,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const abort = new AbortController();
     const task: BusyTask = { id: row.id, agent: row.agent, startedAt: clock.monotonic() };
     onEvent({ type: 'task_started', id: row.id, agent: row.agent, attempt: row.attempt });
+    const stopRenewing = keepLease(row, abort);
     const done = runner(row, {
       signal: abort.signal,
       onSpawn: (pid, startTime) => {
@@ -121,8 +136,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       .catch((error: unknown): TaskEnd => ({ status: 'failed', reason: `internal: ${(error as Error).message}`, exitCode: null }))
       .then(async (end) => {
         try {
-          if (!(await store.finish(row.id, end)))
-            onError(`task ${row.id} ended ${end.status}, but its row was no longer running; result not recorded`);
+          stopRenewing();
+          if (!(await store.finish(row.id, end, row.fence)))
+            onError(`task ${row.id} ended ${end.status}, but this host no longer holds it; result not recorded`);
         } catch (error) {
           onError(`could not record the end of task ${row.id} (${end.status}): ${(error as Error).message}`);
         } finally {
@@ -146,9 +162,45 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (abortedWith !== null) abort.abort(abortedWith);
   };
 
+  // Renew the lease while the run lasts; when the store says another host took it, kill the run.
+  const keepLease = (row: TaskRow, abort: AbortController): (() => void) => {
+    const lease = options.lease;
+    if (!lease) return () => {};
+    let handle: unknown;
+    let stopped = false;
+    const schedule = () => {
+      handle = lease.timers.setTimeout(() => {
+        store.renew(row.id, row.fence).then(
+          (held) => {
+            if (stopped) return;
+            if (held) return schedule();
+            onError(`task ${row.id}: its lease was taken by another host; stopping the run`);
+            abort.abort(LEASE_LOST);
+          },
+          (error: unknown) => {
+            // The database is away: keep the run and try again; once another host reclaims the row, renew says so.
+            onError(`could not renew the lease of task ${row.id}: ${(error as Error).message}`);
+            if (!stopped) schedule();
+          },
+        );
+      }, lease.renewMs);
+    };
+    schedule();
+    return () => {
+      stopped = true;
+      lease.timers.clearTimeout(handle);
+    };
+  };
+
   return {
     submit(row) {
       const queue = queues.get(row.agent);
+      if (!queue && remote.has(row.agent)) {
+        // Another host runs this instance: the row stays queued, and the store wakes that host.
+        onEvent({ type: 'task_queued', id: row.id, agent: row.agent });
+        return;
+      }
+      if (queue?.has(row.id) || claimingIds.has(row.id) || running.has(row.id)) return;
       if (!queue) {
         store
           .endQueued(row.id, 'failed', 'unknown-agent')

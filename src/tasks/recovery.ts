@@ -28,16 +28,24 @@ export interface RecoveryOptions {
 /** Run crash recovery. Safe to run at every boot; it only touches rows that need it. */
 export async function recoverAtBoot(store: TaskStore, options: RecoveryOptions): Promise<RecoveryReport> {
   const crashed = await store.crashRunning();
+  return { crashed, ...(await requeueRetryable(store, options)) };
+}
+
+/**
+ * Queue a new attempt of every retryable row (this host's crashes, and rows reclaimed from any
+ * host after their lease expired), or end it `failed/attempts-exhausted`. Several hosts may run
+ * this at once: `retry` and `exhaust` are idempotent per row.
+ */
+export async function requeueRetryable(store: TaskStore, options: RecoveryOptions): Promise<Omit<RecoveryReport, 'crashed'>> {
   const requeued: Array<[string, string]> = [];
   const exhausted: string[] = [];
-  if (options.requeue) {
-    for (const row of await store.listRetryable()) {
-      if (row.attempt >= options.maxAttempts) {
-        if (await store.exhaust(row.id)) exhausted.push(row.id);
-      } else {
-        requeued.push([row.id, (await store.retry(row)).id]);
-      }
+  if (!options.requeue) return { requeued, exhausted };
+  for (const row of await store.listRetryable()) {
+    if (row.attempt >= options.maxAttempts) {
+      if (await store.exhaust(row.id)) exhausted.push(row.id);
+    } else {
+      requeued.push([row.id, (await store.retry(row)).id]);
     }
   }
-  return { crashed, requeued, exhausted };
+  return { requeued, exhausted };
 }

@@ -94,6 +94,29 @@ export interface TaskPage {
   nextBefore: number | null;
 }
 
+/** One host as the store saw it. */
+export interface HostRow {
+  /** Its `service.host_id`. */
+  id: string;
+  /** When it last sent a heartbeat (ms since the epoch). */
+  seen_at: number;
+}
+
+/** How a store is opened: who this host is, and how long a claim's lease lasts. */
+export interface StoreOptions {
+  /** This host's id (`service.host_id`); recorded on every claim. Default `local`. */
+  hostId?: string;
+  /** How long a claim's lease lasts before another host may reclaim the task (PostgreSQL). Default 20 s. */
+  leaseMs?: number;
+  /** The database password (PostgreSQL), from a credential or the environment; never from the config. */
+  password?: string | undefined;
+  /** Told about connection errors the store survived (an idle connection dropped). */
+  onError?: (message: string) => void;
+}
+
+/** The default lease of a claim, and how often its host renews it. */
+export const LEASE_DEFAULTS = { leaseMs: 20_000, renewMs: 5_000 } as const;
+
 /** Operations on the task store. */
 export interface TaskStore {
   /** Insert a queued task (or return the existing one for a replayed dedupe key). */
@@ -104,19 +127,49 @@ export interface TaskStore {
   list(status: TaskStatus, limit?: number): Promise<TaskRow[]>;
   /** Rows newest first, optionally only some statuses, a page at a time (keyset on `seq`). */
   page(query: TaskPageQuery): Promise<TaskPage>;
-  /** queued → running; the claimed row, or undefined if it was no longer queued. */
+  /**
+   * queued → running for this store's host: sets `host`, bumps `fence` and grants a lease
+   * (PostgreSQL; {@link StoreOptions.leaseMs}). The claimed row, or undefined if it was no
+   * longer queued (or another host is claiming it this instant).
+   */
   claim(id: string): Promise<TaskRow | undefined>;
+  /**
+   * Extend the lease of a running task this host holds with `fence`. False when the lease is
+   * lost (reclaimed after expiry, or the row ended): the caller must kill its run and report
+   * nothing. SQLite is one host, whose leases never expire: true while the row runs with that fence.
+   */
+  renew(id: string, fence: number): Promise<boolean>;
   /** Record the pid (and its start time) once the process is spawned. */
   setPid(id: string, pid: number, pidStart: number | null): Promise<void>;
-  /** running → an end status. False if the row was not running. */
-  finish(id: string, end: TaskEnd): Promise<boolean>;
+  /** running → an end status. False if the row was not running (or, given `fence`, no longer held with it). */
+  finish(id: string, end: TaskEnd, fence?: number): Promise<boolean>;
   /** queued → cancelled (or failed). False if it was not queued. */
   endQueued(id: string, status: 'cancelled' | 'failed', reason: string): Promise<boolean>;
   /** Queue a new attempt of `row`; returns the new row. Idempotent per row. */
   retry(row: TaskRow): Promise<TaskRow>;
-  /** Every row left `running` becomes `crashed/crash`; returns their ids. */
+  /** Every row this host left `running` becomes `crashed/crash`; returns their ids. Rows other hosts run are untouched. */
   crashRunning(): Promise<string[]>;
-  /** Rows that ended `crashed` or `cancelled/shutdown` and have no next attempt yet, oldest first. */
+  /**
+   * Running rows of any host whose lease expired become `crashed/lease-expired`, ready for
+   * {@link TaskStore.listRetryable}; returns their ids. SQLite has no other host: always [].
+   */
+  reclaimExpired(): Promise<string[]>;
+  /**
+   * Rows whose run this host may still have going: its `running` rows, and its rows another
+   * host reclaimed after the lease expired (the run can outlive a partition or a restart).
+   * Boot kills these runs (guarded by the recorded pid start time) before recovery.
+   */
+  leftovers(): Promise<TaskRow[]>;
+  /**
+   * Call `onQueued(agent)` whenever any host queues a task (PostgreSQL: LISTEN/NOTIFY); returns
+   * the unsubscribe. SQLite has one host, whose intake submits its own tasks: it never calls back.
+   */
+  watchQueued(onQueued: (agent: string) => void): Promise<() => Promise<void>>;
+  /** Record that this host is alive now (for `hooksctl status`). */
+  heartbeat(): Promise<void>;
+  /** Hosts seen, newest first, with when each was last seen (ms since the epoch). */
+  hosts(): Promise<HostRow[]>;
+  /** Rows that ended `crashed` (`crash` or `lease-expired`) or `cancelled/shutdown` and have no next attempt yet, oldest first. */
   listRetryable(): Promise<TaskRow[]>;
   /** A retryable row that used up its attempts: `crashed` or `cancelled/shutdown` → `failed/attempts-exhausted`. */
   exhaust(id: string): Promise<boolean>;

@@ -25,6 +25,10 @@ export interface TaskRow {
   created_at: string;
   started_at: string | null;
   ended_at: string | null;
+  /** The host that claimed it last (null while it was never claimed). */
+  host: string | null;
+  /** The fencing token: bumped by every claim; renewals and the end must present the current one. */
+  fence: number;
 }
 
 /** The public JSON shape of a task (GET /tasks/:id). */
@@ -43,6 +47,7 @@ export interface TaskView {
   source: string;
   payload: unknown;
   output: string | null;
+  host: string | null;
 }
 
 /** Map a row to its public view. */
@@ -68,5 +73,6 @@ export function toView(row: TaskRow): TaskView {
     source: row.source,
     payload,
     output: row.output,
+    host: row.host,
   };
 }

@@ -12,6 +12,7 @@ const NOW = Date.parse('2030-01-01T00:01:00Z');
 const task = {
   id: '3f0c9a7e-1b2d-4c5e-8f90-a1b2c3d4e5f6',
   agent: 'dev-2',
+  host: 'host-b',
   status: 'cancelled',
   reason: 'shutdown',
   attempt: 1,
@@ -47,11 +48,13 @@ describe('task verbs', () => {
 
   it('formats a table, one task and the status', () => {
     const lines = formatTaskTable([task], NOW);
-    expect(lines[0]).toMatch(/^ID +AGENT +STATUS +ATTEMPT +DURATION +CREATED$/);
+    expect(lines[0]).toMatch(/^ID +AGENT +HOST +STATUS +ATTEMPT +DURATION +CREATED$/);
+    expect(lines[1]).toMatch(/ host-b +cancelled/);
     expect(lines[1]).toContain('cancelled/shutdown');
     expect(lines[1]).toContain('4s 500ms');
     const one = formatTask(task, NOW);
     expect(one).toContain('status   cancelled (shutdown)');
+    expect(one).toContain('host     host-b');
     expect(one).toContain(`attempt  1 → retried as ${task.retried_as}`);
     expect(one.slice(-3)).toEqual(['output:', '  a', '  b']);
     const status = formatStatus(
@@ -63,18 +66,29 @@ describe('task verbs', () => {
           stopping: false,
           busy_workers: [{ task: 't', agent: 'dev-2', status: null, reason: null }],
         },
-        agents: [{ name: 'dev-2', type: 'dev', mode: 'process', state: 'busy', task: 't' }],
+        agents: [
+          { name: 'dev-2', type: 'dev', mode: 'process', state: 'busy', task: 't', host: 'host-b', running_on: 'host-b' },
+          { name: 'dev-default', type: 'dev', mode: 'process', state: 'idle', task: null, host: null, running_on: null },
+        ],
+        host_id: 'host-a',
+        hosts: [
+          { id: 'host-b', seen_at: '2030-01-01T00:00:59Z', self: false },
+          { id: 'host-a', seen_at: '2030-01-01T00:00:58Z', self: true },
+        ],
       },
       NOW,
     );
     expect(status).toEqual([
       'state    draining (not accepting new work)',
+      'host     host-a',
+      'hosts    host-b, host-a (this one) alive',
       'load     1 running, 2 queued',
       'drain    4 s left of the drain budget',
       '  dev-2: t running',
       'agents:',
-      '  INSTANCE  TYPE  MODE     STATE',
-      '  dev-2     dev   process  busy t',
+      '  INSTANCE     TYPE  MODE     HOST    STATE',
+      '  dev-2        dev   process  host-b  busy t',
+      '  dev-default  dev   process  any     idle',
     ]);
   });
 

@@ -123,6 +123,25 @@ describe('loadConfig', () => {
     expect(error.message).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses a service.db URL with a password in it (exit 78, naming service.db, not echoing it)', () => {
+    for (const db of ['postgres://hooks:s3cret@db/hooks', 'postgresql://db/hooks?password=s3cret']) {
+      const error = loadErr(JSON.stringify({ service: { db } }));
+      expect(error).toMatchObject({ code: 'hooks.config.invalid', exitCode: 78, details: { path: 'service.db' } });
+      expect(error.message).not.toContain('s3cret');
+    }
+    expect(loadErr('{"service":{"db":"mysql://db/hooks"}}').details['path']).toBe('service.db');
+  });
+
+  it('keeps a postgres:// service.db as it is and puts the data directory in ./data beside the config', () => {
+    const read = (text: string) => loadConfig({ ...base, flag: '/etc/h/c.json', ...files({ '/etc/h/c.json': text }) }).config.service;
+    expect(read('{"service":{"db":"postgres://hooks@db:5432/hooks"}}')).toMatchObject({
+      db: 'postgres://hooks@db:5432/hooks',
+      data_dir: '/etc/h/data',
+    });
+    expect(read('{"service":{"db":"postgres://db/hooks","data_dir":"/var/lib/h"}}').data_dir).toBe('/var/lib/h');
+    expect(read('{"service":{"db":"x.db"}}').data_dir).toBeUndefined();
+  });
+
   it('a type needs only mode and command: image defaults to null, env to {}, mounts to []', () => {
     const { config } = loadConfig({
       ...base,

@@ -45,7 +45,7 @@ describe('task verbs against a running serve', () => {
     expect(list.exitCode, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout).tasks[0]).toMatchObject({ id, status: 'succeeded' });
     const text = await cli(['tasks', '--status', 'succeeded']);
-    expect(text.stdout).toMatch(new RegExp(`^ID +AGENT +STATUS`));
+    expect(text.stdout).toMatch(new RegExp(`^ID +AGENT +HOST +STATUS`));
     expect(text.stdout).toContain(id);
 
     const one = await cli(['task', id, '--json']);

@@ -46,6 +46,8 @@ export function taskRow(over: Partial<TaskRow> = {}): TaskRow {
     created_at: '2025-01-01T00:00:00.000Z',
     started_at: '2025-01-01T00:00:01.000Z',
     ended_at: null,
+    host: 'h1',
+    fence: 1,
     ...over,
   };
 }

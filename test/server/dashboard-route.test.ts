@@ -101,8 +101,8 @@ describe('GET /overview', () => {
     const r = await fetch(`${base}/overview`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const body = (await r.json()) as Record<string, unknown>;
     expect(body['agents']).toEqual([
-      { name: 'box-1', type: 'box', mode: 'container', state: 'idle', task: null },
-      { name: 'dev-default', type: 'dev', mode: 'process', state: 'idle', task: null },
+      { name: 'box-1', type: 'box', mode: 'container', state: 'idle', task: null, host: null, running_on: null },
+      { name: 'dev-default', type: 'dev', mode: 'process', state: 'idle', task: null, host: null, running_on: null },
     ]);
     expect(body['drain']).toBeNull();
     expect(body['features']).toEqual({ output: false });

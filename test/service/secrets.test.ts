@@ -35,7 +35,15 @@ describe('serviceSecrets', () => {
     expect(serviceSecrets(config({}), { HOOKS_TOKEN: 'env-tok', HOOKS_WEBHOOK_SECRET: 'env-wh' }, read)).toEqual({
       token: 'env-tok',
       webhookSecret: 'env-wh',
+      dbPassword: undefined,
     });
+  });
+
+  it('reads the database password from the db-password credential, else PGPASSWORD', () => {
+    const readPw = (p: string) => (p === '/run/credentials/x.service/db-password' ? 'pw-from-systemd\n' : read(p));
+    const dir = { CREDENTIALS_DIRECTORY: '/run/credentials/x.service', PGPASSWORD: 'env-pw' };
+    expect(serviceSecrets(config({ 'db-password': '/etc/hooks/db-password' }), dir, readPw).dbPassword).toBe('pw-from-systemd');
+    expect(serviceSecrets(config({}), { PGPASSWORD: 'env-pw' }, readPw).dbPassword).toBe('env-pw');
   });
 
   it('is exit 78 when a configured credential cannot be read', () => {

@@ -1,7 +1,8 @@
 // Dispatcher logic with a fake runner over the real SQLite store (pure queueing; real processes are in integration tests).
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
-import { createDispatcher, type DispatchEvent, type TaskRunner } from '../../src/tasks/dispatcher.js';
+import { createDispatcher, LEASE_LOST, type DispatchEvent, type TaskRunner } from '../../src/tasks/dispatcher.js';
+import { createFakeTime } from '../harness/fake-time.js';
 import type { TaskStore } from '../../src/tasks/store.js';
 import { systemClock } from '../../src/runtime.js';
 
@@ -161,5 +162,94 @@ describe('dispatcher', () => {
     expect(errors).toEqual([expect.stringContaining('disk full')]);
     expect(d.queued()).toBe(1);
     expect((await real.get(r.id))?.status).toBe('queued');
+  });
+});
+
+describe('dispatcher: hosts and leases', () => {
+  it("leaves another host's instances queued in the store, and ignores a task submitted twice", async () => {
+    const store = await openSqliteStore(':memory:', systemClock);
+    const { runner } = deferredRunner();
+    const events: DispatchEvent[] = [];
+    const d = createDispatcher({ store, agents: ['a'], remote: ['b'], runner, clock: systemClock, onEvent: (e) => events.push(e) });
+    const forB = (await store.enqueue({ agent: 'b', payload: 1 })).row;
+    d.submit(forB);
+    await tick();
+    expect(await store.get(forB.id)).toMatchObject({ status: 'queued' });
+    expect(events).toEqual([{ type: 'task_queued', id: forB.id, agent: 'b' }]);
+    const a1 = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+    const a2 = (await store.enqueue({ agent: 'a', payload: 2 })).row;
+    d.submit(a1);
+    d.submit(a2);
+    d.submit(a2);
+    d.submit(a1);
+    await tick();
+    expect(d.queued()).toBe(1);
+    expect(events.filter((e) => e.type === 'task_queued')).toHaveLength(3);
+  });
+
+  it('renews the lease every renewMs with the fence of its claim, and stops when the task ends', async () => {
+    const time = createFakeTime();
+    const base = await openSqliteStore(':memory:', time.clock);
+    const renewals: Array<[string, number]> = [];
+    const store: TaskStore = { ...base, renew: async (id, fence) => (renewals.push([id, fence]), true) };
+    const { runner, pending } = deferredRunner();
+    const d = createDispatcher({
+      store,
+      agents: ['a'],
+      runner,
+      clock: time.clock,
+      onEvent: () => {},
+      lease: { timers: time.timers, renewMs: 5_000 },
+    });
+    const row = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+    d.submit(row);
+    await time.advance(12_000);
+    expect(renewals).toEqual([
+      [row.id, 1],
+      [row.id, 1],
+    ]);
+    pending.get(row.id)?.(true);
+    await time.flush();
+    expect(await store.get(row.id)).toMatchObject({ status: 'succeeded' });
+    expect(time.pending()).toBe(0);
+  });
+
+  it('a lost lease aborts the run with lease-lost and records no result; a store error keeps the run', async () => {
+    const time = createFakeTime();
+    const base = await openSqliteStore(':memory:', time.clock);
+    const answers: Array<boolean | Error> = [new Error('connection refused'), true, false];
+    const store: TaskStore = {
+      ...base,
+      renew: async () => {
+        const next = answers.shift() ?? false;
+        if (next instanceof Error) throw next;
+        return next;
+      },
+      // Another host reclaimed the row: the fenced finish is refused.
+      finish: async (id, end, fence) => (fence === undefined ? base.finish(id, end) : false),
+    };
+    const { runner } = deferredRunner();
+    const errors: string[] = [];
+    const events: DispatchEvent[] = [];
+    const d = createDispatcher({
+      store,
+      agents: ['a'],
+      runner,
+      clock: time.clock,
+      onEvent: (e) => events.push(e),
+      onError: (m) => errors.push(m),
+      lease: { timers: time.timers, renewMs: 5_000 },
+    });
+    const row = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+    d.submit(row);
+    await time.advance(10_000);
+    expect(d.busy()).toHaveLength(1);
+    await time.advance(5_000);
+    await d.whenIdle();
+    expect(events.at(-1)).toMatchObject({ type: 'task_ended', id: row.id, status: 'cancelled', reason: LEASE_LOST });
+    expect(errors.some((m) => m.includes('could not renew'))).toBe(true);
+    expect(errors.some((m) => m.includes('no longer holds it'))).toBe(true);
+    expect(await base.get(row.id)).toMatchObject({ status: 'running' });
+    expect(time.pending()).toBe(0);
   });
 });

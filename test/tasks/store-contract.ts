@@ -156,6 +156,39 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       await store.close();
     });
 
+    it('a claim records the host and bumps the fence; renew and finish need the current fence', async () => {
+      const store = await open();
+      const { row } = await store.enqueue({ agent: 'a', payload: 1 });
+      expect(row).toMatchObject({ host: null, fence: 0 });
+      const claimed = await store.claim(row.id);
+      expect(claimed).toMatchObject({ host: 'local', fence: 1, status: 'running' });
+      expect(await store.renew(row.id, 1)).toBe(true);
+      expect(await store.renew(row.id, 2)).toBe(false);
+      expect(await store.renew('no-such-task', 1)).toBe(false);
+      // A live lease is never reclaimed (SQLite: no lease ever is).
+      expect(await store.reclaimExpired()).toEqual([]);
+      expect(await store.finish(row.id, { status: 'succeeded', reason: null, exitCode: 0 }, 2)).toBe(false);
+      expect(await store.get(row.id)).toMatchObject({ status: 'running' });
+      expect(await store.finish(row.id, { status: 'succeeded', reason: null, exitCode: 0 }, 1)).toBe(true);
+      expect(await store.renew(row.id, 1)).toBe(false);
+      await store.close();
+    });
+
+    it('lists the leftovers of this host, records its heartbeat, and subscribes to queued tasks', async () => {
+      const store = await open();
+      const live = await running(store);
+      const done = await running(store);
+      await store.finish(done.id, { status: 'succeeded', reason: null, exitCode: 0 });
+      expect((await store.leftovers()).map((r) => r.id)).toEqual([live.id]);
+      expect(await store.hosts()).toEqual([]);
+      await store.heartbeat();
+      expect((await store.hosts()).map((h) => h.id)).toEqual(['local']);
+      const unsubscribe = await store.watchQueued(() => {});
+      await unsubscribe();
+      await unsubscribe();
+      await store.close();
+    });
+
     it('answers ping, compacts in both modes, and closes idempotently', async () => {
       const store = await open();
       expect(await store.ping()).toBe(true);

@@ -10,6 +10,7 @@ import { createSqliteStore } from '../../src/tasks/sqlite/store.js';
 import { MIGRATIONS } from '../../src/tasks/sqlite/migrations.js';
 import { openTaskStore } from '../../src/tasks/open-store.js';
 import { systemClock } from '../../src/runtime.js';
+import type { HooksError } from '../../src/errors.js';
 import { describeTaskStore } from './store-contract.js';
 
 describeTaskStore('sqlite :memory:', () => openSqliteStore(':memory:', systemClock));
@@ -67,15 +68,29 @@ describe('sqlite store', () => {
     migrate(db);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'task_history_%seq'").all()).toHaveLength(2);
     expect(await createSqliteStore(db, systemClock).page({ limit: 2 })).toMatchObject({
-      rows: [{ id: 't3' }, { id: 't2' }],
+      rows: [{ id: 't3', host: null, fence: 0 }, { id: 't2' }],
       nextBefore: 2,
     });
   });
 
-  it('refuses a URL it has no backend for, without echoing a password', async () => {
-    const error = await openTaskStore('postgres://u:secret@db/hooks', systemClock).catch((e: unknown) => e as Error);
-    expect(error).toMatchObject({ code: 'hooks.store.open', exitCode: 78 });
-    expect((error as Error).message).not.toContain('secret');
+  it('refuses a URL with a password in it (exit 78, naming service.db) without echoing the password', async () => {
+    const error = (await openTaskStore('postgres://u:secret@db/hooks', systemClock).catch((e: unknown) => e)) as HooksError;
+    expect(error).toMatchObject({ code: 'hooks.config.invalid', exitCode: 78, details: { path: 'service.db' } });
+    expect(error.message).toContain('service.db');
+    expect(error.message).not.toContain('secret');
+    await expect(openTaskStore('postgres://db/hooks?password=secret', systemClock)).rejects.toMatchObject({ exitCode: 78 });
+  });
+
+  it('refuses a URL of another engine (exit 78)', async () => {
+    await expect(openTaskStore('mysql://db/hooks', systemClock)).rejects.toMatchObject({ code: 'hooks.config.invalid', exitCode: 78 });
+  });
+
+  it('a PostgreSQL that does not answer is exit 69 (unavailable)', async () => {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    await expect(openTaskStore('postgres://hooks@127.0.0.1:1/hooks', systemClock)).rejects.toMatchObject({
+      code: 'hooks.store.open',
+      exitCode: 69,
+    });
   });
 });
 

@@ -1,7 +1,8 @@
 /** The `install-unit` action: generate, validate, write atomically, daemon-reload, enable/start (see src/systemd/unit/activate.ts). */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { dataDirectory } from '../../config/agent-paths.js';
 import { NAME_PATTERN, type Config } from '../../config/schema.js';
 import { ExitCode, HooksError } from '../../errors.js';
 import type { Env } from '../../runtime.js';
@@ -102,7 +103,7 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
   }
   // The hardened unit may only write the data directory and the agents' state directories, and
   // systemd refuses to start a unit whose plain ReadWritePaths= entry is missing: create them now.
-  const dataDir = dirname(loaded.config.service.db);
+  const dataDir = dataDirectory(loaded.config);
   for (const dir of agentSandbox(loaded.config).required) {
     try {
       makeDir(dir);

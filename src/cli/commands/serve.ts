@@ -1,4 +1,5 @@
 /** `hooksctl serve`: run the dispatcher service (HTTP API, task queues, graceful drain under systemd). */
+import { readFileSync } from 'node:fs';
 import { Command } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig, withConfigOption } from '../config-option.js';
@@ -17,6 +18,15 @@ Try it:
        -d '{"agent":"dev-default","payload":{"hello":"world"}}'
   curl -s localhost:8787/tasks/<id>`;
 
+// This host's default id (service.host_id wins): the machine id, or undefined where there is none.
+function readMachineId(): string | undefined {
+  try {
+    return readFileSync('/etc/machine-id', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Build the `serve` command. */
 export function makeServeCommand(ctx: CliContext): Command {
   return withConfigOption(new Command('serve'))
@@ -30,7 +40,7 @@ export function makeServeCommand(ctx: CliContext): Command {
       // env loses them, so nothing spawned with process.env (execa extends it) sees them.
       const runtime = { ...ctx.runtime, env: { ...ctx.runtime.env } };
       for (const key of LISTEN_ENV_KEYS) delete process.env[key];
-      const code = await runService({ config: loaded.config, runtime, pid: process.pid });
+      const code = await runService({ config: loaded.config, runtime, pid: process.pid, machineId: readMachineId() });
       // After "bye" nothing is left to do: exit now rather than wait for stray handles
       // (a late keep-alive socket, a module still warming) to let the event loop end.
       ctx.runtime.exit(code);

@@ -47,4 +47,8 @@ export const MIGRATIONS: readonly string[] = [
      data TEXT NOT NULL,
      at TEXT NOT NULL
    );`,
+  // v4: the host that claimed a row, and the fencing token every claim bumps (the store port's
+  // lease calls; one SQLite file is one host, so its leases never expire).
+  `ALTER TABLE task_history ADD COLUMN host TEXT;
+   ALTER TABLE task_history ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;`,
 ];

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../runtime.js';
 import { TASK_STATUSES, type TaskStatus } from '../../vocabulary.js';
-import type { AgentRow, AgentSync, EnqueueResult, TaskStore } from '../store.js';
+import type { AgentRow, AgentSync, EnqueueResult, StoreOptions, TaskStore } from '../store.js';
 import type { TaskRow } from '../types.js';
 import { openDatabase, type Database } from './db.js';
 import { sqliteAgents } from './agents.js';
@@ -10,12 +10,13 @@ import { createTaskPager } from './page.js';
 import { sqliteEvents } from './events.js';
 
 /** Open (creating and migrating) the SQLite store at `path` (`:memory:` for a private one). */
-export async function openSqliteStore(path: string, clock: Clock): Promise<TaskStore> {
-  return createSqliteStore(await openDatabase(path), clock);
+export async function openSqliteStore(path: string, clock: Clock, options: StoreOptions = {}): Promise<TaskStore> {
+  return createSqliteStore(await openDatabase(path), clock, options);
 }
 
 /** Build a {@link TaskStore} over an open, migrated database; `close()` closes it. */
-export function createSqliteStore(db: Database, clock: Clock): TaskStore {
+export function createSqliteStore(db: Database, clock: Clock, options: StoreOptions = {}): TaskStore {
+  const hostId = options.hostId ?? 'local';
   const iso = (): string => new Date(clock.now()).toISOString();
   const q = statements(db);
   const agents = sqliteAgents(db);
@@ -65,20 +66,33 @@ export function createSqliteStore(db: Database, clock: Clock): TaskStore {
     return ids;
   });
   let closed = false;
+  let seen: number | null = null;
 
   return {
     enqueue: async (task) => enqueue(task.agent, JSON.stringify(task.payload ?? null), task.source ?? 'http', task.dedupeKey ?? null),
     get: async (id) => q.byId.get(id) as TaskRow | undefined,
     list: async (status, limit = 1_000_000) => q.byStatus.all(status, limit) as TaskRow[],
     page: async (query) => pager(query),
-    claim: async (id) => (q.claim.run(iso(), id).changes === 1 ? (q.byId.get(id) as TaskRow) : undefined),
+    claim: async (id) => (q.claim.run(iso(), hostId, id).changes === 1 ? (q.byId.get(id) as TaskRow) : undefined),
+    // One file is one host: a lease cannot be taken over, so it holds while the row runs with that fence.
+    renew: async (id, fence) => q.holds.get(id, fence) !== undefined,
     setPid: async (id, pid, pidStart) => {
       q.pidSet.run(pid, pidStart, id);
     },
-    finish: async (id, end) => q.toEnd.run(end.status, end.reason, end.exitCode, end.output ?? null, iso(), id).changes === 1,
+    finish: async (id, end, fence) =>
+      (fence === undefined || q.holds.get(id, fence) !== undefined) &&
+      q.toEnd.run(end.status, end.reason, end.exitCode, end.output ?? null, iso(), id).changes === 1,
     endQueued: async (id, status, reason) => q.queuedEnd.run(status, reason, iso(), id).changes === 1,
     retry: async (row) => retry(row.id),
     crashRunning: async () => crashRunning(),
+    reclaimExpired: async () => [],
+    leftovers: async () => q.byStatus.all('running', 1_000_000) as TaskRow[],
+    // One file, one host: its own intake submits every task, so nothing ever arrives from elsewhere.
+    watchQueued: async () => async () => {},
+    heartbeat: async () => {
+      seen = clock.now();
+    },
+    hosts: async () => (seen === null ? [] : [{ id: hostId, seen_at: seen }]),
     listRetryable: async () => q.retryable.all() as TaskRow[],
     exhaust: async (id) => q.exhaust.run(id).changes === 1,
     attempts: async (rootId) => q.byRoot.all(rootId) as TaskRow[],
@@ -113,7 +127,10 @@ function statements(db: Database) {
     byId: db.prepare('SELECT * FROM task_history WHERE id = ?'),
     byKey: db.prepare('SELECT * FROM task_history WHERE dedupe_key = ?'),
     byStatus: db.prepare('SELECT * FROM task_history WHERE status = ? ORDER BY seq LIMIT ?'),
-    claim: db.prepare("UPDATE task_history SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'"),
+    claim: db.prepare(
+      "UPDATE task_history SET status = 'running', started_at = ?, host = ?, fence = fence + 1 WHERE id = ? AND status = 'queued'",
+    ),
+    holds: db.prepare("SELECT 1 FROM task_history WHERE id = ? AND fence = ? AND status = 'running'"),
     pidSet: db.prepare('UPDATE task_history SET pid = ?, pid_start = ? WHERE id = ?'),
     toEnd: db.prepare(
       "UPDATE task_history SET status = ?, reason = ?, exit_code = ?, output = ?, ended_at = ? WHERE id = ? AND status = 'running'",

@@ -1,0 +1,143 @@
+// Two `hooksctl serve` processes (two hosts, different host_id) on one real PostgreSQL: intake on
+// host A for an instance of host B runs on B; B killed with SIGKILL mid-task has its lease
+// reclaimed by A, the task re-queued for B; when B comes back it kills its leftover run, runs
+// the new attempt, and no result of the old run is recorded.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../src/supervisor/proc.js';
+import { LEASE_DEFAULTS } from '../../src/tasks/store.js';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { BIN, client, freePort, waitFor, writeServeConfig } from '../harness/serve.js';
+import { fixture } from '../harness/processes.js';
+
+const AGENT = fixture('lease-agent.mjs');
+
+interface Host {
+  id: string;
+  port: number;
+  config: string;
+  proc: ChildProcess | undefined;
+  log: string;
+  http: ReturnType<typeof client>;
+}
+
+describe('two serve hosts on one PostgreSQL', () => {
+  let pg: PostgresServer | undefined;
+  let dir = '';
+  const hosts: Host[] = [];
+  const strays: number[] = [];
+
+  const start = async (host: Host) => {
+    const proc = spawn(process.execPath, [BIN, 'serve', '--config', host.config], {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOOKS_CONFIG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    host.proc = proc;
+    proc.stdout?.on('data', (c: Buffer) => (host.log += c.toString()));
+    proc.stderr?.on('data', (c: Buffer) => (host.log += c.toString()));
+    await waitFor(`host ${host.id} to answer /healthz\n${host.log}`, async () => (await host.http.get('/healthz')).status === 200, 30_000);
+  };
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    const db = pg.createDatabase('two_hosts');
+    dir = mkdtempSync(join(tmpdir(), 'hooks-two-hosts-'));
+    for (const id of ['host-a', 'host-b']) {
+      const port = await freePort();
+      const config = writeServeConfig(join(dir, id), {
+        service: { name: `two-${id}`, port, db, host_id: id },
+        types: { work: { mode: 'process', command: [process.execPath, AGENT] } },
+        pool: [{ name: 'on-b', type: 'work', host: 'host-b' }],
+        shutdown: { drain_ms: 1000, max_attempts: 3 },
+      });
+      hosts.push({ id, port, config, proc: undefined, log: '', http: client(port) });
+    }
+    for (const h of hosts) await start(h);
+  });
+
+  afterAll(async () => {
+    for (const h of hosts) h.proc?.kill('SIGKILL');
+    for (const pid of strays) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    pg?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const [a, b] = [() => hosts[0] as Host, () => hosts[1] as Host];
+  const post = async (host: Host, payload: unknown) => {
+    const r = await host.http.post('/task', { agent: 'on-b', payload });
+    expect(r.status).toBe(202);
+    return String(r.json['id']);
+  };
+
+  it('a task posted to host A for an instance of host B runs on B', async () => {
+    const work = mkdtempSync(join(dir, 'quick-'));
+    // A marker already there: the agent finishes at once.
+    writeFileSync(join(work, 'first'), 'earlier');
+    const id = await post(a(), { dir: work, long_ms: 0 });
+    const t0 = Date.now();
+    const done = await waitFor('the task to succeed', async () => {
+      const t = await a().http.task(id);
+      return t['status'] === 'succeeded' ? t : undefined;
+    });
+    expect(done['host']).toBe('host-b');
+    // LISTEN/NOTIFY woke B at once, not its 5 s queue poll.
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(b().log).not.toContain('lease');
+    // hooksctl status on A lists both live hosts, and the instance's host.
+    const status = await execa(process.execPath, [BIN, 'status', '--config', a().config], { reject: false, env: { HOOKS_CONFIG: '' } });
+    expect(status.exitCode).toBe(0);
+    expect(status.stdout).toContain('host     host-a');
+    expect(status.stdout).toMatch(/hosts +host-(a|b).*host-(a|b).* alive/);
+    expect(status.stdout).toMatch(/on-b +work +process +host-b +idle/);
+    const tasks = await execa(process.execPath, [BIN, 'tasks', '--config', b().config], { reject: false, env: { HOOKS_CONFIG: '' } });
+    expect(tasks.stdout).toMatch(new RegExp(`${id.slice(0, 8)}.* on-b +host-b +succeeded`));
+  });
+
+  it('B killed mid-task: A reclaims the lease, B comes back, kills its leftover and runs the new attempt; no stale result', async () => {
+    const work = mkdtempSync(join(dir, 'long-'));
+    const id = await post(a(), { dir: work, long_ms: 120_000 });
+    const leftover = await waitFor('the first run to start on B', async () =>
+      existsSync(join(work, 'first')) ? Number(readFileSync(join(work, 'first'), 'utf8')) : undefined,
+    );
+    strays.push(leftover);
+    expect((await a().http.task(id))['status']).toBe('running');
+    b().proc?.kill('SIGKILL');
+    const killedAt = Date.now();
+    await waitFor('host B to die', async () => b().proc?.exitCode !== null || b().proc?.signalCode !== null);
+    expect(isAlive(leftover)).toBe(true);
+    // Within lease + one host-loop round (+ slack for the event loop), A re-queues it for B.
+    const reclaimed = await waitFor(
+      'host A to reclaim the expired lease',
+      async () => {
+        const t = await a().http.task(id);
+        return t['status'] === 'crashed' ? t : undefined;
+      },
+      LEASE_DEFAULTS.leaseMs + LEASE_DEFAULTS.renewMs + 10_000,
+      250,
+    );
+    expect(Date.now() - killedAt).toBeLessThan(LEASE_DEFAULTS.leaseMs + LEASE_DEFAULTS.renewMs + 5_000);
+    expect(reclaimed).toMatchObject({ reason: 'lease-expired', host: 'host-b' });
+    const next = String(reclaimed['retried_as']);
+    expect(next).not.toBe('null');
+    // Only B runs B's instance: the new attempt waits for it.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await a().http.task(next)).toMatchObject({ status: 'queued', attempt: 2 });
+    b().log = '';
+    await start(b());
+    await waitFor('the leftover run to be killed', async () => !isAlive(leftover), 15_000);
+    const second = await waitFor('the new attempt to succeed on B', async () => {
+      const t = await a().http.task(next);
+      return t['status'] === 'succeeded' ? t : undefined;
+    });
+    expect(second).toMatchObject({ host: 'host-b', attempt: 2, retry_of: id });
+    // The old run's row keeps what the reclaim wrote: its late end (the kill) was not recorded.
+    expect(await a().http.task(id)).toMatchObject({ status: 'crashed', reason: 'lease-expired' });
+    const all = (await a().http.get('/tasks?limit=100')).json;
+    const rows = all['tasks'] as Array<{ status: string }>;
+    expect(rows.filter((r) => r.status === 'running')).toEqual([]);
+  });
+});
