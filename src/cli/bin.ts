@@ -4,6 +4,10 @@ import { main } from './main.js';
 import { bufferEarlySignals } from './early-signals.js';
 import { realRuntime } from './runtime.js';
 import { packageFile } from '../package-root.js';
+import { installSourceMappedStacks } from './source-mapped-stacks.js';
+
+// Stack traces point into src/: this module's folder is the bundle (or tsc's dist/cli/), each file with its map.
+installSourceMappedStacks(new URL('./', import.meta.url).href);
 
 // `serve` must not die from a stop that arrives while it is still loading.
 const early = process.argv[2] === 'serve' ? bufferEarlySignals(['SIGTERM', 'SIGINT']) : undefined;
