@@ -17,6 +17,8 @@ export const HANDOVER_GRACE_MS = 300;
 export async function handOver(server: FastifyInstance, timers: Timers, graceMs = HANDOVER_GRACE_MS): Promise<void> {
   // net.Server's close stops the listener and keeps every open connection (http.Server's would drop the idle ones).
   if (server.server.listening) NetServer.prototype.close.call(server.server);
-  await new Promise<void>((resolve) => timers.setTimeout(resolve, graceMs));
+  // Held open: with the listener closed and no connection left, an unref'd timer would let the
+  // event loop empty here, and the process end (exit 13) before the store closes and the bye.
+  await new Promise<void>((resolve) => timers.setTimeout(resolve, graceMs, true));
   await server.close();
 }
