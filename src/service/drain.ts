@@ -16,7 +16,7 @@ import type { Notifier } from '../systemd/notify/notify.js';
 import type { Timers } from '../timers.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
-import { handOver } from './handover.js';
+import { countConnections, HANDOVER_GRACE_MS, handOver } from './handover.js';
 import type { StatusLine } from './status.js';
 
 /** What the serve drain touches. */
@@ -47,6 +47,7 @@ export const SSE_RETRY_MS = 1000;
 /** Build the drain for `serve`. */
 export function createServeDrain(deps: ServeDrainDeps): Drain {
   const { plan, clock, timers, server, store, hub } = deps;
+  const connections = countConnections(server); // from before listen: every connection is counted
   return createDrain({
     plan,
     clock,
@@ -92,7 +93,7 @@ export function createServeDrain(deps: ServeDrainDeps): Drain {
       await hub.flushed();
       hub.closeAll(SSE_RETRY_MS);
       deps.stopLoops();
-      await handOver(server, timers);
+      await handOver(server, timers, HANDOVER_GRACE_MS, connections);
       await store.compact('full');
       await store.close();
     },
