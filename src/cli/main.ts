@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from './commander.js';
 import { ExitCode, isHooksError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { packageFile } from '../package-root.js';
 import { makeAgentsSyncCommand } from './commands/agents-sync.js';
 import { makeCancelCommand } from './commands/cancel.js';
 import { makeConfigCommand } from './commands/config.js';
@@ -25,7 +26,7 @@ Config: --config FILE, else $HOOKS_CONFIG, else ./config/agents.json, else built
 
 /** The package version, read from package.json. */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

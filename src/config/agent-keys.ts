@@ -4,7 +4,7 @@
  * here so that install-unit can put it in the unit's sandbox and serve can hand it to the agent;
  * every message names the key through the issue path (`types.<t>.cwd`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The longest duration a Node timer can wait (2^31-1 ms, about 24.8 days). */
 const MAX_MS = 2 ** 31 - 1;

@@ -3,10 +3,11 @@
  * echo agent shipped with the package, so `hooksctl serve` plus a POST to /task works.
  */
 import { fileURLToPath } from 'node:url';
+import { packageFile } from '../package-root.js';
 
 /** Absolute path of the example echo agent shipped in `examples/`. */
 export function exampleAgentPath(): string {
-  return fileURLToPath(new URL('../../examples/echo-agent.mjs', import.meta.url));
+  return fileURLToPath(packageFile('examples/echo-agent.mjs'));
 }
 
 /** The built-in config, before a file is merged over it. `execPath` is the node binary. */

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { describeReadError, readRegularFile } from '../read-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ExitCode, HooksError } from '../errors.js';
 import type { Env } from '../runtime.js';
 import { isDatabaseUrl } from './db-url.js';

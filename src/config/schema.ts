@@ -2,7 +2,7 @@
  * The config schema (agents.json), checked with zod. Every object is strict (unknown keys
  * are rejected) and every duration is validated; defaults live in ./defaults.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseTimespan } from '../systemd/timespan.js';
 import { agentKeys, credentialsSchema, outputLogsSchema } from './agent-keys.js';
 import { databaseUrlProblem } from './db-url.js';

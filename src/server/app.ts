@@ -19,6 +19,15 @@ const MUTATING = new Set(['/task', '/webhook/forgejo', '/cancel/:id']);
 /** Seconds a client should wait before retrying while the service drains. */
 export const RETRY_AFTER_S = 5;
 
+/**
+ * Start loading fastify now, so that its module (the largest on the way to READY=1) is read and
+ * compiled while the store opens; {@link buildServer} then awaits the same module. A failure
+ * surfaces there.
+ */
+export function preloadServer(): void {
+  import('fastify').catch(() => undefined);
+}
+
 /** Build the server (not listening yet). */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { default: fastify } = await import('fastify');

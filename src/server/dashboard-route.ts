@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerDeps } from './deps.js';
+import { packageFile } from '../package-root.js';
 import { foldDrain, type DrainView } from './drain-watch.js';
 
 /** Paths anyone may fetch without the token: the page shell and its assets. */
@@ -20,7 +21,7 @@ const ASSETS: Readonly<Record<string, string>> = {
   'style.css': 'text/css; charset=utf-8',
 };
 
-const UI_DIR = new URL('../../ui/', import.meta.url);
+const UI_DIR = packageFile('ui/');
 // Scripts and styles come from the page's own origin only; the page talks only to this service.
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'";

@@ -6,7 +6,7 @@
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskLogPath } from '../tasks/output-log.js';
 import type { ServerDeps } from './deps.js';
 

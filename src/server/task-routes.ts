@@ -1,6 +1,6 @@
 /** POST /task, GET /tasks/:id, GET /tasks, POST /cancel/:id. */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toView } from '../tasks/types.js';
 import { admit } from './admit.js';
 import { parseTaskListQuery } from './task-list-query.js';

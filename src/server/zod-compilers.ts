@@ -4,7 +4,7 @@
  * never loaded (they are ~100 ms of module loading on the path to READY=1).
  */
 import type { FastifyServerOptions } from 'fastify';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /**
  * The `schemaController` option for `fastify()`: zod validation, plain JSON serialization.

@@ -10,6 +10,7 @@ import { monitorLag } from '../event-loop-lag.js';
 import { leftoverKillers, selectRunner } from '../runners/select.js';
 import { loadSupervisor } from '../runners/process-runner.js';
 import type { Runtime } from '../runtime.js';
+import { preloadServer } from '../server/app.js';
 import { createSseHub } from '../server/sse-hub.js';
 import { planDrainFromConfig } from '../shutdown/budget.js';
 import type { Drain, DrainReport, SettledTask } from '../shutdown/drain.js';
@@ -56,6 +57,7 @@ export interface ServiceOptions {
 export async function runService(options: ServiceOptions): Promise<number> {
   const { config, runtime } = options;
   const { env, clock } = runtime;
+  preloadServer(); // fastify loads while the store opens: READY waits for both, not one after the other
   const timers = options.timers ?? realTimers;
   const logger = options.logger ?? createJournalLogger({ env, stderr: runtime.stderr, fields: { HOOKS_SERVICE: config.service.name } });
   const notifier = options.notifier ?? createNotifier({ env });

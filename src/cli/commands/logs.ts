@@ -1,5 +1,4 @@
 /** `hooksctl logs ID [-f]`: a task's output, followed until the task ends with -f. */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { withConfigOption } from '../config-option.js';
@@ -55,7 +54,7 @@ export function isMissingRoute(answer: ServiceAnswer): boolean {
 async function printStoredOutput(client: ServiceClient, id: string, follow: boolean, out: (text: string) => void): Promise<void> {
   let task = await fetchTask(client, id);
   while (follow && !ENDED.has(String(task['status']))) {
-    await sleep(POLL_MS);
+    await (await import('node:timers/promises')).setTimeout(POLL_MS); // loaded here: every start of the CLI core pays for a static import
     task = await fetchTask(client, id);
   }
   const text = typeof task['output'] === 'string' ? task['output'] : '';

@@ -5,6 +5,7 @@
  * run `journalctl --update-catalog`. See journalctl(1) and sd-id128(3).
  */
 import { fileURLToPath } from 'node:url';
+import { packageFile } from '../../package-root.js';
 import type { CatalogStep } from '../../vocabulary.js';
 
 export type { CatalogStep } from '../../vocabulary.js';
@@ -70,5 +71,5 @@ export function renderCatalog(): string {
 
 /** Absolute path of `units/hooksctl.catalog` in the installed package. */
 export function catalogPath(): string {
-  return fileURLToPath(new URL('../../../units/hooksctl.catalog', import.meta.url));
+  return fileURLToPath(packageFile('units/hooksctl.catalog'));
 }
