@@ -190,6 +190,12 @@ export async function runService(options: ServiceOptions): Promise<number> {
   for (const task of await store.list('queued')) if (!remote.includes(task.agent)) dispatcher.submit(task);
   await store.heartbeat().catch((error: unknown) => logger.warn(`could not record this host's heartbeat: ${(error as Error).message}`));
   const unwatch = await watchOwnQueues(store, new Set(own.keys()), dispatcher, logger);
+  // The ready line is in the journal by the time `systemctl start` returns.
+  logger.log({
+    message: `ready: listening on ${host}:${port}, host ${hostId}, ${own.size} of ${instances.size} agents here, ${recovery.requeued.length} requeued`,
+    messageId: MESSAGE_IDS.ready,
+    fields: { PORT: port, AGENTS: instances.size, HOST_ID: hostId },
+  });
   // READY=1 is the first message systemd gets: no STATUS= or WATCHDOG= before it.
   notifier.ready(describeLoad(dispatcher.busy().length, dispatcher.queued()));
   readySent = true;
@@ -214,11 +220,6 @@ export async function runService(options: ServiceOptions): Promise<number> {
     void unwatch();
   };
   hub.broadcast('service_ready', { pid: options.pid, agents: instances.size, requeued: recovery.requeued.length });
-  logger.log({
-    message: `ready: host ${hostId}, listening on ${host}:${port}, ${own.size} of ${instances.size} agents here, ${recovery.requeued.length} requeued`,
-    messageId: MESSAGE_IDS.ready,
-    fields: { PORT: port, AGENTS: instances.size, HOST_ID: hostId },
-  });
   routeStop(stop, finished);
   void loadSupervisor(); // warm it after READY, so the first task does not wait for it
 
