@@ -11,12 +11,6 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-/** Node's timers as they are: a pending one keeps the process alive (for a wait the process must finish, like the hand-over's grace). */
-export const heldTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
 /** Node's timers, unref'd. */
 export const realTimers: Timers = {
   setTimeout(fn, ms) {

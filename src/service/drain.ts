@@ -24,8 +24,6 @@ export interface ServeDrainDeps {
   plan: DrainPlan;
   clock: Clock;
   timers: Timers;
-  /** Timers for the hand-over's grace: they must keep the process alive (the listener is closed by then). */
-  heldTimers: Timers;
   dispatcher: Dispatcher;
   store: TaskStore;
   hub: SseHub;
@@ -94,7 +92,7 @@ export function createServeDrain(deps: ServeDrainDeps): Drain {
       await hub.flushed();
       hub.closeAll(SSE_RETRY_MS);
       deps.stopLoops();
-      await handOver(server, deps.heldTimers);
+      await handOver(server);
       await store.compact('full');
       await store.close();
     },

@@ -18,7 +18,7 @@ import { MESSAGE_IDS } from '../systemd/journal/catalog.js';
 import { createJournalLogger, type JournalLogger } from '../systemd/journal/journal.js';
 import { parseListenFds, withoutListenEnv } from '../systemd/listen/listen-fds.js';
 import { createNotifier, type Notifier } from '../systemd/notify/notify.js';
-import { heldTimers, realTimers, type Timers } from '../timers.js';
+import { realTimers, type Timers } from '../timers.js';
 import { startWatchdog } from '../systemd/notify/watchdog.js';
 import { createDispatcher, type DispatchEvent, type Dispatcher } from '../tasks/dispatcher.js';
 import { openStoreAndAgents, recoverLeftovers } from './boot.js';
@@ -143,7 +143,6 @@ export async function runService(options: ServiceOptions): Promise<number> {
     plan,
     clock,
     timers,
-    heldTimers: options.timers ?? heldTimers,
     dispatcher,
     store,
     hub,
