@@ -12,6 +12,7 @@ installSourceMappedStacks(new URL('./', import.meta.url).href);
 // `serve` must not die from a stop that arrives while it is still loading.
 const early = process.argv[2] === 'serve' ? bufferEarlySignals(['SIGTERM', 'SIGINT']) : undefined;
 const entryPath = fileURLToPath(packageFile('bin/hooksctl'));
-const code = await main(process.argv.slice(2), { runtime: realRuntime(early), execPath: process.execPath, entryPath });
-early?.release();
-process.exitCode = code;
+void main(process.argv.slice(2), { runtime: realRuntime(early), execPath: process.execPath, entryPath }).then((code) => {
+  early?.release();
+  process.exitCode = code;
+});

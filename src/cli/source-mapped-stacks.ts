@@ -53,7 +53,7 @@ function header(error: Error): string {
   }
 }
 
-// The linked `<chunk>.js.map` beside a chunk; null when it is missing or unreadable (the frame stays as it is).
+// The linked `<chunk>.cjs.map` beside a chunk; null when it is missing or unreadable (the frame stays as it is).
 function loadMap(file: string): LoadedMap | null {
   try {
     const url = new URL(`${file}.map`);

@@ -1,30 +1,38 @@
 // The bundled CLI (scripts/build-cli.mjs, dist/bundle/): what bin/hooksctl runs, what `--help`
-// loads, and that stack traces from the bundle point into src/.
+// loads, that V8 takes the code caches the build recorded (and that a bad one costs only time), and
+// that stack traces from the bundle point into src/.
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/hooksctl', import.meta.url));
-const BUNDLE = fileURLToPath(new URL('../../dist/bundle/', import.meta.url));
-
-// The files a chunk loads before it runs: its static imports, transitively (not its import()s).
-function staticClosure(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  const text = readFileSync(BUNDLE + file, 'utf8');
-  for (const m of text.matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) staticClosure(m[1]!, seen);
-  return seen;
-}
+const BUNDLE = new URL('../../dist/bundle/', import.meta.url);
+const DEBUG = { HOOKSCTL_DEBUG_CODE_CACHE: '1' };
+const chunk = (pattern: RegExp): string => {
+  const name = readdirSync(BUNDLE).find((f) => pattern.test(f));
+  expect(name).toBeDefined();
+  return name as string;
+};
+// `code cache: NAME STATE` lines, as bin/hooksctl prints them at exit with HOOKSCTL_DEBUG_CODE_CACHE=1.
+const cacheStates = (stderr: string): Map<string, string> =>
+  new Map([...stderr.matchAll(/^code cache: (\S+) (\w+)$/gm)].map((m) => [m[1] as string, m[2] as string]));
 
 describe('the bundled CLI', () => {
-  it('is what bin/hooksctl runs', () => {
-    expect(readFileSync(BIN, 'utf8')).toContain("import '../dist/bundle/bin.js';");
+  it('is what bin/hooksctl runs, with the code cache of each chunk it loads', async () => {
+    const r = await execa(process.execPath, [BIN, '--help'], { env: DEBUG });
+    expect(r.stdout).toContain('Usage: hooksctl');
+    const states = cacheStates(r.stderr);
+    expect(states.get('bin.cjs')).toBe('accepted');
+    expect([...states.values()].every((s) => s === 'accepted')).toBe(true);
   });
 
-  it('loads no zod, fastify, execa or SQLite for --help', () => {
-    const files = [...staticClosure('bin.js')];
-    const text = files.map((f) => readFileSync(BUNDLE + f, 'utf8')).join('\n');
+  it('loads no zod, fastify, execa or SQLite for --help (the chunks the core training run loaded)', () => {
+    const files = readdirSync(new URL('cache/core/', BUNDLE)).map((f) => f.replace(/\.cache$/, ''));
+    const text = files.map((f) => readFileSync(new URL(f, BUNDLE), 'utf8')).join('\n');
+    expect(files).toContain('bin.cjs');
     expect(text).toContain('hooksctl'); // the program itself
     expect(text).not.toContain('$ZodType'); // zod's core
     expect(text).not.toContain('FST_ERR_'); // fastify's error codes
@@ -33,17 +41,45 @@ describe('the bundled CLI', () => {
     expect(files.length).toBeLessThanOrEqual(12);
   });
 
+  it('has caches recorded for serve and validate-unit, which load their own chunks', () => {
+    const serve = readdirSync(new URL('cache/serve/', BUNDLE));
+    expect(serve).toContain(`${chunk(/^service-[A-Z0-9]+\.cjs$/)}.cache`);
+    expect(serve).toContain(`${chunk(/^fastify-[A-Z0-9]+\.cjs$/)}.cache`);
+    expect(readdirSync(new URL('cache/validate-unit/', BUNDLE))).toContain(`${chunk(/^validate-unit-action-[A-Z0-9]+\.cjs$/)}.cache`);
+  });
+
+  it('runs from source when a cache is garbage or missing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hooks-bundle-'));
+    try {
+      // A copy of the package's launcher and bundle, with the core's cache of bin.cjs overwritten and another deleted.
+      for (const part of ['bin', 'dist/bundle', 'package.json'])
+        cpSync(fileURLToPath(new URL(`../../${part}`, import.meta.url)), join(root, part), { recursive: true });
+      const core = join(root, 'dist/bundle/cache/core');
+      writeFileSync(join(core, 'bin.cjs.cache'), 'not a code cache');
+      const other = readdirSync(core).find((f) => f !== 'bin.cjs.cache') as string;
+      rmSync(join(core, other));
+      const r = await execa(process.execPath, [join(root, 'bin/hooksctl'), '--help'], { env: DEBUG });
+      expect(r.stdout).toContain('Usage: hooksctl');
+      const states = cacheStates(r.stderr);
+      expect(states.get('bin.cjs')).toBe('rejected');
+      expect(states.get(other.replace(/\.cache$/, ''))).toBe('none');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('maps a stack trace from a lazy chunk back to src/', async () => {
-    const service = readdirSync(BUNDLE).find((f) => /^service-[A-Z0-9]+\.js$/.test(f));
-    expect(service).toBeDefined();
+    const service = chunk(/^service-[A-Z0-9]+\.cjs$/);
     // Run the CLI core (it installs the mapping), then make a lazy chunk throw.
     const script = [
+      `import { createBundleLoader } from ${JSON.stringify(pathToFileURL(fileURLToPath(new URL('../../bin/load-bundle.mjs', import.meta.url))).href)};`,
       `process.argv = [process.execPath, 'hooksctl', '--version'];`,
-      `await import(${JSON.stringify(BUNDLE + 'bin.js')});`,
-      `const m = await import(${JSON.stringify(BUNDLE + service)});`,
+      `const loader = createBundleLoader({ bundle: new URL(${JSON.stringify(BUNDLE.href)}), cacheDir: new URL('cache/core/', ${JSON.stringify(BUNDLE.href)}) });`,
+      `loader.load('bin.cjs');`,
+      `const m = loader.load(${JSON.stringify(service)});`,
       `try { await m.runService(); } catch (e) { console.log(e.stack); }`,
     ].join('\n');
     const r = await execa(process.execPath, ['--input-type=module', '-e', script]);
-    expect(r.stdout).toMatch(/at (?:Module\.)?runService \(.*src\/service\/index\.ts:\d+:\d+\)/);
+    expect(r.stdout).toMatch(/at (?:Module\.|Object\.)?runService \(.*src\/service\/index\.ts:\d+:\d+\)/);
   });
 });

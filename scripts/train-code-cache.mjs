@@ -1,0 +1,75 @@
+// The build's training runs: bin/hooksctl run once per verb with HOOKSCTL_TRAIN_CODE_CACHE=<verb>,
+// so it writes the V8 code cache of every chunk that run compiled (dist/bundle/cache/<verb>/).
+// `core` is --help, which every other verb falls back to; `serve` starts a throwaway service (its
+// own port and database in a temporary folder) and stops it once it is ready; `validate-unit`
+// checks a small unit file. A run that fails only leaves its verb without a cache (a warning):
+// that verb then compiles from source, as before, and is as correct, only slower to start.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/hooksctl', import.meta.url));
+// The training runs see no systemd of ours: no notify socket, journal stream or passed listeners.
+const env = (verb) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', HOOKSCTL_TRAIN_CODE_CACHE: verb });
+
+/** Run the training runs; resolves when each has written its caches (or warned). */
+export async function trainCodeCaches() {
+  const dir = mkdtempSync(join(tmpdir(), 'hooksctl-train-'));
+  try {
+    run('core', ['--help']);
+    const unit = join(dir, 'train.service');
+    writeFileSync(unit, '[Unit]\nDescription=training run\n\n[Service]\nExecStart=/bin/true\n');
+    run('validate-unit', ['validate-unit', unit], { allowFail: true });
+    await serve(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function run(verb, args, { allowFail = false } = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: env(verb), encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0 && !allowFail)
+    console.warn(`code cache for ${verb}: training run exited ${r.status}; ${verb} starts without it\n${r.stderr}`);
+}
+
+async function serve(dir) {
+  const port = await freePort();
+  const config = join(dir, 'agents.json');
+  writeFileSync(config, JSON.stringify({ service: { name: 'hooksctl-train', host: '127.0.0.1', port, db: join(dir, 'data/hooks.db') } }));
+  const child = spawn(process.execPath, [BIN, 'serve', '--config', config], { env: env('serve'), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const ready = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 60_000);
+    const onData = (chunk) => {
+      output += chunk;
+      if (/ready: listening/.test(output)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then(() => resolve(false));
+  });
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (!ready || code !== 0)
+    console.warn(
+      `code cache for serve: the training run did not start and stop cleanly (exit ${code}); serve starts without it\n${output}`,
+    );
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
