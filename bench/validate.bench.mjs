@@ -1,6 +1,8 @@
 // bench/validate: `hooksctl validate-unit` wall time on a typical (generated, default-config) unit, against
 // `node -e 0` and `systemd-analyze verify` of the same unit, in the same run.
-// Target: validate-unit <= 1.3 x node -e 0 + the verify call it folds in. Also prints the
+// Target: validate-unit <= 1.3 x node -e 0 + the verify call it folds in. validate-unit folds in
+// `security --offline=yes` too, run beside verify, so a second anchor runs both as it does (at once)
+// and the target is also printed against that one. Also prints the
 // `systemd-analyze security --offline=yes` exposure of the process-mode and container-mode units.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -37,6 +39,21 @@ writeFileSync(
   }),
 );
 
+// Both analyze calls at once, as validate-unit starts them: wall time until both have exited.
+const bothAnalyzeCalls = () => {
+  const t = performance.now();
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const { spawn } = require('node:child_process'); let n = 2; for (const a of [['verify', '--man=no', ${JSON.stringify(file)}], ['security', '--offline=yes', '--no-pager', ${JSON.stringify(file)}]]) spawn('systemd-analyze', a, { stdio: 'ignore' }).on('exit', () => { if (--n === 0) process.exit(0); });`,
+    ],
+    { stdio: 'ignore' },
+  );
+  if (r.status !== 0) throw new Error('analyze anchor failed');
+  return performance.now() - t;
+};
+
 try {
   const samples = interleave(
     {
@@ -44,6 +61,8 @@ try {
       // The anchor is the verify call validate-unit folds in, as it makes it (--man=no).
       verify: () => timeCommand(['systemd-analyze', 'verify', '--man=no', file]),
       validate: () => timeCommand([process.execPath, bin, 'validate-unit', file, '--system']),
+      // node + both calls at once: what validate-unit's own work is added to.
+      both: bothAnalyzeCalls,
     },
     20,
     3,
@@ -56,6 +75,12 @@ try {
   const budget = 1.3 * node + verify;
   console.log(
     `target: validate-unit ${validate.toFixed(1)} ms <= 1.3 x node (${node.toFixed(1)} ms) + verify (${verify.toFixed(1)} ms) = ${budget.toFixed(1)} ms: ${validate <= budget ? 'ok' : 'OVER TARGET'}`,
+  );
+  // The second anchor already includes one node start (the process that runs both calls).
+  const both = median(samples.both);
+  const fair = 0.3 * node + both;
+  console.log(
+    `target with both calls: validate-unit ${validate.toFixed(1)} ms <= 0.3 x node + (node + verify and security at once: ${both.toFixed(1)} ms) = ${fair.toFixed(1)} ms: ${validate <= fair ? 'ok' : 'OVER TARGET'}`,
   );
   for (const [mode, f] of [
     ['process', file],
