@@ -1,8 +1,10 @@
 // The build's training runs: bin/hooksctl run once per verb with HOOKSCTL_TRAIN_CODE_CACHE=<verb>,
 // so it writes the V8 code cache of every chunk that run compiled (dist/bundle/cache/<verb>/).
 // `core` is --help, which every other verb falls back to; `serve` starts a throwaway service (its
-// own port and database in a temporary folder) and stops it once it is ready; `validate-unit`
-// checks a small unit file. A run that fails only leaves its verb without a cache (a warning):
+// own port and database in a temporary folder), takes a task (POST /task, run by the example agent
+// of the defaults), answers the reads (/healthz, /tasks, /task/:id) and drains on SIGTERM, so
+// intake and the drain are compiled from the cache too, as they are what a restart waits for;
+// `validate-unit` checks a small unit file. A run that fails only leaves its verb without a cache (a warning):
 // that verb then compiles from source, as before, and is as correct, only slower to start.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,12 +57,33 @@ async function serve(dir) {
     child.stderr.on('data', onData);
     void exited.then(() => resolve(false));
   });
+  if (ready) await exercise(port).catch((error) => console.warn(`code cache for serve: the training requests failed: ${error.message}`));
   child.kill('SIGTERM');
   const code = await exited;
   if (!ready || code !== 0)
     console.warn(
       `code cache for serve: the training run did not start and stop cleanly (exit ${code}); serve starts without it\n${output}`,
     );
+}
+
+// What a restart under load asks of serve: intake, the reads, one task run to its end.
+async function exercise(port) {
+  const base = `http://127.0.0.1:${port}`;
+  const post = await fetch(`${base}/task`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ agent: 'dev-default', payload: { training: true } }),
+  });
+  const { url } = await post.json();
+  if (typeof url !== 'string') throw new Error(`POST /task answered ${post.status}`);
+  for (const path of ['/healthz', '/tasks', url]) await (await fetch(`${base}${path}`)).text();
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const { status } = await (await fetch(`${base}${url}`)).json();
+    if (status !== 'queued' && status !== 'running') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the training task did not end within 20 s');
 }
 
 function freePort() {
