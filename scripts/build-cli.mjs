@@ -12,8 +12,9 @@ import { trainCodeCaches } from './train-code-cache.mjs';
 
 const outdir = 'dist/bundle';
 const esmdir = 'dist/bundle-esm';
-// Native addons (and their loaders) stay in node_modules: esbuild cannot bundle a .node file.
-const native = ['better-sqlite3', 'sd-notify', 'systemd-journald'];
+// Native addons stay in node_modules: esbuild cannot bundle a .node file. better-sqlite3's JavaScript
+// is bundled (and so code-cached); src/tasks/sqlite/db.ts hands it its addon by path.
+const native = ['sd-notify', 'systemd-journald'];
 // fastify's default Ajv and fast-json-stringify compilers: `serve` sets zod compilers
 // (src/server/zod-compilers.ts), so fastify never requires them; left out, they cost no parse time.
 const unused = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];

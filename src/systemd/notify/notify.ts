@@ -49,13 +49,22 @@ export interface NotifierOptions {
 
 let sendState: ((text: string) => void) | undefined;
 
-/** The default transport: load `sd-notify` (CommonJS, native) on first use and call `sendState`. */
+/** The default transport: load `sd-notify`'s addon (native) on first use and call its `sendState`. */
 export function sdNotifyTransport(text: string): void {
-  if (sendState === undefined) {
-    const mod = createRequire(import.meta.url)('sd-notify') as { sendState: (text: string) => void };
-    sendState = mod.sendState;
-  }
+  sendState ??= loadSendState();
   sendState(text);
+}
+
+// The addon by path: the package's index finds it through `bindings`, which parses a stack trace and
+// probes a dozen build folders (~5 ms, on the way to READY=1). The package itself if that path moved.
+function loadSendState(): (text: string) => void {
+  type Addon = { sendState: (text: string) => void };
+  const require = createRequire(import.meta.url);
+  try {
+    return (require('sd-notify/build/Release/notify.node') as Addon).sendState;
+  } catch {
+    return (require('sd-notify') as Addon).sendState;
+  }
 }
 
 // CLOCK_MONOTONIC in whole microseconds.
