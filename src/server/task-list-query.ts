@@ -1,7 +1,9 @@
 /**
- * The query of `GET /tasks`: `status` (may repeat: `?status=queued&status=running`), `limit`
- * (1..1000, default 100) and `before` (the opaque cursor a previous page returned as `next_before`).
+ * The query of `GET /tasks`: `status` (may repeat: `?status=queued&status=running`), `agent`
+ * (one instance name), `limit` (1..1000, default 100) and `before` (the opaque cursor a previous
+ * page returned as `next_before`).
  */
+import { NAME_PATTERN } from '../config/schema.js';
 import type { TaskPageQuery } from '../tasks/store.js';
 import { isTaskStatus, TASK_STATUSES, type TaskStatus } from '../vocabulary.js';
 
@@ -19,6 +21,12 @@ export function parseTaskListQuery(raw: Record<string, unknown>): TaskListQuery 
   const bad = statuses.find((s) => !isTaskStatus(s));
   if (bad !== undefined)
     return { ok: false, message: `Expected \`status\` to be one of ${TASK_STATUSES.join(', ')}, got ${JSON.stringify(bad)}` };
+  const agents = values(raw['agent']);
+  if (agents.length > 1) return { ok: false, message: 'Expected one `agent`' };
+  const agent = agents[0];
+  // Any instance name, also one no longer configured: its tasks stay in the history.
+  if (agent !== undefined && !NAME_PATTERN.test(agent))
+    return { ok: false, message: `Expected \`agent\` to be an agent instance name (${NAME_PATTERN}), got ${JSON.stringify(agent)}` };
   const limits = values(raw['limit']);
   const befores = values(raw['before']);
   if (limits.length > 1) return { ok: false, message: 'Expected one `limit`' };
@@ -34,7 +42,12 @@ export function parseTaskListQuery(raw: Record<string, unknown>): TaskListQuery 
   }
   return {
     ok: true,
-    query: { statuses: statuses as TaskStatus[], limit, ...(beforeText === undefined ? {} : { before: Number(beforeText) }) },
+    query: {
+      statuses: statuses as TaskStatus[],
+      limit,
+      ...(agent === undefined ? {} : { agent }),
+      ...(beforeText === undefined ? {} : { before: Number(beforeText) }),
+    },
   };
 }
 

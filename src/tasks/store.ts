@@ -80,6 +80,8 @@ export interface StoredEvent {
 export interface TaskPageQuery {
   /** Only rows in one of these statuses; absent or empty: every status. */
   statuses?: readonly TaskStatus[];
+  /** Only rows of this agent instance; absent: every instance. */
+  agent?: string;
   /** At most this many rows (a positive integer). */
   limit: number;
   /** Only rows older than this cursor (the `nextBefore` of the previous page). */

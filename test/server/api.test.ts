@@ -118,7 +118,7 @@ describe('GET /tasks/:id and POST /cancel/:id', () => {
 
 describe('GET /tasks', () => {
   interface Page {
-    tasks: Array<{ id: string; status: string }>;
+    tasks: Array<{ id: string; status: string; agent: string }>;
     next_before: string | null;
     counts: Record<string, number>;
   }
@@ -161,6 +161,18 @@ describe('GET /tasks', () => {
     expect(running.body.tasks.every((t) => t.status === 'running')).toBe(true);
   });
 
+  it('agent keeps one instance, and pages with it', async () => {
+    const all = await list('?limit=1000');
+    const ofOne = all.body.tasks.filter((t) => t.agent === 'dev-2').map((t) => t.id);
+    expect(ofOne.length).toBeGreaterThan(0);
+    const first = await list('?agent=dev-2&limit=1');
+    expect(first.status).toBe(200);
+    expect(first.body.tasks.map((t) => t.id)).toEqual(ofOne.slice(0, 1));
+    const rest = await list(`?agent=dev-2&limit=1000&before=${first.body.next_before ?? ''}`);
+    expect([...first.body.tasks, ...rest.body.tasks].map((t) => t.id)).toEqual(ofOne);
+    expect((await list('?agent=gone-instance')).body.tasks).toEqual([]);
+  });
+
   it.each([
     '?status=bogus',
     '?status=queued&status=nope',
@@ -173,6 +185,10 @@ describe('GET /tasks', () => {
     '?before=-3',
     '?before=0',
     '?before=1&before=2',
+    '?agent=a&agent=b',
+    '?agent=',
+    '?agent=%0Adev',
+    '?agent=../x',
   ])('400 with a message for %s', async (query) => {
     const r = await list(query);
     expect(r.status).toBe(400);

@@ -118,6 +118,14 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       expect((await store.page({ limit: 10, statuses: ['queued'] })).rows.map((r) => r.id)).toEqual([ids[4], ids[2], ids[0]]);
       expect((await store.page({ limit: 10, statuses: ['running', 'succeeded'] })).rows.map((r) => r.id)).toEqual([ids[3], ids[1]]);
       expect((await store.page({ limit: 10, statuses: [] })).rows).toHaveLength(5);
+      const other = (await store.enqueue({ agent: 'b', payload: 'b' })).row.id;
+      expect((await store.page({ limit: 10, agent: 'b' })).rows.map((r) => r.id)).toEqual([other]);
+      const ofA = await store.page({ limit: 2, agent: 'a', statuses: ['queued'] });
+      expect(ofA.rows.map((r) => r.id)).toEqual([ids[4], ids[2]]);
+      expect((await store.page({ limit: 2, agent: 'a', statuses: ['queued'], before: ofA.nextBefore ?? 0 })).rows.map((r) => r.id)).toEqual(
+        [ids[0]],
+      );
+      expect((await store.page({ limit: 10, agent: 'nobody' })).rows).toEqual([]);
       await expect(store.page({ limit: 0 })).rejects.toMatchObject({ code: 'hooks.store.bad_page' });
       await store.close();
     });

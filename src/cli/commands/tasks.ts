@@ -9,9 +9,9 @@ import { TASK_STATUSES } from '../../vocabulary.js';
 
 const HELP = `
 Lists tasks newest first (GET /tasks). --status may repeat; --agent keeps one agent instance's
-tasks (filtered here, reading pages until --limit match or history ends; when the last match is
-mid-page no cursor resumes exactly after it, so --json says "truncated": true instead). --json prints
-{"tasks": [...], "next_before": CURSOR|null}; pass the cursor back as --before for the next page.
+tasks (also an instance no longer configured: its history stays). --json prints
+{"tasks": [...], "next_before": CURSOR|null}; pass the cursor back as --before, with the same
+--status and --agent, for the next page.
 ${SERVICE_HELP}
 
 Examples:
@@ -51,7 +51,6 @@ export function makeTasksCommand(ctx: CliContext): Command {
       printLines(ctx.runtime.stdout, [
         ...formatTaskTable(page.tasks, ctx.runtime.clock.now()),
         ...(page.next_before ? [`(older: --before ${page.next_before})`] : []),
-        ...(page.truncated ? [`(more may follow: raise --limit)`] : []),
       ]);
     });
 }

@@ -1,4 +1,4 @@
-/** Paging `task_history` newest first (by seq), optionally by status: keyset pagination, as in SQLite. */
+/** Paging `task_history` newest first (by seq), optionally by status and agent: keyset pagination, as in SQLite. */
 import { ExitCode, HooksError } from '../../errors.js';
 import type { TaskPage, TaskPageQuery } from '../store.js';
 import type { TaskRow } from '../types.js';
@@ -17,6 +17,7 @@ export async function postgresPage(db: Queryable, columns: string, q: TaskPageQu
   const values: unknown[] = [];
   const where: string[] = [];
   if (statuses.length > 0) where.push(`status = ANY($${values.push(statuses)}::text[])`);
+  if (q.agent !== undefined) where.push(`agent = $${values.push(q.agent)}`);
   if (q.before !== undefined) where.push(`seq < $${values.push(q.before)}`);
   // One row more than asked tells whether an older page exists.
   const limit = `$${values.push(q.limit + 1)}`;
