@@ -74,6 +74,17 @@ describe('two serve hosts on one PostgreSQL', () => {
     return String(r.json['id']);
   };
 
+  // Post a 2-minute task to A for B's instance; resolves once its first run is up on B, with the run's pid.
+  const startLong = async (prefix: string) => {
+    const work = mkdtempSync(join(dir, prefix));
+    const id = await post(a(), { dir: work, long_ms: 120_000 });
+    const pid = await waitFor('the first run to start on B', async () =>
+      existsSync(join(work, 'first')) ? Number(readFileSync(join(work, 'first'), 'utf8')) : undefined,
+    );
+    strays.push(pid);
+    return { id, pid };
+  };
+
   it('a task posted to host A for an instance of host B runs on B', async () => {
     const work = mkdtempSync(join(dir, 'quick-'));
     // A marker already there: the agent finishes at once.
@@ -99,12 +110,7 @@ describe('two serve hosts on one PostgreSQL', () => {
   });
 
   it('B killed mid-task: A reclaims the lease, B comes back, kills its leftover and runs the new attempt; no stale result', async () => {
-    const work = mkdtempSync(join(dir, 'long-'));
-    const id = await post(a(), { dir: work, long_ms: 120_000 });
-    const leftover = await waitFor('the first run to start on B', async () =>
-      existsSync(join(work, 'first')) ? Number(readFileSync(join(work, 'first'), 'utf8')) : undefined,
-    );
-    strays.push(leftover);
+    const { id, pid: leftover } = await startLong('long-');
     expect((await a().http.task(id))['status']).toBe('running');
     b().proc?.kill('SIGKILL');
     const killedAt = Date.now();
@@ -143,12 +149,7 @@ describe('two serve hosts on one PostgreSQL', () => {
   });
 
   it('hooksctl cancel on host A for a task running on B: 202 cancel_requested with host-b, B stops it at once, cancelled/user', async () => {
-    const work = mkdtempSync(join(dir, 'cancel-'));
-    const id = await post(a(), { dir: work, long_ms: 120_000 });
-    const pid = await waitFor('the run to start on B', async () =>
-      existsSync(join(work, 'first')) ? Number(readFileSync(join(work, 'first'), 'utf8')) : undefined,
-    );
-    strays.push(pid);
+    const { id, pid } = await startLong('cancel-');
     const cli = (...args: string[]) =>
       execa(process.execPath, [BIN, 'cancel', id, '--config', a().config, ...args], { reject: false, env: { HOOKS_CONFIG: '' } });
     const t0 = Date.now();

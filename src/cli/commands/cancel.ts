@@ -39,14 +39,7 @@ export function makeCancelCommand(ctx: CliContext): Command {
         });
       if (answer.status !== 202 || answer.json === undefined) throw unexpected(answer, `POST /cancel/${id}`);
       if (opts.json) return printJson(ctx.runtime.stdout, answer.json);
-      printLines(ctx.runtime.stdout, [cancelLine(id, answer.json)]);
+      const { formatCancel } = await import('../task-format.js');
+      printLines(ctx.runtime.stdout, [formatCancel(id, answer.json)]);
     });
-}
-
-// The one line for a 202: what happened, and where the task runs when that is another host.
-function cancelLine(id: string, body: Record<string, unknown>): string {
-  if (body['status'] === 'cancelled') return `cancelled ${id}`;
-  if (body['status'] === 'cancel_requested')
-    return `cancel requested for ${id}: it runs on host ${String(body['host'] ?? 'unknown')}, which stops it`;
-  return `cancelling ${id}: it was running and is being stopped`;
 }
