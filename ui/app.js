@@ -1,12 +1,14 @@
 // The dashboard page: load a snapshot (/overview, /tasks), then follow /events. All state changes
 // go through ./state.js; this file fetches, renders and wires the buttons.
 import {
+  agentHost,
   applyEvent,
   countdownText,
   drainFromOverview,
   durationOf,
   formatDuration,
   history,
+  hostsText,
   initialState,
   lastLine,
   linkText,
@@ -56,11 +58,23 @@ async function load() {
     api('/tasks?limit=100').then((r) => r.json()),
   ]);
   features = overview.features ?? features;
-  state = withTasks({ ...state, agents: overview.agents, service: overview.health.state, nextBefore: recent.next_before }, [
-    ...recent.tasks,
-    ...live.tasks,
-  ]);
+  state = withTasks(
+    { ...state, ...hostsFrom(overview), agents: overview.agents, service: overview.health.state, nextBefore: recent.next_before },
+    [...recent.tasks, ...live.tasks],
+  );
   state = { ...state, drain: drainFromOverview(overview.drain, Date.now()) ?? (state.service === 'running' ? null : state.drain) };
+  schedule();
+}
+
+// This host and the live hosts of the store, from an /overview answer (an older service has neither).
+function hostsFrom(overview) {
+  return { hostId: overview.host_id ?? null, hosts: overview.hosts ?? [] };
+}
+
+// The live hosts change without an event on this stream (another host starts or dies): re-read them now and then.
+async function refreshHosts() {
+  if (!state.hostId || state.link !== 'live') return;
+  state = { ...state, ...hostsFrom(await api('/overview').then((r) => r.json())) };
   schedule();
 }
 
@@ -149,6 +163,8 @@ function render() {
   const focusKey = document.activeElement?.dataset?.key;
   const now = Date.now();
   $('#service').textContent = `service: ${state.service}`;
+  $('#hosts').textContent = hostsText(state);
+  $('#hosts').hidden = state.hostId === null;
   $('#link').textContent = linkText(state);
   renderBanner(now);
   renderRunning(now);
@@ -202,6 +218,7 @@ function renderRunning(now) {
       { id: `task-${t.id}`, dataset: { task: t.id } },
       el('td', { className: 'id', title: t.id }, t.id.slice(0, 8)),
       el('td', {}, t.agent),
+      el('td', { className: 'host', title: t.host ?? '' }, t.host ?? '—'),
       el('td', {}, String(t.attempt ?? 1)),
       el('td', {}, t.started_at ? formatDuration(now - Date.parse(t.started_at)) : '—'),
       el('td', { className: 'out', title: t.last_line ?? '' }, t.last_line ?? ''),
@@ -222,7 +239,7 @@ function renderRunning(now) {
       ),
     ),
   );
-  $('#running tbody').replaceChildren(...(rows.length > 0 ? rows : [el('tr', {}, el('td', { colSpan: 6 }, 'Nothing running.'))]));
+  $('#running tbody').replaceChildren(...(rows.length > 0 ? rows : [el('tr', {}, el('td', { colSpan: 7 }, 'Nothing running.'))]));
 }
 
 function renderQueue() {
@@ -241,6 +258,7 @@ function renderAgents() {
       el('td', {}, a.name),
       el('td', {}, a.type),
       el('td', {}, a.mode),
+      el('td', { className: 'host', title: agentHost(a) }, agentHost(a)),
       el('td', {}, a.state === 'busy' ? `busy (${a.task?.slice(0, 8)})` : 'idle'),
       el('td', {}, a.mode === 'container' ? (a.container ?? 'unknown') : '—'),
     ),
@@ -255,6 +273,7 @@ function renderHistory() {
       { id: `task-${t.id}`, dataset: { task: t.id } },
       el('td', { className: 'id', title: t.id }, t.id.slice(0, 8)),
       el('td', {}, t.agent),
+      el('td', { className: 'host', title: t.host ?? '' }, t.host ?? '—'),
       el('td', { className: `status-${t.status}` }, t.status),
       el('td', {}, t.reason ?? ''),
       el('td', {}, String(t.attempt ?? 1)),
@@ -289,5 +308,6 @@ function start() {
 
 setInterval(schedule, 1000);
 setInterval(() => pollOutput().catch(() => undefined), 2000);
+setInterval(() => refreshHosts().catch(() => undefined), 10_000);
 if (authRequired && token === '') askToken();
 else start();

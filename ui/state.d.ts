@@ -14,6 +14,24 @@ export interface UiTask {
   retry_of?: string | null;
   retried_as?: string | null;
   last_line?: string;
+  /** The host that claimed it (null until one did). */
+  host?: string | null;
+}
+/** One agent instance as /overview shows it. */
+export interface UiAgent {
+  name: string;
+  type: string;
+  mode: string;
+  state: string;
+  task: string | null;
+  host?: string | null;
+  running_on?: string | null;
+}
+/** A live host as /overview lists it. */
+export interface UiHost {
+  id: string;
+  seen_at: string;
+  self: boolean;
 }
 /** The banner's model. */
 export interface UiDrain {
@@ -25,11 +43,15 @@ export interface UiDrain {
 export interface UiState {
   tasks: Map<string, UiTask>;
   order: string[];
-  agents: Array<{ name: string; type: string; mode: string; state: string; task: string | null }>;
+  agents: UiAgent[];
   drain: UiDrain | null;
   service: string;
   link: 'connecting' | 'live' | 'reconnecting';
   nextBefore: string | null;
+  /** The answering host's id (`/overview` host_id), null until loaded. */
+  hostId: string | null;
+  /** The live hosts (`/overview` hosts). */
+  hosts: UiHost[];
 }
 /** The statuses a task ends in. */
 export const END_STATUSES: readonly string[];
@@ -57,3 +79,7 @@ export function workerOutcome(w: UiDrain['workers'][number]): string;
 export function linkText(state: UiState): string;
 /** The last non-empty line of a text. */
 export function lastLine(text: unknown): string;
+/** Where an agent instance runs: running_on, else its host, else `any`. */
+export function agentHost(agent: UiAgent): string;
+/** The hosts line ('' before the overview loaded). */
+export function hostsText(state: UiState): string;

@@ -6,7 +6,17 @@ export const END_STATUSES = ['succeeded', 'failed', 'cancelled', 'crashed'];
 
 /** The empty state: nothing loaded, no drain. */
 export function initialState() {
-  return { tasks: new Map(), order: [], agents: [], drain: null, service: 'unknown', link: 'connecting', nextBefore: null };
+  return {
+    tasks: new Map(),
+    order: [],
+    agents: [],
+    drain: null,
+    service: 'unknown',
+    link: 'connecting',
+    nextBefore: null,
+    hostId: null,
+    hosts: [],
+  };
 }
 
 /** Put tasks (API views) into the state, keeping newest first by creation time; returns the new state. */
@@ -34,10 +44,18 @@ export function applyEvent(state, event, now) {
     case 'task_started':
       return withAgentBusy(
         withTasks(state, [
-          { id: event.id, agent: event.agent, status: 'running', attempt: event.attempt, started_at: new Date(now).toISOString() },
+          {
+            id: event.id,
+            agent: event.agent,
+            status: 'running',
+            attempt: event.attempt,
+            started_at: new Date(now).toISOString(),
+            ...(event.host === undefined ? {} : { host: event.host }),
+          },
         ]),
         event.agent,
         event.id,
+        event.host ?? null,
       );
     case 'task_ended':
       return withDrainSettled(
@@ -90,9 +108,23 @@ function withDrainSettled(state, event) {
   return { ...state, drain: { ...state.drain, workers } };
 }
 
-// The agent runs `task` now (null: idle).
-function withAgentBusy(state, agent, task) {
-  return { ...state, agents: state.agents.map((a) => (a.name === agent ? { ...a, state: task ? 'busy' : 'idle', task } : a)) };
+// The agent runs `task` now, on `host` (null: idle).
+function withAgentBusy(state, agent, task, host = null) {
+  const busy = (a) => ({ ...a, state: task ? 'busy' : 'idle', task, running_on: task ? host : null });
+  return { ...state, agents: state.agents.map((a) => (a.name === agent ? busy(a) : a)) };
+}
+
+/** Where an agent instance runs, as `hooksctl status` says it: the host running its task, else the host it names, else any host. */
+export function agentHost(agent) {
+  return agent.running_on || agent.host || 'any';
+}
+
+/** The hosts line: this host, and the hosts alive on a shared store (more than one), this one marked. */
+export function hostsText(state) {
+  if (!state.hostId) return '';
+  const others = state.hosts.filter((h) => !h.self);
+  if (others.length === 0) return `host: ${state.hostId}`;
+  return `host: ${state.hostId} · alive: ${state.hosts.map((h) => (h.self ? `${h.id} (this one)` : h.id)).join(', ')}`;
 }
 
 /** Tasks in one status, oldest first (the queue) or newest first. */

@@ -99,3 +99,11 @@ function table(header: string[], rows: string[][]): string[] {
       .trimEnd(),
   );
 }
+
+/** The line for a cancel's 202: what happened, and where the task runs when another host stops it. */
+export function formatCancel(id: string, body: Record<string, unknown>): string {
+  if (body['status'] === 'cancelled') return `cancelled ${id}`;
+  if (body['status'] === 'cancel_requested')
+    return `cancel requested for ${id}: it runs on host ${str(body['host']) || 'unknown'}, which stops it`;
+  return `cancelling ${id}: it was running and is being stopped`;
+}

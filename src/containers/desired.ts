@@ -56,3 +56,26 @@ export function runArgs(d: DesiredContainer): string[] {
   if (d.network !== null) args.push('--network', d.network);
   return [...args, d.image, ...IDLE_COMMAND];
 }
+
+/** A container-mode instance another host runs: reported, never touched. */
+export interface LeftAlone {
+  /** The instance name. */
+  instance: string;
+  /** The container name it has on its own host. */
+  container: string;
+  /** What reconcile and containers-down report for it. */
+  action: 'other-host';
+  /** The host that runs it (`pool[].host`). */
+  host: string;
+}
+
+/** The container-mode instances of `elsewhere` (other hosts run them), as the lines that say they were left alone. */
+export function leftAlone(serviceName: string, elsewhere: readonly AgentInstance[]): LeftAlone[] {
+  const hosts = new Map(elsewhere.map((i) => [i.name, i.host ?? '']));
+  return desiredContainers(serviceName, elsewhere).map((d) => ({
+    instance: d.instance,
+    container: d.container,
+    action: 'other-host',
+    host: hosts.get(d.instance) ?? '',
+  }));
+}

@@ -4,14 +4,14 @@
  * them back with `started`.
  */
 import type { AgentInstance } from '../config/instances.js';
-import { desiredContainers } from './desired.js';
+import { desiredContainers, leftAlone } from './desired.js';
 import type { ContainerEngine } from './engine.js';
 import { mapLimit } from './limit.js';
 import { observeFleet } from './observe.js';
-import type { ObservedContainer } from './reconcile-plan.js';
+import { ownContainers, type ObservedContainer } from './reconcile-plan.js';
 
-/** What containers-down did for one container: `absent` when a desired instance has none. */
-export type DownAction = 'stopped' | 'already-stopped' | 'absent';
+/** What containers-down did for one container: `absent` when a desired instance has none; `other-host` when another host runs it (left alone). */
+export type DownAction = 'stopped' | 'already-stopped' | 'absent' | 'other-host';
 
 /** The outcome for one container. */
 export interface DownResult {
@@ -21,6 +21,8 @@ export interface DownResult {
   container: string;
   /** The action. */
   action: DownAction;
+  /** With `other-host`: the host that runs it. */
+  host?: string;
   /** Why stopping failed; absent on success. */
   error?: string;
 }
@@ -31,8 +33,10 @@ export interface ContainersDownOptions {
   engine: ContainerEngine;
   /** The service name. */
   serviceName: string;
-  /** The agent instances (desired state). */
+  /** The agent instances this host runs (desired state). */
   instances: readonly AgentInstance[];
+  /** Instances other hosts run: their containers are not stopped here, and each gets an `other-host` line. */
+  elsewhere?: readonly AgentInstance[];
   /** `stop -t` grace in seconds (default 10). */
   timeoutSec?: number;
   /** How many containers to stop at once (default 8). */
@@ -43,7 +47,8 @@ export interface ContainersDownOptions {
 
 /** Stop every managed container; desired ones first in config order, then other labelled ones. */
 export async function containersDown(opts: ContainersDownOptions): Promise<DownResult[]> {
-  const fleet = await observeFleet(opts.engine, opts.serviceName, opts.signal);
+  const elsewhere = new Set((opts.elsewhere ?? []).map((i) => i.name));
+  const fleet = ownContainers(await observeFleet(opts.engine, opts.serviceName, opts.signal), elsewhere);
   const byName = new Map(fleet.map((o) => [o.name, o]));
   const targets: { instance: string; container: string; observed: ObservedContainer | undefined }[] = [];
   for (const d of desiredContainers(opts.serviceName, opts.instances)) {
@@ -51,7 +56,7 @@ export async function containersDown(opts: ContainersDownOptions): Promise<DownR
     byName.delete(d.container);
   }
   for (const o of byName.values()) targets.push({ instance: o.instance ?? o.name, container: o.name, observed: o });
-  return mapLimit(targets, opts.concurrency ?? 8, async ({ instance, container, observed }): Promise<DownResult> => {
+  const stopped = await mapLimit(targets, opts.concurrency ?? 8, async ({ instance, container, observed }): Promise<DownResult> => {
     if (observed === undefined) return { instance, container, action: 'absent' };
     if (observed.state === 'stopped') return { instance, container, action: 'already-stopped' };
     try {
@@ -62,4 +67,5 @@ export async function containersDown(opts: ContainersDownOptions): Promise<DownR
       return { instance, container, action: 'stopped', error: (error as Error).message };
     }
   });
+  return [...stopped, ...leftAlone(opts.serviceName, opts.elsewhere ?? [])];
 }

@@ -11,6 +11,7 @@
  * | present                                 | no       | any     | `recreated` | stop -t, rm, run -d   |
  * | labelled, instance no longer desired    | -        | any     | `removed`   | stop -t, rm           |
  * | labelled, a second one for an instance  | -        | any     | `removed`   | stop -t, rm           |
+ * | labelled, instance of another host      | -        | any     | (left alone)| none                  |
  *
  * "matching" means the container's config-hash label and its name equal the desired ones.
  * "running" comes from inspect: State.Running (restarting counts as running), or paused.
@@ -68,11 +69,19 @@ export function toObserved(c: InspectedContainer): ObservedContainer {
   };
 }
 
-/** Apply the decision table: desired steps in the desired order, then removals in name order. */
-export function planReconcile(desired: readonly DesiredContainer[], observed: readonly ObservedContainer[]): PlanStep[] {
+/**
+ * Apply the decision table: desired steps in the desired order, then removals in name order.
+ * Containers of the instances in `elsewhere` (other hosts run them, on a shared engine) are
+ * neither desired here nor removed: they are left out of the plan.
+ */
+export function planReconcile(
+  desired: readonly DesiredContainer[],
+  observed: readonly ObservedContainer[],
+  elsewhere: ReadonlySet<string> = new Set(),
+): PlanStep[] {
   const byInstance = new Map<string, ObservedContainer>();
   const extras: ObservedContainer[] = [];
-  for (const o of [...observed].sort(preferDesiredName(desired))) {
+  for (const o of ownContainers(observed, elsewhere).sort(preferDesiredName(desired))) {
     if (o.instance !== null && !byInstance.has(o.instance)) byInstance.set(o.instance, o);
     else extras.push(o);
   }
@@ -86,6 +95,11 @@ export function planReconcile(desired: readonly DesiredContainer[], observed: re
   const removals = [...byInstance.values(), ...extras].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const o of removals) steps.push({ instance: o.instance ?? o.name, container: o.name, action: 'removed', observed: o });
   return steps;
+}
+
+/** The containers of `observed` that are not labelled with an instance of `elsewhere` (another host's, left alone). */
+export function ownContainers(observed: readonly ObservedContainer[], elsewhere: ReadonlySet<string>): ObservedContainer[] {
+  return observed.filter((o) => o.instance === null || !elsewhere.has(o.instance));
 }
 
 // The table's row for a desired instance that has a container.

@@ -4,7 +4,7 @@
  * result and the others still converge.
  */
 import type { AgentInstance } from '../config/instances.js';
-import { desiredContainers, runArgs, type DesiredContainer } from './desired.js';
+import { desiredContainers, leftAlone, runArgs, type DesiredContainer } from './desired.js';
 import type { ContainerEngine } from './engine.js';
 import { mapLimit } from './limit.js';
 import { observeFleet } from './observe.js';
@@ -16,8 +16,10 @@ export interface ReconcileResult {
   instance: string;
   /** The container name. */
   container: string;
-  /** The action taken (or planned, in a dry run). */
-  action: ReconcileAction;
+  /** The action taken (or planned, in a dry run); `other-host` for an instance another host runs, left alone. */
+  action: ReconcileAction | 'other-host';
+  /** With `other-host`: the host that runs it. */
+  host?: string;
   /** Why the action failed; absent on success. */
   error?: string;
 }
@@ -28,8 +30,10 @@ export interface ReconcileOptions {
   engine: ContainerEngine;
   /** The service name (label value and container name prefix). */
   serviceName: string;
-  /** The agent instances (desired state); process-mode ones are ignored. */
+  /** The agent instances this host runs (desired state); process-mode ones are ignored. */
   instances: readonly AgentInstance[];
+  /** Instances other hosts run (`pool[].host`): their containers are neither created nor removed here, and each gets an `other-host` line. */
+  elsewhere?: readonly AgentInstance[];
   /** Plan only: report the actions without changing anything. */
   dryRun?: boolean;
   /** Grace for `stop -t` before a recreate or removal, in seconds (default 10). */
@@ -43,9 +47,12 @@ export interface ReconcileOptions {
 /** Converge the containers to the desired state; throws only when the engine is unreachable. */
 export async function reconcile(opts: ReconcileOptions): Promise<ReconcileResult[]> {
   const desired = desiredContainers(opts.serviceName, opts.instances);
-  const plan = planReconcile(desired, await observeFleet(opts.engine, opts.serviceName, opts.signal));
-  if (opts.dryRun) return plan.map(({ instance, container, action }) => ({ instance, container, action }));
-  return mapLimit(plan, opts.concurrency ?? 4, (step) => applyStep(opts, step));
+  const elsewhere = opts.elsewhere ?? [];
+  const observed = await observeFleet(opts.engine, opts.serviceName, opts.signal);
+  const plan = planReconcile(desired, observed, new Set(elsewhere.map((i) => i.name)));
+  const others = leftAlone(opts.serviceName, elsewhere);
+  if (opts.dryRun) return [...plan.map(({ instance, container, action }) => ({ instance, container, action })), ...others];
+  return [...(await mapLimit(plan, opts.concurrency ?? 4, (step) => applyStep(opts, step))), ...others];
 }
 
 // Carry out one step, turning a failure into the result's `error`.

@@ -49,6 +49,8 @@ export function registerTaskRoutes(app: FastifyInstance, deps: ServerDeps): void
     const row = await deps.store.get(req.params.id);
     if (result === 'already-ended')
       return reply.code(409).send({ error: 'already_ended', message: `Task ${req.params.id} already ended`, status: row?.status });
-    return reply.code(202).send({ id: req.params.id, status: result === 'cancelled' ? 'cancelled' : 'cancelling' });
+    // `host`: where it runs (or ran); `cancel_requested`: another host runs it, and stops it on the mark.
+    const status = result === 'cancelled' ? 'cancelled' : result === 'requested' ? 'cancel_requested' : 'cancelling';
+    return reply.code(202).send({ id: req.params.id, status, host: row?.host ?? null });
   });
 }

@@ -23,6 +23,7 @@ import { startWatchdog } from '../systemd/notify/watchdog.js';
 import { createDispatcher, type DispatchEvent, type Dispatcher } from '../tasks/dispatcher.js';
 import { openStoreAndAgents, recoverLeftovers } from './boot.js';
 import { offerQueued, startHostLoop } from '../tasks/host-loop.js';
+import { watchCancels } from '../tasks/cancel-watch.js';
 import { liveHosts, ownInstances, resolveHostId } from '../tasks/hosts.js';
 import { LEASE_DEFAULTS, type TaskStore } from '../tasks/store.js';
 import { serviceSecrets } from './secrets.js';
@@ -189,6 +190,16 @@ export async function runService(options: ServiceOptions): Promise<number> {
   for (const task of await store.list('queued')) if (!remote.includes(task.agent)) dispatcher.submit(task);
   await store.heartbeat().catch((error: unknown) => logger.warn(`could not record this host's heartbeat: ${(error as Error).message}`));
   const unwatch = await watchOwnQueues(store, new Set(own.keys()), dispatcher, logger);
+  // A cancel asked on another host for a task running here: the store tells us, we abort the run.
+  const unwatchCancels = await watchCancels({
+    store,
+    abortRun: (id, reason) => dispatcher.abortRun(id, reason),
+    timers,
+    everyMs: LEASE_DEFAULTS.renewMs,
+    onAborted: (id, reason) =>
+      logger.info(`task ${id}: cancel requested on another host; stopping the run`, { TASK_ID: id, REASON: reason }),
+    onError: (message) => logger.warn(message),
+  });
   // The ready line is in the journal by the time `systemctl start` returns.
   logger.log({
     message: `ready: listening on ${host}:${port}, host ${hostId}, ${own.size} of ${instances.size} agents here, ${recovery.requeued.length} requeued`,
@@ -217,6 +228,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     watchdog.stop();
     stopHostLoop();
     void unwatch();
+    void unwatchCancels();
   };
   hub.broadcast('service_ready', { pid: options.pid, agents: instances.size, requeued: recovery.requeued.length });
   routeStop(stop, finished);

@@ -26,17 +26,25 @@ export type TaskRunner = (task: TaskRow, ctx: RunContext) => Promise<TaskEnd>;
 /** Events the dispatcher emits (for SSE, STATUS= and the drain). */
 export type DispatchEvent =
   | { type: 'task_queued'; id: string; agent: string }
-  | { type: 'task_started'; id: string; agent: string; attempt: number }
+  | { type: 'task_started'; id: string; agent: string; attempt: number; host: string | null }
   | { type: 'task_ended'; id: string; agent: string; status: string; reason: string | null; exit_code: number | null; duration_ms: number };
 
 export type { BusyTask } from '../shutdown/drain.js';
+
+/** What {@link Dispatcher.cancel} did: ended it, is aborting it, asked its host to, or found nothing to do. */
+export type CancelResult = 'cancelled' | 'aborting' | 'requested' | 'not-found' | 'already-ended';
 
 /** The dispatcher's interface; it is the work the drain waits on. */
 export interface Dispatcher extends DrainableWork {
   /** Queue an already-stored task. */
   submit(row: TaskRow): void;
-  /** Cancel: a queued task ends `cancelled`; a running one is aborted. */
-  cancel(id: string, reason: string): Promise<'cancelled' | 'aborting' | 'not-found' | 'already-ended'>;
+  /**
+   * Cancel: a queued task ends `cancelled`; one running here is aborted; one running elsewhere
+   * (another host of a shared store) gets a cancel mark its host acts on (`requested`).
+   */
+  cancel(id: string, reason: string): Promise<CancelResult>;
+  /** Abort a task running here with `reason` (a cancel marked in the store); false if it does not run here. */
+  abortRun(id: string, reason: string): boolean;
   /** Tasks in flight. */
   busy(): BusyTask[];
   /** Number of queued tasks. */
@@ -120,7 +128,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const launch = (row: TaskRow) => {
     const abort = new AbortController();
     const task: BusyTask = { id: row.id, agent: row.agent, startedAt: clock.monotonic() };
-    onEvent({ type: 'task_started', id: row.id, agent: row.agent, attempt: row.attempt });
+    onEvent({ type: 'task_started', id: row.id, agent: row.agent, attempt: row.attempt, host: row.host });
     const stopRenewing = keepLease(row, abort);
     const done = runner(row, {
       signal: abort.signal,
@@ -224,10 +232,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         again.abort.abort(reason);
         return 'aborting';
       }
+      // Not running here: its host (another, on a shared store) finds the mark and aborts it.
+      if (row.status === 'running') return (await store.requestCancel(id, reason)) ? 'requested' : 'already-ended';
       if (row.status !== 'queued' || !(await store.endQueued(id, 'cancelled', reason))) return 'already-ended';
       queues.get(row.agent)?.remove(id);
       onEvent({ type: 'task_ended', id, agent: row.agent, status: 'cancelled', reason, exit_code: null, duration_ms: 0 });
       return 'cancelled';
+    },
+    abortRun(id, reason) {
+      const live = running.get(id);
+      live?.abort.abort(reason);
+      return live !== undefined;
     },
     busy: () => [...running.values()].map((r) => r.task),
     queued: () => [...queues.values()].reduce((n, q) => n + q.size, 0),

@@ -23,7 +23,15 @@ export function runsHere(instance: AgentInstance, hostId: string): boolean {
 
 /** The instances `hostId` runs, in their order. */
 export function ownInstances(instances: Iterable<AgentInstance>, hostId: string): AgentInstance[] {
-  return [...instances].filter((i) => runsHere(i, hostId));
+  return splitByHost(instances, hostId).own;
+}
+
+/** The instances `hostId` runs, and those other hosts run (which it leaves alone), each in their order. */
+export function splitByHost(instances: Iterable<AgentInstance>, hostId: string): { own: AgentInstance[]; elsewhere: AgentInstance[] } {
+  const own: AgentInstance[] = [];
+  const elsewhere: AgentInstance[] = [];
+  for (const i of instances) (runsHere(i, hostId) ? own : elsewhere).push(i);
+  return { own, elsewhere };
 }
 
 /** A host seen on the store, as `/overview` shows it. */

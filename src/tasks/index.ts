@@ -10,7 +10,7 @@ export { openTaskStore } from './open-store.js';
 export { openSqliteStore } from './sqlite/store.js';
 export type { AgentRow, AgentSpec, AgentSync, EnqueueResult, NewTask, TaskEnd, TaskPage, TaskPageQuery, TaskStore } from './store.js';
 export { createDispatcher } from './dispatcher.js';
-export type { BusyTask, DispatchEvent, Dispatcher, DispatcherOptions, RunContext, TaskRunner } from './dispatcher.js';
+export type { BusyTask, CancelResult, DispatchEvent, Dispatcher, DispatcherOptions, RunContext, TaskRunner } from './dispatcher.js';
 export { recoverAtBoot } from './recovery.js';
 export type { RecoveryReport } from './recovery.js';
 export { agentSpecs } from './agents.js';

@@ -145,6 +145,20 @@ export interface TaskStore {
   setPid(id: string, pid: number, pidStart: number | null): Promise<void>;
   /** running → an end status. False if the row was not running (or, given `fence`, no longer held with it). */
   finish(id: string, end: TaskEnd, fence?: number): Promise<boolean>;
+  /**
+   * Ask the host running `id` to cancel it: a running row (of any host) gets the mark
+   * `cancel_requested = reason` (the first reason stays), and that host is told
+   * ({@link TaskStore.watchCancels}); it aborts the run, which ends `cancelled` with the reason.
+   * False if the row is not running. A marked row that crashes instead is not retried.
+   */
+  requestCancel(id: string, reason: string): Promise<boolean>;
+  /** This host's running rows with a cancel mark, oldest first: the runs it must abort. */
+  cancelRequests(): Promise<TaskRow[]>;
+  /**
+   * Call `onRequested()` whenever a cancel is marked on a row this host runs (PostgreSQL:
+   * LISTEN/NOTIFY; SQLite: in-process); read {@link TaskStore.cancelRequests} then. Returns the unsubscribe.
+   */
+  watchCancels(onRequested: () => void): Promise<() => Promise<void>>;
   /** queued → cancelled (or failed). False if it was not queued. */
   endQueued(id: string, status: 'cancelled' | 'failed', reason: string): Promise<boolean>;
   /** Queue a new attempt of `row`; returns the new row. Idempotent per row. */
@@ -171,7 +185,10 @@ export interface TaskStore {
   heartbeat(): Promise<void>;
   /** Hosts seen, newest first, with when each was last seen (ms since the epoch). */
   hosts(): Promise<HostRow[]>;
-  /** Rows that ended `crashed` (`crash` or `lease-expired`) or `cancelled/shutdown` and have no next attempt yet, oldest first. */
+  /**
+   * Rows that ended `crashed` (`crash` or `lease-expired`) or `cancelled/shutdown` and have no next
+   * attempt yet, nor a cancel mark (the user wanted it stopped), oldest first.
+   */
   listRetryable(): Promise<TaskRow[]>;
   /** A retryable row that used up its attempts: `crashed` or `cancelled/shutdown` → `failed/attempts-exhausted`. */
   exhaust(id: string): Promise<boolean>;

@@ -29,6 +29,8 @@ export interface TaskRow {
   host: string | null;
   /** The fencing token: bumped by every claim; renewals and the end must present the current one. */
   fence: number;
+  /** The reason of a cancel asked while it runs, for its host to act on (`TaskStore.requestCancel`); null when none was. */
+  cancel_requested: string | null;
 }
 
 /** The public JSON shape of a task (GET /tasks/:id). */
@@ -48,6 +50,8 @@ export interface TaskView {
   payload: unknown;
   output: string | null;
   host: string | null;
+  /** The reason of a cancel asked while it runs (its host stops it), or null. */
+  cancel_requested: string | null;
 }
 
 /** Map a row to its public view. */
@@ -74,5 +78,6 @@ export function toView(row: TaskRow): TaskView {
     payload,
     output: row.output,
     host: row.host,
+    cancel_requested: row.cancel_requested,
   };
 }

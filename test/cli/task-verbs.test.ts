@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isHooksError } from '../../src/errors.js';
 import { parseTaskId } from '../../src/cli/task-id.js';
 import { isMissingRoute } from '../../src/cli/commands/logs.js';
-import { formatStatus, formatTask, formatTaskTable } from '../../src/cli/task-format.js';
+import { formatCancel, formatStatus, formatTask, formatTaskTable } from '../../src/cli/task-format.js';
 import { serviceAddress } from '../../src/cli/service-client.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import type { Config } from '../../src/config/schema.js';
@@ -44,6 +44,17 @@ describe('task verbs', () => {
     expect(isMissingRoute(answer({ error: 'not_found', message: 'No route GET /tasks/x/output' }))).toBe(true);
     expect(isMissingRoute(answer({ error: 'not_found', message: 'No task x' }))).toBe(false);
     expect(isMissingRoute({ status: 200, text: '', json: undefined })).toBe(false);
+  });
+
+  it('formats the answer to a cancel: ended, being stopped here, or requested of the host running it', () => {
+    expect(formatCancel(task.id, { status: 'cancelled', host: null })).toBe(`cancelled ${task.id}`);
+    expect(formatCancel(task.id, { status: 'cancelling', host: 'host-a' })).toBe(
+      `cancelling ${task.id}: it was running and is being stopped`,
+    );
+    expect(formatCancel(task.id, { status: 'cancel_requested', host: 'host-b' })).toBe(
+      `cancel requested for ${task.id}: it runs on host host-b, which stops it`,
+    );
+    expect(formatCancel(task.id, { status: 'cancel_requested' })).toContain('on host unknown');
   });
 
   it('formats a table, one task and the status', () => {

@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentInstance } from '../../src/config/instances.js';
 import { AGENT_KEY_DEFAULTS } from '../../src/config/agent-keys.js';
-import { desiredContainers, runArgs } from '../../src/containers/desired.js';
+import { desiredContainers, leftAlone, runArgs } from '../../src/containers/desired.js';
 import { planReconcile, toObserved, type ObservedContainer } from '../../src/containers/reconcile-plan.js';
+import { formatFleetLines, leftAloneLine } from '../../src/containers/format.js';
+import { splitByHost } from '../../src/tasks/hosts.js';
 
 const type = (over: Partial<AgentInstance['type']> = {}): AgentInstance['type'] => ({
   ...AGENT_KEY_DEFAULTS,
@@ -102,6 +104,51 @@ describe('planReconcile', () => {
     expect(actions([seen('a-default'), seen('a-2'), seen('x', { instance: null, name: 'svc-stray' })])[2]).toBe(
       'svc-stray svc-stray removed',
     );
+  });
+});
+
+describe('other hosts: the instances a host does not run', () => {
+  const fleet: AgentInstance[] = [
+    { name: 'any', typeName: 'a', type: type() },
+    { name: 'on-a', typeName: 'a', type: type(), host: 'host-a' },
+    { name: 'on-b', typeName: 'a', type: type(), host: 'host-b' },
+    { name: 'on-c', typeName: 'a', type: type(), host: 'host-c' },
+    { name: 'proc-b', typeName: 'p', type: type({ mode: 'process', image: null }), host: 'host-b' },
+  ];
+  const { own, elsewhere } = splitByHost(fleet, 'host-a');
+  const others = new Set(elsewhere.map((i) => i.name));
+  const mine = desiredContainers('svc', own);
+  const box = (instance: string, over: Partial<ObservedContainer> = {}): ObservedContainer => ({
+    id: `id-${instance}`,
+    name: `svc-${instance}`,
+    instance,
+    hash: mine.find((d) => d.instance === instance)?.hash ?? 'other',
+    state: 'running',
+    startedAt: 't',
+    ...over,
+  });
+
+  it('plans only this host’s instances: another host’s containers on a shared engine are neither desired nor removed', () => {
+    const observed = [box('any'), box('on-b'), box('on-c', { state: 'stopped' }), box('gone')];
+    expect(planReconcile(mine, observed, others).map((s) => `${s.instance} ${s.action}`)).toEqual([
+      'any unchanged',
+      'on-a created',
+      'gone removed',
+    ]);
+    // Without the set, the same fleet would remove them: the set is what protects them.
+    expect(planReconcile(mine, observed).map((s) => `${s.instance} ${s.action}`)).toContain('on-b removed');
+  });
+
+  it('says which container-mode instances were left alone, and on which hosts', () => {
+    const lines = leftAlone('svc', elsewhere);
+    expect(lines).toEqual([
+      { instance: 'on-b', container: 'svc-on-b', action: 'other-host', host: 'host-b' },
+      { instance: 'on-c', container: 'svc-on-c', action: 'other-host', host: 'host-c' },
+    ]);
+    expect(formatFleetLines(lines)).toEqual(['on-b svc-on-b other-host host-b', 'on-c svc-on-c other-host host-c']);
+    expect(leftAloneLine(lines)).toBe('2 instances on other hosts left alone: host-b, host-c');
+    expect(leftAloneLine(lines.slice(0, 1))).toBe('1 instance on other hosts left alone: host-b');
+    expect(leftAloneLine([{ instance: 'x', container: 'svc-x', action: 'created' }])).toBeNull();
   });
 });
 

@@ -22,7 +22,7 @@ export interface TestFleet {
   /** Write the config with these types, pool and extra sections (`service` is merged); returns its instances. */
   write(
     types: Record<string, unknown>,
-    pool?: { name: string; type: string }[],
+    pool?: { name: string; type: string; host?: string }[],
     extra?: { service?: Record<string, unknown>; [section: string]: unknown },
   ): AgentInstance[];
   /** Remove the temporary directory. */

@@ -112,6 +112,45 @@ describe('hooksctl agents-sync / containers-down', () => {
     expect((JSON.parse(r.stdout) as { action: string }[]).map((x) => x.action)).toEqual(['unchanged', 'unchanged', 'removed']);
   });
 
+  it('each host reconciles and stops only its own instances on a shared engine, and says which it left alone', async () => {
+    const s = ctx.fleet.serviceName;
+    const pool = [
+      { name: 'bb-a', type: 'bb', host: 'host-a' },
+      { name: 'bb-b', type: 'bb', host: 'host-b' },
+    ];
+    const asHost = (host: string) => ctx.fleet.write({ bb: busyboxType() }, pool, { service: { host_id: host } });
+    asHost('host-b');
+    const onB = await hooksctl(['agents-sync']);
+    expect(onB.exitCode, onB.stderr).toBe(0);
+    expect(onB.stdout.split('\n')).toEqual([
+      `bb-default ${s}-bb-default unchanged`,
+      `bb-b ${s}-bb-b created`,
+      `bb-2 ${s}-bb-2 removed`,
+      `bb-a ${s}-bb-a other-host host-a`,
+      '1 instance on other hosts left alone: host-a',
+    ]);
+    asHost('host-a');
+    const bBefore = await containerState(ctx.dk, `${s}-bb-b`);
+    const onA = await hooksctl(['agents-sync', '--json']);
+    expect(onA.exitCode, onA.stderr).toBe(0);
+    expect(JSON.parse(onA.stdout)).toEqual([
+      { instance: 'bb-default', container: `${s}-bb-default`, action: 'unchanged' },
+      { instance: 'bb-a', container: `${s}-bb-a`, action: 'created' },
+      { instance: 'bb-b', container: `${s}-bb-b`, action: 'other-host', host: 'host-b' },
+    ]);
+    // Host B's container was not removed as "no longer desired": it is B's.
+    expect(await containerState(ctx.dk, `${s}-bb-b`)).toEqual(bBefore);
+    const down = await hooksctl(['containers-down', '--timeout', '1']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    expect(down.stdout.split('\n')).toEqual([
+      `bb-default ${s}-bb-default stopped`,
+      `bb-a ${s}-bb-a stopped`,
+      `bb-b ${s}-bb-b other-host host-b`,
+      '1 instance on other hosts left alone: host-b',
+    ]);
+    expect((await containerState(ctx.dk, `${s}-bb-b`))?.running).toBe(true);
+  });
+
   it('--timeout must be whole seconds (exit 2 naming the option)', async () => {
     const r = await hooksctl(['containers-down', '--timeout', 'soon']);
     expect(r.exitCode).toBe(2);

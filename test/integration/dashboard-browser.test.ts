@@ -53,6 +53,12 @@ describe('dashboard in chromium', () => {
     await running.locator(`tr[data-task="${long}"]`).waitFor();
     await running.locator(`tr[data-task="${short}"]`).waitFor();
     await expect(page.locator(`[data-testid="agents"] tr[data-agent="dev-2"]`).textContent()).resolves.toContain('busy');
+    // Each task and agent shows its host (the one running it), and the header names this host.
+    const hostId = String((await http.get('/overview')).json['host_id']);
+    expect(hostId).not.toBe('null');
+    await expect(running.locator(`tr[data-task="${long}"] td.host`).textContent()).resolves.toBe(hostId);
+    await expect(page.locator(`[data-testid="agents"] tr[data-agent="dev-2"] td.host`).textContent()).resolves.toBe(hostId);
+    await expect(page.getByTestId('hosts').textContent()).resolves.toBe(`host: ${hostId}`);
 
     // Watch the link line through the whole restart: it must never say "disconnected".
     const linkTexts = new Set<string>();
@@ -93,7 +99,9 @@ describe('dashboard in chromium', () => {
     });
     const attempt2 = running.locator(`tr[data-task="${retried}"]`);
     await attempt2.waitFor({ timeout: 10_000 });
-    await expect(attempt2.locator('td').nth(2).textContent()).resolves.toBe('2');
+    // Task, agent, host, attempt.
+    await expect(attempt2.locator('td').nth(3).textContent()).resolves.toBe('2');
+    await expect(attempt2.locator('td.host').textContent()).resolves.toBe(hostId);
     const aborted = page.locator(`[data-testid="history"] tr[data-task="${long}"]`);
     await expect(aborted.textContent()).resolves.toMatch(/cancelled.*shutdown/);
     await expect(aborted.getByRole('link', { name: 'next →' }).getAttribute('href')).resolves.toBe(`#task-${retried}`);

@@ -1,7 +1,8 @@
 // Two `hooksctl serve` processes (two hosts, different host_id) on one real PostgreSQL: intake on
 // host A for an instance of host B runs on B; B killed with SIGKILL mid-task has its lease
 // reclaimed by A, the task re-queued for B; when B comes back it kills its leftover run, runs
-// the new attempt, and no result of the old run is recorded.
+// the new attempt, and no result of the old run is recorded. `hooksctl cancel` sent to A for a task
+// running on B is marked in the store, B hears it (NOTIFY) and stops the run: cancelled/user.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,17 @@ describe('two serve hosts on one PostgreSQL', () => {
     return String(r.json['id']);
   };
 
+  // Post a 2-minute task to A for B's instance; resolves once its first run is up on B, with the run's pid.
+  const startLong = async (prefix: string) => {
+    const work = mkdtempSync(join(dir, prefix));
+    const id = await post(a(), { dir: work, long_ms: 120_000 });
+    const pid = await waitFor('the first run to start on B', async () =>
+      existsSync(join(work, 'first')) ? Number(readFileSync(join(work, 'first'), 'utf8')) : undefined,
+    );
+    strays.push(pid);
+    return { id, pid };
+  };
+
   it('a task posted to host A for an instance of host B runs on B', async () => {
     const work = mkdtempSync(join(dir, 'quick-'));
     // A marker already there: the agent finishes at once.
@@ -98,12 +110,7 @@ describe('two serve hosts on one PostgreSQL', () => {
   });
 
   it('B killed mid-task: A reclaims the lease, B comes back, kills its leftover and runs the new attempt; no stale result', async () => {
-    const work = mkdtempSync(join(dir, 'long-'));
-    const id = await post(a(), { dir: work, long_ms: 120_000 });
-    const leftover = await waitFor('the first run to start on B', async () =>
-      existsSync(join(work, 'first')) ? Number(readFileSync(join(work, 'first'), 'utf8')) : undefined,
-    );
-    strays.push(leftover);
+    const { id, pid: leftover } = await startLong('long-');
     expect((await a().http.task(id))['status']).toBe('running');
     b().proc?.kill('SIGKILL');
     const killedAt = Date.now();
@@ -139,5 +146,26 @@ describe('two serve hosts on one PostgreSQL', () => {
     const all = (await a().http.get('/tasks?limit=100')).json;
     const rows = all['tasks'] as Array<{ status: string }>;
     expect(rows.filter((r) => r.status === 'running')).toEqual([]);
+  });
+
+  it('hooksctl cancel on host A for a task running on B: 202 cancel_requested with host-b, B stops it at once, cancelled/user', async () => {
+    const { id, pid } = await startLong('cancel-');
+    const cli = (...args: string[]) =>
+      execa(process.execPath, [BIN, 'cancel', id, '--config', a().config, ...args], { reject: false, env: { HOOKS_CONFIG: '' } });
+    const t0 = Date.now();
+    const asked = await cli('--json');
+    expect(asked.exitCode).toBe(0);
+    expect(JSON.parse(asked.stdout)).toEqual({ id, status: 'cancel_requested', host: 'host-b' });
+    const ended = await waitFor('B to stop the cancelled run', async () => {
+      const t = await a().http.task(id);
+      return t['status'] === 'cancelled' ? t : undefined;
+    });
+    // B heard the NOTIFY: far sooner than its 5 s safety-net read.
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(ended).toMatchObject({ status: 'cancelled', reason: 'user', host: 'host-b', cancel_requested: 'user', retried_as: null });
+    expect(isAlive(pid)).toBe(false);
+    expect(b().log).toContain(`task ${id}: cancel requested on another host`);
+    // Ended now: a second cancel, to either host, is a conflict (exit 1).
+    expect((await cli()).exitCode).toBe(1);
   });
 });

@@ -127,6 +127,25 @@ describe('postgres store: several hosts', () => {
     expect(heard).toEqual(['builder-b']);
   });
 
+  it('a cancel asked on one host for a task another runs is marked and wakes only the host running it, at commit', async () => {
+    const url = pg().createDatabase('cancel');
+    const a = await open(url, systemClock, { hostId: 'a' });
+    const b = await open(url, systemClock, { hostId: 'b' });
+    const told = { a: 0, b: 0 };
+    const unwatch = await Promise.all([a.watchCancels(() => void (told.a += 1)), b.watchCancels(() => void (told.b += 1))]);
+    const row = (await a.enqueue({ agent: 'on-b', payload: 1 })).row;
+    await b.claim(row.id);
+    const t0 = Date.now();
+    expect(await a.requestCancel(row.id, 'user')).toBe(true);
+    while (told.b === 0 && Date.now() - t0 < 5_000) await new Promise((r) => setTimeout(r, 5));
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(await a.cancelRequests()).toEqual([]);
+    expect((await b.cancelRequests()).map((r) => [r.id, r.cancel_requested])).toEqual([[row.id, 'user']]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(told).toEqual({ a: 0, b: 1 });
+    await Promise.all(unwatch.map((u) => u()));
+  });
+
   it('a host lists as leftovers its running rows and those reclaimed from it, and the live hosts by heartbeat', async () => {
     const url = pg().createDatabase('leftovers');
     const clock = manualClock();

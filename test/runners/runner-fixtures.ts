@@ -48,6 +48,7 @@ export function taskRow(over: Partial<TaskRow> = {}): TaskRow {
     ended_at: null,
     host: 'h1',
     fence: 1,
+    cancel_requested: null,
     ...over,
   };
 }

@@ -114,6 +114,15 @@ describe('GET /tasks/:id and POST /cancel/:id', () => {
     expect(await store.get(id)).toMatchObject({ status: 'cancelled', reason: 'user' });
     expect((await post(`/cancel/${id}`, '{}')).status).toBe(409);
   });
+  it('a task running elsewhere (not in this dispatcher) gets a cancel mark: 202 cancel_requested with its host', async () => {
+    const { row } = await store.enqueue({ agent: 'on-other-host', payload: null });
+    await store.claim(row.id);
+    const r = await post(`/cancel/${row.id}`, '{}');
+    expect(r.status).toBe(202);
+    expect(await r.json()).toEqual({ id: row.id, status: 'cancel_requested', host: 'local' });
+    expect(await store.get(row.id)).toMatchObject({ status: 'running', cancel_requested: 'user' });
+    expect(await (await fetch(`${base}/tasks/${row.id}`, { headers: auth })).json()).toMatchObject({ cancel_requested: 'user' });
+  });
 });
 
 describe('GET /tasks', () => {

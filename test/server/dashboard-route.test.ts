@@ -73,6 +73,9 @@ describe('dashboard shell and assets', () => {
     expect(html).toContain('<meta name="hooks-auth" content="token" />');
     expect(html).toContain('role="alert"');
     expect(html).not.toMatch(/https?:\/\//);
+    // The task tables and the agents table have a Host column; the header has the hosts line.
+    expect(html.match(/<th scope="col">Host<\/th>/g)).toHaveLength(3);
+    expect(html).toContain('data-testid="hosts"');
   });
 
   it.each([

@@ -1,11 +1,13 @@
 // The dashboard's pure state (ui/state.js): how SSE events change what the page shows.
 import { describe, expect, it } from 'vitest';
 import {
+  agentHost,
   applyEvent,
   countdownText,
   drainFromOverview,
   formatDuration,
   history,
+  hostsText,
   initialState,
   lastLine,
   linkText,
@@ -33,6 +35,33 @@ describe('dashboard state', () => {
     expect(tasksIn(s, 'running')).toEqual([]);
     expect(history(s)[0]).toMatchObject({ id: 'a', status: 'succeeded', duration_ms: 1500 });
     expect(s.agents[0]).toMatchObject({ state: 'idle', task: null });
+  });
+
+  it('a task started on a host shows that host on the task and the agent, until the agent is idle again', () => {
+    let s = applyEvent(base(), { type: 'task_started', id: 'a', agent: 'dev-1', attempt: 1, host: 'host-b' }, T0);
+    expect(tasksIn(s, 'running')[0]).toMatchObject({ id: 'a', host: 'host-b' });
+    expect(s.agents[0]).toMatchObject({ state: 'busy', running_on: 'host-b' });
+    expect(agentHost(s.agents[0] ?? { name: '', type: '', mode: '', state: '', task: null })).toBe('host-b');
+    s = applyEvent(
+      s,
+      { type: 'task_ended', id: 'a', agent: 'dev-1', status: 'succeeded', reason: null, exit_code: 0, duration_ms: 5 },
+      T0 + 5,
+    );
+    expect(history(s)[0]).toMatchObject({ id: 'a', host: 'host-b' });
+    expect(s.agents[0]).toMatchObject({ state: 'idle', running_on: null });
+  });
+
+  it('an agent runs on the host running its task, else the host it names, else any; the hosts line marks this one', () => {
+    const agent = { name: 'x', type: 't', mode: 'process', state: 'idle', task: null };
+    expect(agentHost({ ...agent, host: 'host-b', running_on: 'host-c' })).toBe('host-c');
+    expect(agentHost({ ...agent, host: 'host-b', running_on: null })).toBe('host-b');
+    expect(agentHost({ ...agent, host: null, running_on: null })).toBe('any');
+    expect(hostsText(initialState())).toBe('');
+    const self = { id: 'host-a', seen_at: '2030-01-01T00:00:00Z', self: true };
+    expect(hostsText({ ...initialState(), hostId: 'host-a', hosts: [self] })).toBe('host: host-a');
+    expect(hostsText({ ...initialState(), hostId: 'host-a', hosts: [{ ...self, id: 'host-b', self: false }, self] })).toBe(
+      'host: host-a · alive: host-b, host-a (this one)',
+    );
   });
 
   it('the queue is oldest first, history newest first', () => {

@@ -6,7 +6,7 @@ import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import type { TaskStore } from '../../src/tasks/store.js';
 import type { TaskRow } from '../../src/tasks/types.js';
 import { createFakeTime } from '../harness/fake-time.js';
-import { liveHosts, ownInstances, resolveHostId } from '../../src/tasks/hosts.js';
+import { liveHosts, ownInstances, resolveHostId, splitByHost } from '../../src/tasks/hosts.js';
 import type { AgentInstance } from '../../src/config/instances.js';
 
 describe('startHostLoop', () => {
@@ -92,6 +92,9 @@ describe('hosts', () => {
     ];
     expect(ownInstances(all, 'a').map((i) => i.name)).toEqual(['any', 'on-a']);
     expect(ownInstances(all, 'c').map((i) => i.name)).toEqual(['any']);
+    const { own, elsewhere } = splitByHost(all, 'a');
+    expect([own.map((i) => i.name), elsewhere.map((i) => i.name)]).toEqual([['any', 'on-a'], ['on-b']]);
+    expect(splitByHost(all, 'c').elsewhere.map((i) => i.name)).toEqual(['on-a', 'on-b']);
   });
 
   it('lists the hosts seen within one lease, always this one', () => {

@@ -197,6 +197,39 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       await store.close();
     });
 
+    it('marks a cancel on a running row only, tells this host, lists its marked runs, and never retries a marked crash', async () => {
+      const store = await open();
+      let told = 0;
+      const unwatch = await store.watchCancels(() => void (told += 1));
+      const live = await running(store);
+      const queued = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+      expect(live.cancel_requested).toBeNull();
+      expect(await store.requestCancel(queued.id, 'user')).toBe(false);
+      expect(await store.requestCancel('no-such-task', 'user')).toBe(false);
+      expect(await store.cancelRequests()).toEqual([]);
+      expect(await store.requestCancel(live.id, 'user')).toBe(true);
+      expect(await store.requestCancel(live.id, 'other')).toBe(true);
+      // PostgreSQL delivers the NOTIFY after the commit, over its own connection.
+      for (let i = 0; i < 100 && told < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(told).toBe(2);
+      expect(await store.cancelRequests()).toMatchObject([{ id: live.id, status: 'running', cancel_requested: 'user' }]);
+      expect(await store.get(queued.id)).toMatchObject({ status: 'queued', cancel_requested: null });
+      await store.crashRunning();
+      expect(await store.get(live.id)).toMatchObject({ status: 'crashed', cancel_requested: 'user' });
+      expect(await store.listRetryable()).toEqual([]);
+      expect(await store.exhaust(live.id)).toBe(false);
+      expect(await store.requestCancel(live.id, 'user')).toBe(false);
+      await unwatch();
+      await unwatch();
+      const ended = await running(store);
+      await store.requestCancel(ended.id, 'user');
+      await store.finish(ended.id, { status: 'cancelled', reason: 'user', exitCode: null });
+      expect(await store.cancelRequests()).toEqual([]);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(told).toBe(2);
+      await store.close();
+    });
+
     it('answers ping, compacts in both modes, and closes idempotently', async () => {
       const store = await open();
       expect(await store.ping()).toBe(true);

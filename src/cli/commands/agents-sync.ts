@@ -12,6 +12,8 @@ One line per instance: "<instance> <container> <action>", where action is
   started    present, matching, stopped: started
   recreated  present, config drifted: stopped, removed, created and started
   removed    labelled but no longer in the config: stopped and removed
+  other-host another host runs it (pool[].host names another than service.host_id, else the
+             machine id): left alone, with that host; a closing line counts them
 Engine: $HOOKS_CONTAINER_ENGINE (docker or podman, default docker) at $DOCKER_HOST.
 Exit: 0 converged, 1 some instance failed (the others still converge), 69 engine down or missing.
 

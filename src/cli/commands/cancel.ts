@@ -9,7 +9,9 @@ import { ExitCode, HooksError } from '../../errors.js';
 
 const HELP = `
 Cancels a task (POST /cancel/ID): a queued one ends cancelled at once; a running one is aborted
-(SIGTERM, then SIGKILL after the abort grace) and ends cancelled/user. A task that already ended
+(SIGTERM, then SIGKILL after the abort grace) and ends cancelled/user. On a shared PostgreSQL store,
+a task running on another host is marked in the store and that host stops it (cancel_requested,
+with the host); any host answers. A task that already ended
 is exit 1 (hooks.client.conflict), an unknown one exit 1 (hooks.client.not_found), a malformed ID exit 2.
 ${SERVICE_HELP}
 
@@ -22,7 +24,7 @@ export function makeCancelCommand(ctx: CliContext): Command {
   return withConfigOption(new Command('cancel'))
     .description('Cancel a queued or running task')
     .argument('<id>', 'the task id (a UUID)')
-    .option('--json', 'print {"id", "status"} (status: cancelled or cancelling)')
+    .option('--json', 'print {"id", "status", "host"} (status: cancelled, cancelling or cancel_requested)')
     .addHelpText('after', HELP)
     .action(async (idText: string, opts: { config?: string; json?: boolean }) => {
       const id = parseTaskId(idText);
@@ -37,8 +39,7 @@ export function makeCancelCommand(ctx: CliContext): Command {
         });
       if (answer.status !== 202 || answer.json === undefined) throw unexpected(answer, `POST /cancel/${id}`);
       if (opts.json) return printJson(ctx.runtime.stdout, answer.json);
-      printLines(ctx.runtime.stdout, [
-        answer.json['status'] === 'cancelled' ? `cancelled ${id}` : `cancelling ${id}: it was running and is being stopped`,
-      ]);
+      const { formatCancel } = await import('../task-format.js');
+      printLines(ctx.runtime.stdout, [formatCancel(id, answer.json)]);
     });
 }

@@ -7,7 +7,8 @@ const HELP = `
 Stops every container agents-sync manages, pool members included, and keeps them: the next
 agents-sync starts them again ("started"). Used as ExecStopPost when unit.containers_down_on_stop
 is set; by default containers outlive service restarts.
-One line per container: "<instance> <container> <action>", action stopped, already-stopped or absent.
+One line per container: "<instance> <container> <action>", action stopped, already-stopped or absent;
+another host's instance (pool[].host) is left alone: "other-host <host>".
 Exit: 0 done, 1 some container failed to stop, 69 engine down or missing.
 
 Examples:

@@ -1,9 +1,9 @@
 /** `hooksctl serve`: run the dispatcher service (HTTP API, task queues, graceful drain under systemd). */
-import { readFileSync } from 'node:fs';
 import { Command } from '../commander.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig, withConfigOption } from '../config-option.js';
 import { LISTEN_ENV_KEYS } from '../../systemd/listen/listen-fds.js';
+import { readMachineId } from '../machine-id.js';
 
 const HELP = `
 Runs until SIGTERM/SIGINT, then drains: new work gets 503, in-flight tasks get
@@ -17,15 +17,6 @@ Try it:
   curl -s -XPOST localhost:8787/task -H 'content-type: application/json' \\
        -d '{"agent":"dev-default","payload":{"hello":"world"}}'
   curl -s localhost:8787/tasks/<id>`;
-
-// This host's default id (service.host_id wins): the machine id, or undefined where there is none.
-function readMachineId(): string | undefined {
-  try {
-    return readFileSync('/etc/machine-id', 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /** Build the `serve` command. */
 export function makeServeCommand(ctx: CliContext): Command {

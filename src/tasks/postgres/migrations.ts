@@ -13,6 +13,9 @@ const STATUS_CHECK = TASK_STATUSES.map((s) => `'${s}'`).join(', ');
 /** The NOTIFY channel a queued task is announced on; the payload is its agent's name. */
 export const QUEUED_CHANNEL = 'hooksctl_queued';
 
+/** The NOTIFY channel a cancel request is announced on; the payload is the id of the host running the task. */
+export const CANCEL_CHANNEL = 'hooksctl_cancel';
+
 /** Each entry moves the schema from version i to i+1. */
 export const PG_MIGRATIONS: readonly string[] = [
   // v1: the same tables as SQLite's v1..v3. seq and the event id are identities: unique and
@@ -72,6 +75,8 @@ export const PG_MIGRATIONS: readonly string[] = [
    END $$;
    CREATE TRIGGER task_history_queued AFTER INSERT ON task_history
      FOR EACH ROW WHEN (NEW.status = 'queued') EXECUTE FUNCTION hooksctl_notify_queued();`,
+  // v3: a cancel asked while the row runs, kept as its reason for the host running it (requestCancel).
+  `ALTER TABLE task_history ADD COLUMN cancel_requested TEXT;`,
 ];
 
 // Any fixed 64-bit key: the advisory lock that serialises migration runs across hosts.

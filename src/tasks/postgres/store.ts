@@ -13,15 +13,18 @@ import type { TaskRow } from '../types.js';
 import { postgresAgents } from './agents.js';
 import { postgresPage } from './page.js';
 import { inTransaction, openPool, type Queryable } from './pool.js';
-import { migratePostgres } from './migrations.js';
+import { CANCEL_CHANNEL, migratePostgres } from './migrations.js';
 import { listenQueued } from './listen.js';
+import { listenChannel } from './listen-channel.js';
 import { EVENT_LOG_SIZE } from '../sqlite/events.js';
 
 /** The columns of a {@link TaskRow}, in the order the API shows them. */
 export const TASK_COLUMNS = `id, root_id, agent, payload, status, reason, attempt, retry_of, retried_as, exit_code, pid, pid_start,
-  source, dedupe_key, output, seq, created_at, started_at, ended_at, host, fence`;
+  source, dedupe_key, output, seq, created_at, started_at, ended_at, host, fence, cancel_requested`;
 
-const RETRYABLE = `retried_as IS NULL AND (status = 'crashed' OR (status = 'cancelled' AND reason = 'shutdown'))`;
+// A crashed or shutdown-cancelled row without a next attempt, that nobody asked to cancel, is retried.
+const RETRYABLE = `retried_as IS NULL AND cancel_requested IS NULL
+  AND (status = 'crashed' OR (status = 'cancelled' AND reason = 'shutdown'))`;
 
 /** Open the store at `url` (no password in it), migrate it, and build the port over its pool. */
 export async function openPostgresStore(url: string, clock: Clock, options: StoreOptions = {}): Promise<TaskStore> {
@@ -113,6 +116,24 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
           [end.status, end.reason, end.exitCode, end.output ?? null, iso(), id, fence ?? null, hostId],
         )
       ).rowCount === 1,
+    requestCancel: async (id, reason) =>
+      (
+        await pool.query(
+          // The mark and the NOTIFY to the row's host commit together.
+          `WITH marked AS (
+             UPDATE task_history SET cancel_requested = COALESCE(cancel_requested, $1) WHERE id = $2 AND status = 'running' RETURNING host
+           ) SELECT pg_notify('${CANCEL_CHANNEL}', COALESCE(host, '')) FROM marked`,
+          [reason, id],
+        )
+      ).rowCount === 1,
+    cancelRequests: async () =>
+      (
+        await pool.query<TaskRow>(
+          `SELECT ${TASK_COLUMNS} FROM task_history WHERE status = 'running' AND host = $1 AND cancel_requested IS NOT NULL ORDER BY seq`,
+          [hostId],
+        )
+      ).rows,
+    watchCancels: (onRequested) => listenChannel(pool, CANCEL_CHANNEL, (host) => host === hostId && onRequested(), options.onError),
     endQueued: async (id, status, reason) =>
       (
         await pool.query(`UPDATE task_history SET status = $1, reason = $2, ended_at = $3 WHERE id = $4 AND status = 'queued'`, [

@@ -51,4 +51,6 @@ export const MIGRATIONS: readonly string[] = [
   // lease calls; one SQLite file is one host, so its leases never expire).
   `ALTER TABLE task_history ADD COLUMN host TEXT;
    ALTER TABLE task_history ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;`,
+  // v5: a cancel asked while the row runs (the store port's requestCancel), kept as its reason.
+  `ALTER TABLE task_history ADD COLUMN cancel_requested TEXT;`,
 ];

@@ -67,6 +67,8 @@ export function createSqliteStore(db: Database, clock: Clock, options: StoreOpti
   });
   let closed = false;
   let seen: number | null = null;
+  // One file, one process: the host running a row is this one, told in-process.
+  const cancelWatchers = new Set<() => void>();
 
   return {
     enqueue: async (task) => enqueue(task.agent, JSON.stringify(task.payload ?? null), task.source ?? 'http', task.dedupeKey ?? null),
@@ -82,6 +84,17 @@ export function createSqliteStore(db: Database, clock: Clock, options: StoreOpti
     finish: async (id, end, fence) =>
       (fence === undefined || q.holds.get(id, fence) !== undefined) &&
       q.toEnd.run(end.status, end.reason, end.exitCode, end.output ?? null, iso(), id).changes === 1,
+    requestCancel: async (id, reason) => {
+      if (q.markCancel.run(reason, id).changes !== 1) return false;
+      for (const w of cancelWatchers) w();
+      return true;
+    },
+    cancelRequests: async () => q.cancelRequests.all(hostId) as TaskRow[],
+    watchCancels: async (onRequested) => {
+      const watcher = () => onRequested();
+      cancelWatchers.add(watcher);
+      return async () => void cancelWatchers.delete(watcher);
+    },
     endQueued: async (id, status, reason) => q.queuedEnd.run(status, reason, iso(), id).changes === 1,
     retry: async (row) => retry(row.id),
     crashRunning: async () => crashRunning(),
@@ -117,6 +130,10 @@ export function createSqliteStore(db: Database, clock: Clock, options: StoreOpti
   };
 }
 
+// A crashed or shutdown-cancelled row without a next attempt, that nobody asked to cancel, is retried.
+const RETRYABLE = `retried_as IS NULL AND cancel_requested IS NULL
+  AND (status = 'crashed' OR (status = 'cancelled' AND reason = 'shutdown'))`;
+
 // Every statement the store runs, prepared once.
 function statements(db: Database) {
   return {
@@ -139,10 +156,12 @@ function statements(db: Database) {
     linkRetry: db.prepare('UPDATE task_history SET retried_as = ? WHERE id = ? AND retried_as IS NULL'),
     runningIds: db.prepare("SELECT id FROM task_history WHERE status = 'running'"),
     crashAll: db.prepare("UPDATE task_history SET status = 'crashed', reason = 'crash', ended_at = ? WHERE status = 'running'"),
-    retryable: db.prepare(`SELECT * FROM task_history WHERE retried_as IS NULL
-      AND (status = 'crashed' OR (status = 'cancelled' AND reason = 'shutdown')) ORDER BY seq`),
-    exhaust: db.prepare(`UPDATE task_history SET status = 'failed', reason = 'attempts-exhausted' WHERE id = ? AND retried_as IS NULL
-      AND (status = 'crashed' OR (status = 'cancelled' AND reason = 'shutdown'))`),
+    retryable: db.prepare(`SELECT * FROM task_history WHERE ${RETRYABLE} ORDER BY seq`),
+    exhaust: db.prepare(`UPDATE task_history SET status = 'failed', reason = 'attempts-exhausted' WHERE id = ? AND ${RETRYABLE}`),
+    markCancel: db.prepare("UPDATE task_history SET cancel_requested = COALESCE(cancel_requested, ?) WHERE id = ? AND status = 'running'"),
+    cancelRequests: db.prepare(
+      "SELECT * FROM task_history WHERE status = 'running' AND host = ? AND cancel_requested IS NOT NULL ORDER BY seq",
+    ),
     byRoot: db.prepare('SELECT * FROM task_history WHERE root_id = ? ORDER BY attempt, seq'),
     countAll: db.prepare('SELECT status, COUNT(*) AS n FROM task_history GROUP BY status'),
     ping: db.prepare('SELECT 1 AS ok'),
