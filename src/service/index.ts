@@ -24,7 +24,7 @@ import { createDispatcher, type DispatchEvent, type Dispatcher } from '../tasks/
 import { openStoreAndAgents, recoverLeftovers } from './boot.js';
 import { offerQueued, startHostLoop } from '../tasks/host-loop.js';
 import { liveHosts, ownInstances, resolveHostId } from '../tasks/hosts.js';
-import { LEASE_DEFAULTS, type TaskStore } from '../tasks/store.js';
+import type { TaskStore } from '../tasks/store.js';
 import { serviceSecrets } from './secrets.js';
 import { createServeDrain } from './drain.js';
 import { createHealth } from './health.js';
@@ -75,12 +75,12 @@ export async function runService(options: ServiceOptions): Promise<number> {
     fields: { DB: config.service.db },
   });
   const hostId = resolveHostId(config.service.host_id, options.machineId);
-  const booted = await openStoreAndAgents(config, clock, logger, { hostId, password: serviceSecrets(config, env).dbPassword }).catch(
-    (error: unknown) => {
-      stop.uninstall();
-      throw error;
-    },
-  );
+  const { lease_ms: leaseMs, lease_renew_ms: renewMs } = config.service;
+  const storeOptions = { hostId, leaseMs, password: serviceSecrets(config, env).dbPassword };
+  const booted = await openStoreAndAgents(config, clock, logger, storeOptions).catch((error: unknown) => {
+    stop.uninstall();
+    throw error;
+  });
   const { store, instances } = booted;
   // This host runs its own instances (and those that name no host); it takes intake for all of them.
   const own = new Map(ownInstances(instances.values(), hostId).map((i) => [i.name, i]));
@@ -93,7 +93,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     clock,
     agents: [...own.keys()],
     remote,
-    lease: { timers, renewMs: LEASE_DEFAULTS.renewMs },
+    lease: { timers, renewMs },
     runner: await selectRunner(config, own, childRuntime, logger),
     onError: (message) => logger.error(message),
     onEvent: (event: DispatchEvent) => {
@@ -135,7 +135,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     hosts: {
       hostId,
       instanceHosts: new Map([...instances.values()].flatMap((i) => (i.host === undefined ? [] : [[i.name, i.host] as const]))),
-      liveHosts: async () => liveHosts(await store.hosts(), hostId, clock.now()),
+      liveHosts: async () => liveHosts(await store.hosts(), hostId, clock.now(), leaseMs),
     },
   });
   let stopLoops = (): void => lag.stop();
@@ -202,7 +202,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
   const stopHostLoop = startHostLoop({
     store,
     timers,
-    everyMs: LEASE_DEFAULTS.renewMs,
+    everyMs: renewMs,
     recovery: { requeue: config.shutdown.requeue, maxAttempts: config.shutdown.max_attempts },
     agents: new Set(own.keys()),
     onQueued: (row) => dispatcher.submit(row),

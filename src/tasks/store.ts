@@ -106,7 +106,7 @@ export interface HostRow {
 export interface StoreOptions {
   /** This host's id (`service.host_id`); recorded on every claim. Default `local`. */
   hostId?: string;
-  /** How long a claim's lease lasts before another host may reclaim the task (PostgreSQL). Default 20 s. */
+  /** How long a claim's lease lasts before another host may reclaim the task (PostgreSQL; `service.lease_ms`). Default 20 s. */
   leaseMs?: number;
   /** The database password (PostgreSQL), from a credential or the environment; never from the config. */
   password?: string | undefined;
@@ -114,8 +114,7 @@ export interface StoreOptions {
   onError?: (message: string) => void;
 }
 
-/** The default lease of a claim, and how often its host renews it. */
-export const LEASE_DEFAULTS = { leaseMs: 20_000, renewMs: 5_000 } as const;
+export { LEASE_DEFAULTS } from '../config/defaults.js';
 
 /** Operations on the task store. */
 export interface TaskStore {
