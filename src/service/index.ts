@@ -76,7 +76,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
   });
   const hostId = resolveHostId(config.service.host_id, options.machineId);
   const { lease_ms: leaseMs, lease_renew_ms: renewMs } = config.service;
-  const storeOptions = { hostId, leaseMs, password: serviceSecrets(config, env).dbPassword };
+  const storeOptions = { hostId, leaseMs, timers, password: serviceSecrets(config, env).dbPassword };
   const booted = await openStoreAndAgents(config, clock, logger, storeOptions).catch((error: unknown) => {
     stop.uninstall();
     throw error;
@@ -229,7 +229,8 @@ export async function runService(options: ServiceOptions): Promise<number> {
 }
 
 // Wake the dispatcher when any host queues a task for one of this host's instances (LISTEN/NOTIFY on
-// a shared store). Wake-ups coalesce: one queue read in flight, and one more if others came meanwhile.
+// a shared store), and once more when a lost LISTEN is back. Wake-ups coalesce: one queue read in
+// flight, and one more if others came meanwhile.
 async function watchOwnQueues(
   store: TaskStore,
   agents: ReadonlySet<string>,
@@ -254,9 +255,15 @@ async function watchOwnQueues(
         }
       });
   };
-  return store.watchQueued((agent) => {
-    if (agents.has(agent)) read();
-  });
+  return store.watchQueued(
+    (agent) => {
+      if (agents.has(agent)) read();
+    },
+    () => {
+      logger.info('task store: LISTEN re-established; re-reading the queue');
+      read();
+    },
+  );
 }
 
 /** A drain waiting for its signal. */

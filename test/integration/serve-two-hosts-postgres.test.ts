@@ -2,7 +2,6 @@
 // host A for an instance of host B runs on B; B killed with SIGKILL mid-task has its lease
 // reclaimed by A, the task re-queued for B; when B comes back it kills its leftover run, runs
 // the new attempt, and no result of the old run is recorded.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,36 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/supervisor/proc.js';
 import { LEASE_DEFAULTS } from '../../src/tasks/store.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { BIN, client, freePort, waitFor, writeServeConfig } from '../harness/serve.js';
+import { BIN, freePort, waitFor, writeServeConfig } from '../harness/serve.js';
+import { serveHost, startServeProcess as start, type ServeHost as Host } from '../harness/serve-process.js';
 import { fixture } from '../harness/processes.js';
 
 const AGENT = fixture('lease-agent.mjs');
-
-interface Host {
-  id: string;
-  port: number;
-  config: string;
-  proc: ChildProcess | undefined;
-  log: string;
-  http: ReturnType<typeof client>;
-}
 
 describe('two serve hosts on one PostgreSQL', () => {
   let pg: PostgresServer | undefined;
   let dir = '';
   const hosts: Host[] = [];
   const strays: number[] = [];
-
-  const start = async (host: Host) => {
-    const proc = spawn(process.execPath, [BIN, 'serve', '--config', host.config], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOOKS_CONFIG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    host.proc = proc;
-    proc.stdout?.on('data', (c: Buffer) => (host.log += c.toString()));
-    proc.stderr?.on('data', (c: Buffer) => (host.log += c.toString()));
-    await waitFor(`host ${host.id} to answer /healthz\n${host.log}`, async () => (await host.http.get('/healthz')).status === 200, 30_000);
-  };
 
   beforeAll(async () => {
     pg = await startPostgres();
@@ -54,7 +34,7 @@ describe('two serve hosts on one PostgreSQL', () => {
         pool: [{ name: 'on-b', type: 'work', host: 'host-b' }],
         shutdown: { drain_ms: 1000, max_attempts: 3 },
       });
-      hosts.push({ id, port, config, proc: undefined, log: '', http: client(port) });
+      hosts.push(serveHost(id, port, config));
     }
     for (const h of hosts) await start(h);
   });

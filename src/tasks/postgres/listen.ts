@@ -1,32 +1,60 @@
 /**
  * LISTEN on the queued-task channel over one connection held out of the pool: every host hears
- * each task queued anywhere, at commit, with its agent's name. A dropped connection is reported
- * and not retried here; the service's slow poll of the queue covers the gap.
+ * each task queued anywhere, at commit, with its agent's name. A lost connection (the server
+ * restarted, the backend terminated, the network cut) is taken again with backoff
+ * (../keep-listening.ts), and `onResumed` tells the caller to re-read what it may have missed.
  */
 import type { Notification, Pool } from 'pg';
+import type { Timers } from '../../timers.js';
+import { keepListening, type Subscription } from '../keep-listening.js';
 import { QUEUED_CHANNEL } from './migrations.js';
 
-/** Subscribe `onQueued` to queued tasks; resolves once LISTEN is in place, with the unsubscribe. */
-export async function listenQueued(
-  pool: Pool,
-  onQueued: (agent: string) => void,
-  onError?: (message: string) => void,
-): Promise<() => Promise<void>> {
+/** What {@link listenQueued} reports to. */
+export interface ListenHandlers {
+  /** A task was queued for `agent`. */
+  onQueued(agent: string): void;
+  /** LISTEN is back after a loss: wake-ups may have been missed. */
+  onResumed?(): void;
+  /** Told about a lost connection and each failed try to take it again. */
+  onError?(message: string): void;
+}
+
+/** Subscribe to queued tasks, and keep subscribed; resolves once LISTEN is in place, with the unsubscribe. */
+export function listenQueued(pool: Pool, timers: Timers, handlers: ListenHandlers): Promise<() => Promise<void>> {
+  return keepListening({
+    connect: () => listenOnce(pool, handlers.onQueued),
+    timers,
+    onResumed: () => handlers.onResumed?.(),
+    onError: (message) => handlers.onError?.(`task store: ${message}`),
+  });
+}
+
+// One LISTEN connection; its `lost` resolves on the client's first error or end.
+async function listenOnce(pool: Pool, onQueued: (agent: string) => void): Promise<Subscription> {
   const client = await pool.connect();
+  let released = false;
+  let markLost: (error: Error) => void = () => {};
+  const lost = new Promise<Error>((resolve) => (markLost = resolve));
   const onNotification = (msg: Notification) => {
     if (msg.channel === QUEUED_CHANNEL && msg.payload !== undefined) onQueued(msg.payload);
   };
-  let released = false;
+  // The connection is this subscription's alone: it is destroyed, never given back to the pool.
   const release = (error?: Error) => {
     if (released) return;
     released = true;
     client.off('notification', onNotification);
-    client.release(error ?? false);
+    client.release(error ?? true);
   };
   client.on('notification', onNotification);
-  client.once('error', (error) => {
-    onError?.(`task store LISTEN connection lost: ${error.message}`);
+  // Kept attached for the client's life: an 'error' with no listener would crash the process.
+  client.on('error', (error: Error) => {
     release(error);
+    markLost(error);
+  });
+  client.once('end', () => {
+    const error = new Error('connection ended');
+    release(error);
+    markLost(error);
   });
   try {
     await client.query(`LISTEN ${QUEUED_CHANNEL}`);
@@ -34,9 +62,8 @@ export async function listenQueued(
     release(error as Error);
     throw error;
   }
-  return async () => {
-    if (released) return;
-    await client.query(`UNLISTEN ${QUEUED_CHANNEL}`).catch(() => {});
-    release();
+  return {
+    lost,
+    close: async () => release(),
   };
 }

@@ -16,6 +16,7 @@ import { postgresPage } from './page.js';
 import { inTransaction, openPool, type Queryable } from './pool.js';
 import { migratePostgres } from './migrations.js';
 import { listenQueued } from './listen.js';
+import { realTimers } from '../../timers.js';
 import { EVENT_LOG_SIZE } from '../sqlite/events.js';
 
 /** The columns of a {@link TaskRow}, in the order the API shows them. */
@@ -165,7 +166,12 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
           [hostId],
         )
       ).rows,
-    watchQueued: (onQueued) => listenQueued(pool, onQueued, options.onError),
+    watchQueued: (onQueued, onResumed) =>
+      listenQueued(pool, options.timers ?? realTimers, {
+        onQueued,
+        ...(onResumed ? { onResumed } : {}),
+        ...(options.onError ? { onError: options.onError } : {}),
+      }),
     heartbeat: async () => {
       await pool.query('INSERT INTO hosts (id, seen_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at', [
         hostId,
