@@ -1,0 +1,167 @@
+// Two hosts as systemd units: two `hooksctl serve` instances with different host ids, each
+// installed with `install-unit --user` into the real systemd --user sandbox (socket activation,
+// KillMode=mixed), share one real PostgreSQL. Intake sent to host A for an instance of host B runs
+// on B; a constant intake spread over both hosts across 10 restarts of each (alternating) loses
+// nothing: 0 refused, 0 reset, 0 answered 503, and every accepted task ends succeeded (following
+// retried_as for the tasks a drain re-queued). The test prints its counts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
+import { client, freePort, installUnit, uniqueName, waitFor, writeServeConfig } from '../harness/serve.js';
+import { countOutcomes, lastAttempts, postFresh, type Outcome } from '../harness/intake-load.js';
+import { fixture } from '../harness/processes.js';
+
+const AGENT = fixture('soak-agent.mjs');
+const RESTARTS_EACH = 10;
+const RATE_PER_S = 4;
+// Every instance of the pool, and who runs it: `soak-default` names no host (either may run it).
+const POOL = [
+  { name: 'a-1', type: 'soak', host: 'host-a' },
+  { name: 'a-2', type: 'soak', host: 'host-a' },
+  { name: 'b-1', type: 'soak', host: 'host-b' },
+  { name: 'b-2', type: 'soak', host: 'host-b' },
+];
+const AGENTS = ['soak-default', ...POOL.map((p) => p.name)];
+
+/** One host as a unit pair (`.socket` + `.service`). */
+interface UnitHost {
+  id: string;
+  name: string;
+  service: string;
+  socket: string;
+  port: number;
+  http: ReturnType<typeof client>;
+}
+
+let sb: SystemdSandbox;
+let pg: PostgresServer;
+let shared = '';
+const hosts: UnitHost[] = [];
+const a = () => hosts[0] as UnitHost;
+const b = () => hosts[1] as UnitHost;
+
+// Write host `id`'s config (the one pool, its own name, port and host id), install its units and start them.
+async function deployHost(id: string, db: string): Promise<UnitHost> {
+  const name = uniqueName(`hk-${id}`);
+  const port = await freePort();
+  const dir = join(sb.workDir, name);
+  const config = writeServeConfig(dir, {
+    service: { name, port, db, host_id: id, data_dir: join(dir, 'data'), lease_ms: 4_000, lease_renew_ms: 1_000 },
+    shutdown: { drain_ms: 1000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000, max_attempts: 20 },
+    unit: { restart: 'no' },
+    types: {
+      soak: { mode: 'process', command: [process.execPath, AGENT], env: { SOAK_LOG: join(shared, 'soak.log') }, writable: [shared] },
+    },
+    pool: POOL,
+  });
+  await installUnit(sb, config, ['--no-catalog']);
+  // No start rate limit: each unit restarts 10 times in about a minute.
+  const dropIn = join(sb.unitDir, `${name}.service.d`);
+  mkdirSync(dropIn, { recursive: true });
+  writeFileSync(join(dropIn, 'test.conf'), '[Unit]\nStartLimitIntervalSec=0\n');
+  await sb.systemctl('daemon-reload');
+  const start = await sb.systemctl('start', `${name}.socket`, `${name}.service`);
+  if (start.exitCode !== 0) throw new Error(`systemctl start ${name} failed: ${String(start.stderr)}`);
+  return { id, name, service: `${name}.service`, socket: `${name}.socket`, port, http: client(port) };
+}
+
+beforeAll(async () => {
+  sb = await startSystemd();
+  pg = await startPostgres();
+  const db = pg.createDatabase('two_units');
+  shared = join(sb.workDir, 'shared');
+  mkdirSync(shared, { recursive: true });
+  hosts.push(await deployHost('host-a', db));
+  hosts.push(await deployHost('host-b', db));
+  for (const h of hosts) await waitFor(`${h.id} to answer /healthz`, async () => (await h.http.get('/healthz')).status === 200);
+}, 120_000);
+
+afterAll(async () => {
+  for (const h of hosts) await sb?.systemctl('stop', h.socket, h.service);
+  await sb?.stop();
+  pg?.destroy();
+});
+
+const succeeded = (host: UnitHost, id: string, timeoutMs = 15_000) =>
+  waitFor(
+    `task ${id} to succeed`,
+    async () => {
+      const t = await host.http.task(id);
+      return t['status'] === 'succeeded' ? t : undefined;
+    },
+    timeoutMs,
+  );
+
+describe('two hosts as systemd units on one PostgreSQL', () => {
+  it('intake sent to host A for an instance of host B runs on B', async () => {
+    const r = await a().http.post('/task', { agent: 'b-1', payload: { key: 'cross', ms: 10 } });
+    expect(r.status).toBe(202);
+    const done = await succeeded(a(), String(r.json['id']));
+    expect(done['host']).toBe('host-b');
+    expect((await sb.show(b().service, ['ActiveState'])).ActiveState).toBe('active');
+  });
+
+  it(`constant intake over both hosts across ${RESTARTS_EACH} restarts of each: nothing refused, nothing lost`, async () => {
+    const outcomes: Outcome[] = [];
+    let sending = true;
+    const load = (async () => {
+      const pending: Promise<void>[] = [];
+      for (let i = 0; sending; i++) {
+        const host = i % 2 === 0 ? a() : b();
+        // Mostly short tasks; every 10th is longer than drain_ms, so a drain cancels it and the next boot re-queues it.
+        const body = JSON.stringify({
+          agent: AGENTS[i % AGENTS.length],
+          payload: { key: `k${i}`, ms: i % 10 === 0 ? 1500 : 50 + (i % 6) * 50 },
+        });
+        pending.push(postFresh(host.port, '/task', body).then((o) => void outcomes.push({ ...o, via: host.id })));
+        await sleep(1000 / RATE_PER_S);
+      }
+      await Promise.all(pending);
+    })();
+    const t0 = Date.now();
+    for (let r = 0; r < 2 * RESTARTS_EACH; r++) {
+      await sleep(1000 + Math.random() * 1000);
+      const host = r % 2 === 0 ? a() : b();
+      const res = await sb.systemctl('restart', host.service);
+      expect(res.exitCode, `restart ${r} of ${host.id}: ${String(res.stderr)}`).toBe(0);
+    }
+    await sleep(1000);
+    sending = false;
+    await load;
+    const restartsMs = Date.now() - t0;
+
+    const counts = countOutcomes(outcomes);
+    console.log(`two hosts, ${2 * RESTARTS_EACH} restarts in ${Math.round(restartsMs / 1000)} s: ${JSON.stringify(counts)}`);
+    expect(outcomes.filter((o) => o.kind !== 'accepted')).toEqual([]);
+    expect(counts.accepted).toBeGreaterThan(40);
+
+    const ids = [...new Set(outcomes.flatMap((o) => (o.kind === 'accepted' ? [o.id] : [])))];
+    const finals = await waitFor(
+      'every accepted task to end',
+      async () => {
+        const last = await lastAttempts(ids, (id) => a().http.task(id));
+        return last.every((t) => t['status'] !== 'queued' && t['status'] !== 'running') ? last : undefined;
+      },
+      120_000,
+      1000,
+    );
+    const notSucceeded = finals.filter((t) => t['status'] !== 'succeeded');
+    const byHost = (id: string) => finals.filter((t) => t['host'] === id).length;
+    console.log(
+      `two hosts: ${ids.length} tasks, ${finals.length - notSucceeded.length} succeeded (${byHost('host-a')} on host-a, ${byHost('host-b')} on host-b), ${finals.filter((t) => Number(t['attempt']) > 1).length} needed a later attempt`,
+    );
+    expect(notSucceeded).toEqual([]);
+    expect(finals).toHaveLength(ids.length);
+    // Each instance ran on its own host.
+    for (const t of finals) {
+      const host = POOL.find((p) => p.name === t['agent'])?.host;
+      if (host !== undefined) expect(t['host'], String(t['id'])).toBe(host);
+    }
+    expect(byHost('host-a')).toBeGreaterThan(0);
+    expect(byHost('host-b')).toBeGreaterThan(0);
+    for (const h of hosts) expect((await sb.show(h.socket, ['ActiveState'])).ActiveState).toBe('active');
+  }, 300_000);
+});
