@@ -3,8 +3,10 @@
 // KillMode=mixed), share one real PostgreSQL. Intake sent to host A for an instance of host B runs
 // on B; a constant intake spread over both hosts across 10 restarts of each (alternating) loses
 // nothing: 0 refused, 0 reset, 0 answered 503, and every accepted task ends succeeded (following
-// retried_as for the tasks a drain re-queued). The test prints its counts.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// retried_as for the tasks a drain re-queued). The test prints its counts. Then B's unit is
+// SIGKILLed mid-task (Restart=no): A reclaims the task within lease + 5 s (lease 4 s, renewed
+// every 1 s) and runs it, and when B's unit starts again no run of that task is repeated.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +15,11 @@ import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
 import { client, freePort, installUnit, uniqueName, waitFor, writeServeConfig } from '../harness/serve.js';
 import { countOutcomes, lastAttempts, postFresh, type Outcome } from '../harness/intake-load.js';
 import { fixture } from '../harness/processes.js';
+import { isAlive } from '../../src/supervisor/proc.js';
 
 const AGENT = fixture('soak-agent.mjs');
+const LEASE_AGENT = fixture('lease-agent.mjs');
+const LEASE = { lease_ms: 4_000, lease_renew_ms: 1_000 };
 const RESTARTS_EACH = 10;
 const RATE_PER_S = 4;
 // Every instance of the pool, and who runs it: `soak-default` names no host (either may run it).
@@ -49,11 +54,13 @@ async function deployHost(id: string, db: string): Promise<UnitHost> {
   const port = await freePort();
   const dir = join(sb.workDir, name);
   const config = writeServeConfig(dir, {
-    service: { name, port, db, host_id: id, data_dir: join(dir, 'data'), lease_ms: 4_000, lease_renew_ms: 1_000 },
+    service: { name, port, db, host_id: id, data_dir: join(dir, 'data'), ...LEASE },
     shutdown: { drain_ms: 1000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000, max_attempts: 20 },
     unit: { restart: 'no' },
     types: {
       soak: { mode: 'process', command: [process.execPath, AGENT], env: { SOAK_LOG: join(shared, 'soak.log') }, writable: [shared] },
+      // Its one instance, `lease-default`, names no host: either host may run it.
+      lease: { mode: 'process', command: [process.execPath, LEASE_AGENT], writable: [shared] },
     },
     pool: POOL,
   });
@@ -164,4 +171,57 @@ describe('two hosts as systemd units on one PostgreSQL', () => {
     expect(byHost('host-b')).toBeGreaterThan(0);
     for (const h of hosts) expect((await sb.show(h.socket, ['ActiveState'])).ActiveState).toBe('active');
   }, 300_000);
+
+  it('B killed mid-task (SIGKILL, Restart=no): A reclaims and runs the task within lease + 5 s; B back runs no duplicate', async () => {
+    // Only B is up when the task comes in, so B runs it.
+    await sb.systemctl('stop', a().socket, a().service);
+    const work = mkdtempSync(join(shared, 'kill-'));
+    const r = await b().http.post('/task', { agent: 'lease-default', payload: { dir: work, long_ms: 120_000 } });
+    expect(r.status, JSON.stringify(r.json)).toBe(202);
+    const id = String(r.json['id']);
+    const pid = await waitFor('the first run to start on B', async () =>
+      existsSync(join(work, 'first')) ? Number(readFileSync(join(work, 'first'), 'utf8')) : undefined,
+    );
+    expect(await b().http.task(id)).toMatchObject({ status: 'running', host: 'host-b' });
+    const startA = await sb.systemctl('start', a().socket, a().service);
+    expect(startA.exitCode, String(startA.stderr)).toBe(0);
+
+    const kill = await sb.systemctl('kill', '-s', 'SIGKILL', b().service);
+    expect(kill.exitCode, String(kill.stderr)).toBe(0);
+    const killedAt = Date.now();
+    await waitFor(
+      'B and its run to die',
+      async () => !isAlive(pid) && (await sb.show(b().service, ['ActiveState'])).ActiveState !== 'active',
+    );
+    const reclaimed = await waitFor(
+      'A to reclaim the expired lease',
+      async () => {
+        const t = await a().http.task(id);
+        return t['status'] === 'crashed' ? t : undefined;
+      },
+      LEASE.lease_ms + 15_000,
+      100,
+    );
+    const reclaimMs = Date.now() - killedAt;
+    expect(reclaimed).toMatchObject({ reason: 'lease-expired', host: 'host-b' });
+    expect(reclaimMs).toBeLessThan(LEASE.lease_ms + 5_000);
+    // The instance names no host, so A (the only live host) runs the new attempt.
+    const next = String(reclaimed['retried_as']);
+    const second = await succeeded(a(), next);
+    expect(second).toMatchObject({ host: 'host-a', attempt: 2, retry_of: id });
+    console.log(`B SIGKILLed mid-task: reclaimed by A after ${reclaimMs} ms (lease ${LEASE.lease_ms} ms), attempt 2 succeeded on A`);
+
+    // B comes back: its boot finds the reclaimed row, and neither it nor A runs the task again.
+    expect((await sb.show(b().service, ['ActiveState'])).ActiveState).not.toBe('active');
+    const startB = await sb.systemctl('start', b().service);
+    expect(startB.exitCode, String(startB.stderr)).toBe(0);
+    await waitFor('B to answer /healthz', async () => (await b().http.get('/healthz')).status === 200);
+    await sleep(3 * LEASE.lease_renew_ms + 1_000); // a few host-loop rounds on both hosts
+    const runs = readFileSync(join(work, 'runs'), 'utf8').trim().split('\n');
+    expect(runs.filter((l) => l.startsWith('start'))).toEqual([`start ${pid} ${id}`, expect.stringMatching(new RegExp(` ${next}$`))]);
+    expect(runs.filter((l) => l.startsWith('done'))).toEqual([expect.stringMatching(new RegExp(` ${next}$`))]);
+    const history = (await b().http.get(`/tasks/${next}`)).json;
+    expect(history).toMatchObject({ status: 'succeeded', retried_as: null });
+    expect(await a().http.task(id)).toMatchObject({ status: 'crashed', reason: 'lease-expired', retried_as: next });
+  }, 120_000);
 });
