@@ -4,6 +4,7 @@
  * listen, recover leftovers, READY; then it waits for the drain. READY=1 goes out only after
  * the port listens, the store is open and crash recovery ran.
  */
+import { isDatabaseUrl } from '../config/db-url.js';
 import type { Config } from '../config/schema.js';
 import { ExitCode } from '../errors.js';
 import { monitorLag } from '../event-loop-lag.js';
@@ -120,6 +121,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     lagMs: lag.lagMs,
     state: () => (readySent ? drain.state() : 'starting'),
     accepting: () => intake() === 'open',
+    remoteStore: isDatabaseUrl(config.service.db),
   });
   const server = await buildFrontDoor({
     config,

@@ -5,7 +5,9 @@
 // nothing: 0 refused, 0 reset, 0 answered 503, and every accepted task ends succeeded (following
 // retried_as for the tasks a drain re-queued). The test prints its counts. Then B's unit is
 // SIGKILLed mid-task (Restart=no): A reclaims the task within lease + 5 s (lease 4 s, renewed
-// every 1 s) and runs it, and when B's unit starts again no run of that task is repeated.
+// every 1 s) and runs it, and when B's unit starts again no run of that task is repeated. Last,
+// PostgreSQL is stopped for longer than the lease and the watchdog (3 s): both units stay up
+// (the watchdog does not count a remote store), report the store down, and work again after.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -56,7 +58,7 @@ async function deployHost(id: string, db: string): Promise<UnitHost> {
   const config = writeServeConfig(dir, {
     service: { name, port, db, host_id: id, data_dir: join(dir, 'data'), ...LEASE },
     shutdown: { drain_ms: 1000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000, max_attempts: 20 },
-    unit: { restart: 'no' },
+    unit: { restart: 'no', watchdog_sec: '3s' },
     types: {
       soak: { mode: 'process', command: [process.execPath, AGENT], env: { SOAK_LOG: join(shared, 'soak.log') }, writable: [shared] },
       // Its one instance, `lease-default`, names no host: either host may run it.
@@ -224,4 +226,22 @@ describe('two hosts as systemd units on one PostgreSQL', () => {
     expect(history).toMatchObject({ status: 'succeeded', retried_as: null });
     expect(await a().http.task(id)).toMatchObject({ status: 'crashed', reason: 'lease-expired', retried_as: next });
   }, 120_000);
+
+  it('PostgreSQL stopped for longer than the lease and the watchdog: both units stay up, and work again once it is back', async () => {
+    const pids = await Promise.all(hosts.map(async (h) => (await sb.show(h.service, ['MainPID'])).MainPID));
+    pg.stop();
+    await sleep(8_000);
+    for (const [i, h] of hosts.entries()) {
+      expect(await sb.show(h.service, ['ActiveState', 'MainPID'])).toEqual({ ActiveState: 'active', MainPID: pids[i] });
+      const health = await h.http.get('/healthz');
+      expect(health.status, h.id).toBe(503);
+      expect(health.json['checks']).toMatchObject({ store: false, event_loop: true });
+    }
+    pg.start();
+    for (const h of hosts) await waitFor(`${h.id} to be healthy again`, async () => (await h.http.get('/healthz')).status === 200);
+    const r = await a().http.post('/task', { agent: 'b-1', payload: { key: 'after-outage', ms: 10 } });
+    expect(r.status).toBe(202);
+    expect(await succeeded(a(), String(r.json['id']))).toMatchObject({ host: 'host-b' });
+    for (const [i, h] of hosts.entries()) expect((await sb.show(h.service, ['MainPID'])).MainPID).toBe(pids[i]);
+  }, 60_000);
 });
