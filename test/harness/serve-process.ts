@@ -3,7 +3,8 @@
  * machine: its output is collected in `log`, and {@link startServeProcess} waits for /healthz.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { BIN, client, waitFor } from './serve.js';
+import { join } from 'node:path';
+import { BIN, client, freePort, waitFor, writeServeConfig } from './serve.js';
 
 /** One serve host. */
 export interface ServeHost {
@@ -41,4 +42,36 @@ export async function startServeProcess(host: ServeHost, timeoutMs = 30_000): Pr
 /** True while the host's process has not exited. */
 export function isRunning(host: ServeHost): boolean {
   return host.proc !== undefined && host.proc.exitCode === null && host.proc.signalCode === null;
+}
+
+/** What {@link startHostPair} sets up. */
+export interface HostPairOptions {
+  /** Where each host's config goes (`DIR/host-a`, `DIR/host-b`). */
+  dir: string;
+  /** The service name prefix (`PREFIX-host-a`). */
+  prefix: string;
+  /** Each host's `service.db`. */
+  db: { 'host-a': string; 'host-b': string };
+  /** The process-mode agent that instance `on-b` (of host B) runs. */
+  agent: string;
+  /** More `service` keys (the lease). */
+  service?: Record<string, unknown>;
+}
+
+/** Hosts `host-a` and `host-b` sharing one pool (`on-b`, on host B), started in that order; returns [A, B]. */
+export async function startHostPair(options: HostPairOptions): Promise<[ServeHost, ServeHost]> {
+  const hosts: ServeHost[] = [];
+  for (const id of ['host-a', 'host-b'] as const) {
+    const port = await freePort();
+    const config = writeServeConfig(join(options.dir, id), {
+      service: { name: `${options.prefix}-${id}`, port, db: options.db[id], host_id: id, ...options.service },
+      types: { work: { mode: 'process', command: [process.execPath, options.agent] } },
+      pool: [{ name: 'on-b', type: 'work', host: 'host-b' }],
+      shutdown: { drain_ms: 1000, max_attempts: 3 },
+    });
+    const host = serveHost(id, port, config);
+    hosts.push(host);
+    await startServeProcess(host);
+  }
+  return hosts as [ServeHost, ServeHost];
 }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { freePort, waitFor, writeServeConfig } from '../harness/serve.js';
-import { isRunning, serveHost, startServeProcess, type ServeHost } from '../harness/serve-process.js';
+import { waitFor, waitForTask } from '../harness/serve.js';
+import { isRunning, startHostPair, type ServeHost } from '../harness/serve-process.js';
 import { fixture } from '../harness/processes.js';
 
 const AGENT = fixture('lease-agent.mjs');
@@ -34,20 +34,8 @@ describe('LISTEN across a lost database connection', () => {
     // B connects as its own role, so the test can terminate B's backends and refuse B's logins alone.
     pg.psql('CREATE ROLE host_b LOGIN SUPERUSER');
     dir = mkdtempSync(join(tmpdir(), 'hooks-listen-again-'));
-    for (const [id, db] of [
-      ['host-a', url],
-      ['host-b', url.replace('//postgres@', '//host_b@')],
-    ] as const) {
-      const port = await freePort();
-      const config = writeServeConfig(join(dir, id), {
-        service: { name: `listen-${id}`, port, db, host_id: id, ...SLOW_LOOP },
-        types: { work: { mode: 'process', command: [process.execPath, AGENT] } },
-        pool: [{ name: 'on-b', type: 'work', host: 'host-b' }],
-        shutdown: { drain_ms: 1000 },
-      });
-      hosts.push(serveHost(id, port, config));
-    }
-    for (const h of hosts) await startServeProcess(h);
+    const db = { 'host-a': url, 'host-b': url.replace('//postgres@', '//host_b@') };
+    hosts.push(...(await startHostPair({ dir, prefix: 'listen', db, agent: AGENT, service: SLOW_LOOP })));
   }, 60_000);
 
   afterAll(() => {
@@ -64,16 +52,7 @@ describe('LISTEN across a lost database connection', () => {
     expect(r.status).toBe(202);
     return String(r.json['id']);
   };
-  const succeeded = (id: string, timeoutMs: number) =>
-    waitFor(
-      `task ${id} to succeed on B`,
-      async () => {
-        const t = await a().http.task(id);
-        return t['status'] === 'succeeded' ? t : undefined;
-      },
-      timeoutMs,
-      50,
-    );
+  const succeeded = (id: string, timeoutMs: number) => waitForTask(a().http, id, 'succeeded', { timeoutMs, everyMs: 50 });
   const backendsOfB = () =>
     pg.psql(`SELECT pid FROM pg_stat_activity WHERE usename = 'host_b' AND datname = '${dbName}' AND query LIKE 'LISTEN%'`).trim();
   const resumedOnB = () => waitFor('B to say LISTEN is back', async () => b().log.includes('LISTEN re-established'), 20_000, 50);

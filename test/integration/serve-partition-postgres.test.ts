@@ -12,8 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/supervisor/proc.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { freePort, waitFor, writeServeConfig } from '../harness/serve.js';
-import { isRunning, serveHost, startServeProcess, type ServeHost } from '../harness/serve-process.js';
+import { waitFor, waitForTask } from '../harness/serve.js';
+import { isRunning, startHostPair, type ServeHost } from '../harness/serve-process.js';
 import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy.js';
 import { fixture } from '../harness/processes.js';
 
@@ -36,20 +36,8 @@ describe('a network partition of one host', () => {
     const url = pg.createDatabase('partition');
     proxy = await startTcpProxy({ host: '127.0.0.1', port: pg.port });
     dir = mkdtempSync(join(tmpdir(), 'hooks-partition-'));
-    for (const [id, db] of [
-      ['host-a', url],
-      ['host-b', url.replace(`:${pg.port}/`, `:${proxy.port}/`)],
-    ] as const) {
-      const port = await freePort();
-      const config = writeServeConfig(join(dir, id), {
-        service: { name: `partition-${id}`, port, db, host_id: id, ...LEASE },
-        types: { work: { mode: 'process', command: [process.execPath, AGENT] } },
-        pool: [{ name: 'on-b', type: 'work', host: 'host-b' }],
-        shutdown: { drain_ms: 1000, max_attempts: 3 },
-      });
-      hosts.push(serveHost(id, port, config));
-    }
-    for (const h of hosts) await startServeProcess(h);
+    const db = { 'host-a': url, 'host-b': url.replace(`:${pg.port}/`, `:${proxy.port}/`) };
+    hosts.push(...(await startHostPair({ dir, prefix: 'partition', db, agent: AGENT, service: LEASE })));
     expect(proxy.open()).toBeGreaterThan(0);
   }, 60_000);
 
@@ -83,23 +71,12 @@ describe('a network partition of one host', () => {
     expect(health.status).toBe(503);
     expect(health.json['checks']).toMatchObject({ store: false, event_loop: true, accepting: true });
     // A reclaims the task once the lease expires, and re-queues it for B's instance.
-    const reclaimed = await waitFor(
-      'A to reclaim the lease of the partitioned host',
-      async () => {
-        const t = await a().http.task(id);
-        return t['status'] === 'crashed' ? t : undefined;
-      },
-      LEASE.lease_ms + 10_000,
-      100,
-    );
+    const reclaimed = await waitForTask(a().http, id, 'crashed', { timeoutMs: LEASE.lease_ms + 10_000 });
     const reclaimMs = Date.now() - cutAt;
     expect(reclaimMs).toBeLessThan(LEASE.lease_ms + 5_000);
     expect(reclaimed).toMatchObject({ reason: 'lease-expired', host: 'host-b', exit_code: null });
     // The re-queue follows the reclaim in the same host-loop round.
-    const requeued = await waitFor('A to re-queue it', async () => {
-      const t = await a().http.task(id);
-      return typeof t['retried_as'] === 'string' ? t : undefined;
-    });
+    const requeued = await waitForTask(a().http, id, 'crashed', { also: (t) => typeof t['retried_as'] === 'string' });
     const next = String(requeued['retried_as']);
     expect(await a().http.task(next)).toMatchObject({ status: 'queued', attempt: 2, retry_of: id });
     // B's run goes on while B cannot hear that it lost the lease.
@@ -122,14 +99,11 @@ describe('a network partition of one host', () => {
       ended_at: reclaimed['ended_at'],
     });
     // The new attempt runs on B, and B takes new work: no restart.
-    const second = await waitFor('the new attempt to succeed on B', async () => {
-      const t = await a().http.task(next);
-      return t['status'] === 'succeeded' ? t : undefined;
-    });
+    const second = await waitForTask(a().http, next, 'succeeded');
     expect(second).toMatchObject({ host: 'host-b', attempt: 2 });
     const fresh = await b().http.post('/task', { agent: 'on-b', payload: { dir: work, long_ms: 0 } });
     expect(fresh.status).toBe(202);
-    await waitFor('new work to succeed on B', async () => (await b().http.task(String(fresh.json['id'])))['status'] === 'succeeded');
+    await waitForTask(b().http, String(fresh.json['id']), 'succeeded');
     expect((await b().http.get('/healthz')).status).toBe(200);
     expect(b().proc?.pid).toBe(pidOfB);
     expect(isRunning(b())).toBe(true);

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/supervisor/proc.js';
 import { LEASE_DEFAULTS } from '../../src/tasks/store.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { BIN, freePort, waitFor, writeServeConfig } from '../harness/serve.js';
-import { serveHost, startServeProcess as start, type ServeHost as Host } from '../harness/serve-process.js';
+import { BIN, waitFor } from '../harness/serve.js';
+import { startHostPair, startServeProcess as start, type ServeHost as Host } from '../harness/serve-process.js';
 import { fixture } from '../harness/processes.js';
 
 const AGENT = fixture('lease-agent.mjs');
@@ -26,17 +26,7 @@ describe('two serve hosts on one PostgreSQL', () => {
     pg = await startPostgres();
     const db = pg.createDatabase('two_hosts');
     dir = mkdtempSync(join(tmpdir(), 'hooks-two-hosts-'));
-    for (const id of ['host-a', 'host-b']) {
-      const port = await freePort();
-      const config = writeServeConfig(join(dir, id), {
-        service: { name: `two-${id}`, port, db, host_id: id },
-        types: { work: { mode: 'process', command: [process.execPath, AGENT] } },
-        pool: [{ name: 'on-b', type: 'work', host: 'host-b' }],
-        shutdown: { drain_ms: 1000, max_attempts: 3 },
-      });
-      hosts.push(serveHost(id, port, config));
-    }
-    for (const h of hosts) await start(h);
+    hosts.push(...(await startHostPair({ dir, prefix: 'two', db: { 'host-a': db, 'host-b': db }, agent: AGENT })));
   });
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
-import { client, freePort, installUnit, uniqueName, waitFor, writeServeConfig } from '../harness/serve.js';
+import { client, freePort, installUnit, uniqueName, waitFor, waitForTask, writeServeConfig } from '../harness/serve.js';
 import { countOutcomes, lastAttempts, postFresh, type Outcome } from '../harness/intake-load.js';
 import { fixture } from '../harness/processes.js';
 import { isAlive } from '../../src/supervisor/proc.js';
@@ -94,15 +94,7 @@ afterAll(async () => {
   pg?.destroy();
 });
 
-const succeeded = (host: UnitHost, id: string, timeoutMs = 15_000) =>
-  waitFor(
-    `task ${id} to succeed`,
-    async () => {
-      const t = await host.http.task(id);
-      return t['status'] === 'succeeded' ? t : undefined;
-    },
-    timeoutMs,
-  );
+const succeeded = (host: UnitHost, id: string) => waitForTask(host.http, id, 'succeeded', { timeoutMs: 15_000 });
 
 describe('two hosts as systemd units on one PostgreSQL', () => {
   it('intake sent to host A for an instance of host B runs on B', async () => {
@@ -195,15 +187,7 @@ describe('two hosts as systemd units on one PostgreSQL', () => {
       'B and its run to die',
       async () => !isAlive(pid) && (await sb.show(b().service, ['ActiveState'])).ActiveState !== 'active',
     );
-    const reclaimed = await waitFor(
-      'A to reclaim the expired lease',
-      async () => {
-        const t = await a().http.task(id);
-        return t['status'] === 'crashed' ? t : undefined;
-      },
-      LEASE.lease_ms + 15_000,
-      100,
-    );
+    const reclaimed = await waitForTask(a().http, id, 'crashed', { timeoutMs: LEASE.lease_ms + 15_000 });
     const reclaimMs = Date.now() - killedAt;
     expect(reclaimed).toMatchObject({ reason: 'lease-expired', host: 'host-b' });
     expect(reclaimMs).toBeLessThan(LEASE.lease_ms + 5_000);
