@@ -5,6 +5,12 @@
 import { fileURLToPath } from 'node:url';
 import { packageFile } from '../package-root.js';
 
+/**
+ * The default lease of a claim on a shared store, and how often its host renews it
+ * (`service.lease_ms`, `service.lease_renew_ms`).
+ */
+export const LEASE_DEFAULTS = { leaseMs: 20_000, renewMs: 5_000 } as const;
+
 /** Absolute path of the example echo agent shipped in `examples/`. */
 export function exampleAgentPath(): string {
   return fileURLToPath(packageFile('examples/echo-agent.mjs'));
@@ -20,6 +26,8 @@ export function defaultConfig(execPath: string) {
       db: './data/hooks.db',
       token_env: 'HOOKS_TOKEN',
       webhook_secret_env: 'HOOKS_WEBHOOK_SECRET',
+      lease_ms: LEASE_DEFAULTS.leaseMs,
+      lease_renew_ms: LEASE_DEFAULTS.renewMs,
     },
     shutdown: {
       drain_ms: 60000,

@@ -71,6 +71,17 @@ export const serviceSchema = z.strictObject({
     }),
   /** This host's id among the hosts sharing a PostgreSQL store; default: the machine id (/etc/machine-id). */
   host_id: name('service.host_id').optional(),
+  /** How long a claim's lease on a shared store lasts before another host may reclaim the task. */
+  lease_ms: z
+    .number({ error: 'Expected `service.lease_ms` to be a whole number of milliseconds' })
+    .int('Expected `service.lease_ms` to be a whole number of milliseconds')
+    .min(1_000, 'Expected `service.lease_ms` to be at least 1000 ms (the host loop runs at most once a second)')
+    .max(MAX_MS, `Expected \`service.lease_ms\` to be at most ${MAX_MS} ms`),
+  /** How often a host renews the leases of its running tasks (and runs its host loop); less than `lease_ms`. */
+  lease_renew_ms: z
+    .number({ error: 'Expected `service.lease_renew_ms` to be a whole number of milliseconds' })
+    .int('Expected `service.lease_renew_ms` to be a whole number of milliseconds')
+    .min(100, 'Expected `service.lease_renew_ms` to be at least 100 ms'),
   /** Where agent state and output logs live; default: the directory of a `service.db` path, or ./data with a URL. */
   data_dir: noControl('service.data_dir').pipe(z.string().min(1)).optional(),
   token_env: z.string().regex(envKey, 'Expected an environment variable name'),
@@ -157,6 +168,7 @@ export const configSchema = z
     pool: z.array(poolEntrySchema),
   })
   .superRefine((config, ctx) => {
+    checkLease(config.service, ctx);
     for (const [typeName, type] of Object.entries(config.types)) {
       if (type.mode === 'container' && type.image === null) {
         ctx.addIssue({ code: 'custom', path: ['types', typeName, 'image'], message: 'Expected an image for a container-mode type' });
@@ -172,6 +184,16 @@ export const configSchema = z
       seen.add(entry.name);
     });
   });
+
+// A lease must be renewed before it runs out, or every running task is reclaimed by another host.
+function checkLease(service: z.infer<typeof serviceSchema>, ctx: z.RefinementCtx): void {
+  if (service.lease_renew_ms < service.lease_ms) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['service', 'lease_renew_ms'],
+    message: `Expected \`service.lease_renew_ms\` (${service.lease_renew_ms}) to be less than \`service.lease_ms\` (${service.lease_ms}): a lease must be renewed before it runs out`,
+  });
+}
 
 // The cross-key rules of the per-type agent keys: known credentials, host-side keys in process mode only.
 function checkAgentKeys(

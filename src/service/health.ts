@@ -1,7 +1,8 @@
 /**
  * The service's health: the store answers, the event loop is not stuck, and it accepts
  * work. /healthz reports all three; the watchdog keepalive needs only the first two (a
- * draining service is alive). Each check runs once per call.
+ * draining service is alive), and only the event loop when the store is a remote server.
+ * Each check runs once per call.
  */
 import type { Health } from '../server/deps.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
@@ -20,13 +21,19 @@ export interface HealthDeps {
   state(): string;
   /** True while the service accepts new work. */
   accepting(): boolean;
+  /**
+   * The store is a server across the network (PostgreSQL): its outage is not this process's
+   * fault and a restart would not mend it (the new instance could not even open the store), so
+   * the watchdog leaves it out; /healthz still reports it.
+   */
+  remoteStore?: boolean;
 }
 
 /** The checks, as /healthz and the watchdog use them. */
 export interface HealthChecks {
   /** Every check, for /healthz. */
   report(): Promise<Health>;
-  /** Store and event loop only, for WATCHDOG=1. */
+  /** Store (unless remote) and event loop only, for WATCHDOG=1. */
   alive(): Promise<boolean>;
 }
 
@@ -41,7 +48,7 @@ export function createHealth(deps: HealthDeps): HealthChecks {
       return { ok, state: deps.state(), running: deps.dispatcher.busy().length, queued: deps.dispatcher.queued(), checks };
     },
     async alive() {
-      return lagOk() && (await storeOk());
+      return lagOk() && (deps.remoteStore === true || (await storeOk()));
     },
   };
 }

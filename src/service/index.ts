@@ -4,6 +4,7 @@
  * listen, recover leftovers, READY; then it waits for the drain. READY=1 goes out only after
  * the port listens, the store is open and crash recovery ran.
  */
+import { isDatabaseUrl } from '../config/db-url.js';
 import type { Config } from '../config/schema.js';
 import { ExitCode } from '../errors.js';
 import { monitorLag } from '../event-loop-lag.js';
@@ -25,7 +26,7 @@ import { openStoreAndAgents, recoverLeftovers } from './boot.js';
 import { offerQueued, startHostLoop } from '../tasks/host-loop.js';
 import { watchCancels } from '../tasks/cancel-watch.js';
 import { liveHosts, ownInstances, resolveHostId } from '../tasks/hosts.js';
-import { LEASE_DEFAULTS, type TaskStore } from '../tasks/store.js';
+import type { TaskStore } from '../tasks/store.js';
 import { serviceSecrets } from './secrets.js';
 import { createServeDrain } from './drain.js';
 import { createHealth } from './health.js';
@@ -76,12 +77,12 @@ export async function runService(options: ServiceOptions): Promise<number> {
     fields: { DB: config.service.db },
   });
   const hostId = resolveHostId(config.service.host_id, options.machineId);
-  const booted = await openStoreAndAgents(config, clock, logger, { hostId, password: serviceSecrets(config, env).dbPassword }).catch(
-    (error: unknown) => {
-      stop.uninstall();
-      throw error;
-    },
-  );
+  const { lease_ms: leaseMs, lease_renew_ms: renewMs } = config.service;
+  const storeOptions = { hostId, leaseMs, timers, password: serviceSecrets(config, env).dbPassword };
+  const booted = await openStoreAndAgents(config, clock, logger, storeOptions).catch((error: unknown) => {
+    stop.uninstall();
+    throw error;
+  });
   const { store, instances } = booted;
   // This host runs its own instances (and those that name no host); it takes intake for all of them.
   const own = new Map(ownInstances(instances.values(), hostId).map((i) => [i.name, i]));
@@ -94,7 +95,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     clock,
     agents: [...own.keys()],
     remote,
-    lease: { timers, renewMs: LEASE_DEFAULTS.renewMs },
+    lease: { timers, renewMs },
     runner: await selectRunner(config, own, childRuntime, logger),
     onError: (message) => logger.error(message),
     onEvent: (event: DispatchEvent) => {
@@ -121,6 +122,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     lagMs: lag.lagMs,
     state: () => (readySent ? drain.state() : 'starting'),
     accepting: () => intake() === 'open',
+    remoteStore: isDatabaseUrl(config.service.db),
   });
   const server = await buildFrontDoor({
     config,
@@ -136,7 +138,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     hosts: {
       hostId,
       instanceHosts: new Map([...instances.values()].flatMap((i) => (i.host === undefined ? [] : [[i.name, i.host] as const]))),
-      liveHosts: async () => liveHosts(await store.hosts(), hostId, clock.now()),
+      liveHosts: async () => liveHosts(await store.hosts(), hostId, clock.now(), leaseMs),
     },
   });
   let stopLoops = (): void => lag.stop();
@@ -195,7 +197,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     store,
     abortRun: (id, reason) => dispatcher.abortRun(id, reason),
     timers,
-    everyMs: LEASE_DEFAULTS.renewMs,
+    everyMs: renewMs,
     onAborted: (id, reason) =>
       logger.info(`task ${id}: cancel requested on another host; stopping the run`, { TASK_ID: id, REASON: reason }),
     onError: (message) => logger.warn(message),
@@ -213,7 +215,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
   const stopHostLoop = startHostLoop({
     store,
     timers,
-    everyMs: LEASE_DEFAULTS.renewMs,
+    everyMs: renewMs,
     recovery: { requeue: config.shutdown.requeue, maxAttempts: config.shutdown.max_attempts },
     agents: new Set(own.keys()),
     onQueued: (row) => dispatcher.submit(row),
@@ -241,7 +243,8 @@ export async function runService(options: ServiceOptions): Promise<number> {
 }
 
 // Wake the dispatcher when any host queues a task for one of this host's instances (LISTEN/NOTIFY on
-// a shared store). Wake-ups coalesce: one queue read in flight, and one more if others came meanwhile.
+// a shared store), and once more when a lost LISTEN is back. Wake-ups coalesce: one queue read in
+// flight, and one more if others came meanwhile.
 async function watchOwnQueues(
   store: TaskStore,
   agents: ReadonlySet<string>,
@@ -266,9 +269,15 @@ async function watchOwnQueues(
         }
       });
   };
-  return store.watchQueued((agent) => {
-    if (agents.has(agent)) read();
-  });
+  return store.watchQueued(
+    (agent) => {
+      if (agents.has(agent)) read();
+    },
+    () => {
+      logger.info('task store: LISTEN re-established; re-reading the queue');
+      read();
+    },
+  );
 }
 
 /** A drain waiting for its signal. */

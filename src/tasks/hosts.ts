@@ -4,7 +4,8 @@
  * (and those of instances that name no host); it accepts intake for every instance.
  */
 import type { AgentInstance } from '../config/instances.js';
-import { LEASE_DEFAULTS, type HostRow } from './store.js';
+import { LEASE_DEFAULTS } from '../config/defaults.js';
+import type { HostRow } from './store.js';
 
 /** The id used when neither `service.host_id` nor a machine id is known. */
 export const FALLBACK_HOST_ID = 'local';

@@ -6,6 +6,7 @@
  * each names the status it moves from and reports whether it won.
  */
 import type { EndStatus, TaskStatus } from '../vocabulary.js';
+import type { Timers } from '../timers.js';
 import type { TaskRow } from './types.js';
 
 /** A new task to enqueue. */
@@ -108,16 +109,17 @@ export interface HostRow {
 export interface StoreOptions {
   /** This host's id (`service.host_id`); recorded on every claim. Default `local`. */
   hostId?: string;
-  /** How long a claim's lease lasts before another host may reclaim the task (PostgreSQL). Default 20 s. */
+  /** How long a claim's lease lasts before another host may reclaim the task (PostgreSQL; `service.lease_ms`). Default 20 s. */
   leaseMs?: number;
   /** The database password (PostgreSQL), from a credential or the environment; never from the config. */
   password?: string | undefined;
-  /** Told about connection errors the store survived (an idle connection dropped). */
+  /** Told about connection errors the store survived (an idle connection dropped, LISTEN lost and taken again). */
   onError?: (message: string) => void;
+  /** Timers for reconnecting (PostgreSQL's LISTEN); default: the real ones. */
+  timers?: Timers;
 }
 
-/** The default lease of a claim, and how often its host renews it. */
-export const LEASE_DEFAULTS = { leaseMs: 20_000, renewMs: 5_000 } as const;
+export { LEASE_DEFAULTS } from '../config/defaults.js';
 
 /** Operations on the task store. */
 export interface TaskStore {
@@ -178,9 +180,11 @@ export interface TaskStore {
   leftovers(): Promise<TaskRow[]>;
   /**
    * Call `onQueued(agent)` whenever any host queues a task (PostgreSQL: LISTEN/NOTIFY); returns
-   * the unsubscribe. SQLite has one host, whose intake submits its own tasks: it never calls back.
+   * the unsubscribe. A lost LISTEN connection is taken again with backoff, and `onResumed` is
+   * called once it is back (wake-ups may have been missed: re-read the queue). SQLite has one
+   * host, whose intake submits its own tasks: it never calls back.
    */
-  watchQueued(onQueued: (agent: string) => void): Promise<() => Promise<void>>;
+  watchQueued(onQueued: (agent: string) => void, onResumed?: () => void): Promise<() => Promise<void>>;
   /** Record that this host is alive now (for `hooksctl status`). */
   heartbeat(): Promise<void>;
   /** Hosts seen, newest first, with when each was last seen (ms since the epoch). */

@@ -84,6 +84,24 @@ export async function waitFor<T>(
   }
 }
 
+/** Poll GET /tasks/:id on `http` until the task is in `status` (and `also` holds of it); returns the row. */
+export function waitForTask(
+  http: ReturnType<typeof client>,
+  id: string,
+  status: string,
+  options: { timeoutMs?: number; everyMs?: number; also?: (task: Record<string, unknown>) => boolean } = {},
+): Promise<Record<string, unknown>> {
+  return waitFor(
+    `task ${id} to be ${status}`,
+    async () => {
+      const t = await http.task(id);
+      return t['status'] === status && (options.also?.(t) ?? true) ? t : undefined;
+    },
+    options.timeoutMs,
+    options.everyMs,
+  );
+}
+
 /** Run `hooksctl install-unit --user --config <cfg>` inside the sandbox; throws with its output on failure. */
 export async function installUnit(sb: SystemdSandbox, configPath: string, extra: string[] = []): Promise<string> {
   const r = await sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', configPath, ...extra]);

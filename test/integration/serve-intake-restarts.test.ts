@@ -3,7 +3,6 @@
 // delivery sent twice), with tasks in flight, some longer than drain_ms. Required: 0 refused,
 // 0 reset, 0 answered 503, 0 lost; every accepted task ends succeeded (following retried_as), and
 // a replayed webhook delivery gets the same task. The test prints its counts.
-import { request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBody } from '../../src/server/signature.js';
 import { startSystemd, type SystemdSandbox } from '../harness/systemd.js';
 import { deployService, waitFor } from '../harness/serve.js';
+import { countOutcomes, lastAttempts, postFresh, postKeepAlive, type Outcome } from '../harness/intake-load.js';
 
 const AGENT = fileURLToPath(new URL('../fixtures/soak-agent.mjs', import.meta.url));
 const SECRET = 'intake-secret';
@@ -25,56 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sb?.stop();
 });
-
-type Outcome = ({ kind: 'accepted'; id: string; status: number } | { kind: 'refused' | 'reset' | '503' | 'other'; detail: string }) & {
-  via?: string;
-};
-
-// One POST over a fresh connection (no keep-alive), classified.
-function postFresh(port: number, path: string, body: string, headers: Record<string, string>): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers } },
-      (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve(classify(res.statusCode ?? 0, text)));
-        res.on('error', (e: NodeJS.ErrnoException) => resolve({ kind: 'reset', detail: e.code ?? e.message }));
-      },
-    );
-    req.on('error', (e: NodeJS.ErrnoException) => resolve(errorOutcome(e)));
-    req.end(body);
-  });
-}
-
-// One POST over fetch's keep-alive pool, classified.
-async function postKeepAlive(port: number, path: string, body: string, headers: Record<string, string>): Promise<Outcome> {
-  try {
-    const r = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...headers },
-    });
-    return classify(r.status, await r.text());
-  } catch (error) {
-    return errorOutcome(((error as { cause?: NodeJS.ErrnoException }).cause ?? error) as NodeJS.ErrnoException);
-  }
-}
-
-function classify(status: number, text: string): Outcome {
-  if (status === 503) return { kind: '503', detail: text };
-  if (status !== 202 && status !== 200) return { kind: 'other', detail: `${status} ${text}` };
-  const json = JSON.parse(text) as { id?: string; tasks?: Array<{ id: string }> };
-  const id = json.id ?? json.tasks?.[0]?.id;
-  return id === undefined ? { kind: 'other', detail: text } : { kind: 'accepted', id, status };
-}
-
-function errorOutcome(e: NodeJS.ErrnoException): Outcome {
-  if (e.code === 'ECONNREFUSED') return { kind: 'refused', detail: e.code };
-  if (e.code === 'ECONNRESET' || e.code === 'EPIPE' || /socket hang up|other side closed/.test(e.message))
-    return { kind: 'reset', detail: e.code ?? e.message };
-  return { kind: 'other', detail: e.code ?? e.message };
-}
 
 const issueBody = (n: number) =>
   JSON.stringify({
@@ -140,15 +90,7 @@ describe('intake across restarts', () => {
     sending = false;
     await load;
 
-    const count = (k: Outcome['kind']) => outcomes.filter((o) => o.kind === k).length;
-    const counts = {
-      sent: outcomes.length,
-      accepted: count('accepted'),
-      refused: count('refused'),
-      reset: count('reset'),
-      '503': count('503'),
-      other: count('other'),
-    };
+    const counts = countOutcomes(outcomes);
     console.log(`intake across ${RESTARTS} restarts: ${JSON.stringify(counts)}`);
     expect(outcomes.filter((o) => o.kind !== 'accepted')).toEqual([]);
 
@@ -166,12 +108,7 @@ describe('intake across restarts', () => {
       240_000,
       1000,
     );
-    const finals: Array<Record<string, unknown>> = [];
-    for (const id of ids) {
-      let t = await http.task(id);
-      while (typeof t['retried_as'] === 'string') t = await http.task(t['retried_as']);
-      finals.push(t);
-    }
+    const finals = await lastAttempts(ids, (id) => http.task(id));
     const notSucceeded = finals.filter((t) => t['status'] !== 'succeeded');
     console.log(
       `intake across ${RESTARTS} restarts: ${ids.length} tasks, ${finals.length - notSucceeded.length} succeeded, ${finals.filter((t) => Number(t['attempt']) > 1).length} needed a second attempt`,

@@ -3,7 +3,6 @@
 // reclaimed by A, the task re-queued for B; when B comes back it kills its leftover run, runs
 // the new attempt, and no result of the old run is recorded. `hooksctl cancel` sent to A for a task
 // running on B is marked in the store, B hears it (NOTIFY) and stops the run: cancelled/user.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,19 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/supervisor/proc.js';
 import { LEASE_DEFAULTS } from '../../src/tasks/store.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
-import { BIN, client, freePort, waitFor, writeServeConfig } from '../harness/serve.js';
+import { BIN, waitFor } from '../harness/serve.js';
+import { startHostPair, startServeProcess as start, type ServeHost as Host } from '../harness/serve-process.js';
 import { fixture } from '../harness/processes.js';
 
 const AGENT = fixture('lease-agent.mjs');
-
-interface Host {
-  id: string;
-  port: number;
-  config: string;
-  proc: ChildProcess | undefined;
-  log: string;
-  http: ReturnType<typeof client>;
-}
 
 describe('two serve hosts on one PostgreSQL', () => {
   let pg: PostgresServer | undefined;
@@ -32,32 +23,11 @@ describe('two serve hosts on one PostgreSQL', () => {
   const hosts: Host[] = [];
   const strays: number[] = [];
 
-  const start = async (host: Host) => {
-    const proc = spawn(process.execPath, [BIN, 'serve', '--config', host.config], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOOKS_CONFIG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    host.proc = proc;
-    proc.stdout?.on('data', (c: Buffer) => (host.log += c.toString()));
-    proc.stderr?.on('data', (c: Buffer) => (host.log += c.toString()));
-    await waitFor(`host ${host.id} to answer /healthz\n${host.log}`, async () => (await host.http.get('/healthz')).status === 200, 30_000);
-  };
-
   beforeAll(async () => {
     pg = await startPostgres();
     const db = pg.createDatabase('two_hosts');
     dir = mkdtempSync(join(tmpdir(), 'hooks-two-hosts-'));
-    for (const id of ['host-a', 'host-b']) {
-      const port = await freePort();
-      const config = writeServeConfig(join(dir, id), {
-        service: { name: `two-${id}`, port, db, host_id: id },
-        types: { work: { mode: 'process', command: [process.execPath, AGENT] } },
-        pool: [{ name: 'on-b', type: 'work', host: 'host-b' }],
-        shutdown: { drain_ms: 1000, max_attempts: 3 },
-      });
-      hosts.push({ id, port, config, proc: undefined, log: '', http: client(port) });
-    }
-    for (const h of hosts) await start(h);
+    hosts.push(...(await startHostPair({ dir, prefix: 'two', db: { 'host-a': db, 'host-b': db }, agent: AGENT })));
   });
 
   afterAll(async () => {

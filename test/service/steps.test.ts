@@ -95,6 +95,20 @@ describe('createHealth', () => {
     expect(await stuck.report()).toMatchObject({ ok: false, checks: { event_loop: false } });
     expect(await stuck.alive()).toBe(false);
   });
+
+  it('a remote store that is down fails /healthz but not the watchdog; a stuck loop still does', async () => {
+    let pings = 0;
+    const ping = async () => {
+      pings += 1;
+      throw new Error('connect ECONNREFUSED');
+    };
+    const remote = createHealth({ ...base, store: { ping }, remoteStore: true });
+    expect(await remote.report()).toMatchObject({ ok: false, checks: { store: false } });
+    expect(await remote.alive()).toBe(true);
+    expect(pings).toBe(1);
+    const stuck = createHealth({ ...base, store: { ping }, remoteStore: true, lagMs: () => MAX_LAG_MS });
+    expect(await stuck.alive()).toBe(false);
+  });
 });
 
 describe('boot', () => {

@@ -8,14 +8,15 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Clock } from '../../runtime.js';
 import { TASK_STATUSES, type TaskStatus } from '../../vocabulary.js';
-import { LEASE_DEFAULTS, type AgentRow, type HostRow, type StoreOptions, type TaskStore } from '../store.js';
+import { LEASE_DEFAULTS } from '../../config/defaults.js';
+import { type AgentRow, type HostRow, type StoreOptions, type TaskStore } from '../store.js';
 import type { TaskRow } from '../types.js';
 import { postgresAgents } from './agents.js';
 import { postgresPage } from './page.js';
 import { inTransaction, openPool, type Queryable } from './pool.js';
-import { CANCEL_CHANNEL, migratePostgres } from './migrations.js';
-import { listenQueued } from './listen.js';
-import { listenChannel } from './listen-channel.js';
+import { CANCEL_CHANNEL, migratePostgres, QUEUED_CHANNEL } from './migrations.js';
+import { listenChannel } from './listen.js';
+import { realTimers } from '../../timers.js';
 import { EVENT_LOG_SIZE } from '../sqlite/events.js';
 
 /** The columns of a {@link TaskRow}, in the order the API shows them. */
@@ -133,7 +134,13 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
           [hostId],
         )
       ).rows,
-    watchCancels: (onRequested) => listenChannel(pool, CANCEL_CHANNEL, (host) => host === hostId && onRequested(), options.onError),
+    // A cancel mark names the host that runs the task; after a lost connection, re-read the marks.
+    watchCancels: (onRequested) =>
+      listenChannel(pool, options.timers ?? realTimers, CANCEL_CHANNEL, {
+        onPayload: (host) => host === hostId && onRequested(),
+        onResumed: onRequested,
+        ...(options.onError ? { onError: options.onError } : {}),
+      }),
     endQueued: async (id, status, reason) =>
       (
         await pool.query(`UPDATE task_history SET status = $1, reason = $2, ended_at = $3 WHERE id = $4 AND status = 'queued'`, [
@@ -185,7 +192,12 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
           [hostId],
         )
       ).rows,
-    watchQueued: (onQueued) => listenQueued(pool, onQueued, options.onError),
+    watchQueued: (onQueued, onResumed) =>
+      listenChannel(pool, options.timers ?? realTimers, QUEUED_CHANNEL, {
+        onPayload: (agent) => agent !== '' && onQueued(agent),
+        ...(onResumed ? { onResumed } : {}),
+        ...(options.onError ? { onError: options.onError } : {}),
+      }),
     heartbeat: async () => {
       await pool.query('INSERT INTO hosts (id, seen_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at', [
         hostId,

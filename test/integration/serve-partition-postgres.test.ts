@@ -1,0 +1,118 @@
+// A network partition of one host: host B reaches the real PostgreSQL only through a TCP proxy,
+// and the proxy is cut (open connections destroyed, new ones refused) for longer than the lease
+// (4 s, renewed every 1 s) while B runs a task of its own instance. B does not crash and reports
+// its store down; A reclaims the task when the lease expires and re-queues it for B. When the
+// proxy is restored, B learns its lease was taken, kills its leftover run (lease-lost), and its
+// stale result is refused by fencing: the old attempt keeps what the reclaim wrote. B then runs
+// the new attempt and takes new work, without a restart.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../src/supervisor/proc.js';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { waitFor, waitForTask } from '../harness/serve.js';
+import { isRunning, startHostPair, type ServeHost } from '../harness/serve-process.js';
+import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy.js';
+import { fixture } from '../harness/processes.js';
+
+const AGENT = fixture('lease-agent.mjs');
+const LEASE = { lease_ms: 4_000, lease_renew_ms: 1_000 };
+// Longer than the lease, plus a host-loop round of A and some slack.
+const CUT_MS = 8_000;
+
+describe('a network partition of one host', () => {
+  let pg: PostgresServer;
+  let proxy: TcpProxy;
+  let dir = '';
+  const hosts: ServeHost[] = [];
+  const strays: number[] = [];
+  const a = () => hosts[0] as ServeHost;
+  const b = () => hosts[1] as ServeHost;
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    const url = pg.createDatabase('partition');
+    proxy = await startTcpProxy({ host: '127.0.0.1', port: pg.port });
+    dir = mkdtempSync(join(tmpdir(), 'hooks-partition-'));
+    const db = { 'host-a': url, 'host-b': url.replace(`:${pg.port}/`, `:${proxy.port}/`) };
+    hosts.push(...(await startHostPair({ dir, prefix: 'partition', db, agent: AGENT, service: LEASE })));
+    expect(proxy.open()).toBeGreaterThan(0);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const h of hosts) h.proc?.kill('SIGKILL');
+    for (const pid of strays) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    await proxy?.close();
+    pg?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('B cut off for longer than its lease: A reclaims, fencing refuses B, B kills its run and recovers without a restart', async () => {
+    const work = mkdtempSync(join(dir, 'long-'));
+    const posted = await a().http.post('/task', { agent: 'on-b', payload: { dir: work, long_ms: 120_000 } });
+    expect(posted.status).toBe(202);
+    const id = String(posted.json['id']);
+    const first = await waitFor('the run to start on B', async () =>
+      existsSync(join(work, 'first')) ? Number(readFileSync(join(work, 'first'), 'utf8')) : undefined,
+    );
+    strays.push(first);
+    expect(await a().http.task(id)).toMatchObject({ status: 'running', host: 'host-b' });
+    const pidOfB = b().proc?.pid;
+
+    b().log = '';
+    await proxy.cut();
+    const cutAt = Date.now();
+    // B stays up, and says its store is down.
+    await sleep(1_500);
+    expect(isRunning(b())).toBe(true);
+    const health = await b().http.get('/healthz');
+    expect(health.status).toBe(503);
+    expect(health.json['checks']).toMatchObject({ store: false, event_loop: true, accepting: true });
+    // A reclaims the task once the lease expires, and re-queues it for B's instance.
+    const reclaimed = await waitForTask(a().http, id, 'crashed', { timeoutMs: LEASE.lease_ms + 10_000 });
+    const reclaimMs = Date.now() - cutAt;
+    expect(reclaimMs).toBeLessThan(LEASE.lease_ms + 5_000);
+    expect(reclaimed).toMatchObject({ reason: 'lease-expired', host: 'host-b', exit_code: null });
+    // The re-queue follows the reclaim in the same host-loop round.
+    const requeued = await waitForTask(a().http, id, 'crashed', { also: (t) => typeof t['retried_as'] === 'string' });
+    const next = String(requeued['retried_as']);
+    expect(await a().http.task(next)).toMatchObject({ status: 'queued', attempt: 2, retry_of: id });
+    // B's run goes on while B cannot hear that it lost the lease.
+    expect(isAlive(first)).toBe(true);
+    await sleep(Math.max(0, CUT_MS - (Date.now() - cutAt)));
+    expect(isRunning(b())).toBe(true);
+    expect(b().log).toContain('could not renew the lease');
+
+    await proxy.restore();
+    const restoredAt = Date.now();
+    // B's next renewal is refused: it kills its leftover run, and the run's end is not recorded.
+    await waitFor('B to kill its leftover run', async () => !isAlive(first), 15_000, 50);
+    const killedAfterMs = Date.now() - restoredAt;
+    await waitFor('B to refuse its stale result', async () => b().log.includes('result not recorded'), 5_000, 50);
+    expect(b().log).toContain(`task ${id}: its lease was taken by another host`);
+    expect(await a().http.task(id)).toMatchObject({
+      status: 'crashed',
+      reason: 'lease-expired',
+      exit_code: null,
+      ended_at: reclaimed['ended_at'],
+    });
+    // The new attempt runs on B, and B takes new work: no restart.
+    const second = await waitForTask(a().http, next, 'succeeded');
+    expect(second).toMatchObject({ host: 'host-b', attempt: 2 });
+    const fresh = await b().http.post('/task', { agent: 'on-b', payload: { dir: work, long_ms: 0 } });
+    expect(fresh.status).toBe(202);
+    await waitForTask(b().http, String(fresh.json['id']), 'succeeded');
+    expect((await b().http.get('/healthz')).status).toBe(200);
+    expect(b().proc?.pid).toBe(pidOfB);
+    expect(isRunning(b())).toBe(true);
+    const runs = readFileSync(join(work, 'runs'), 'utf8').trim().split('\n');
+    // The first run started and never finished; the second attempt and the new task each ran once.
+    expect(runs.filter((l) => l.endsWith(` ${id}`))).toEqual([`start ${first} ${id}`]);
+    expect(runs.filter((l) => l.endsWith(` ${next}`)).map((l) => l.split(' ')[0])).toEqual(['start', 'done']);
+    console.log(
+      `partition of ${CUT_MS} ms: reclaimed by A after ${reclaimMs} ms (lease ${LEASE.lease_ms} ms); B killed its run ${killedAfterMs} ms after the restore`,
+    );
+  }, 90_000);
+});
