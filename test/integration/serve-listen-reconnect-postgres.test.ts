@@ -12,6 +12,7 @@ import { startPostgres, type PostgresServer } from '../harness/postgres.js';
 import { waitFor, waitForTask } from '../harness/serve.js';
 import { isRunning, startHostPair, type ServeHost } from '../harness/serve-process.js';
 import { fixture } from '../harness/processes.js';
+import { CANCEL_CHANNEL, QUEUED_CHANNEL } from '../../src/tasks/postgres/migrations.js';
 
 const AGENT = fixture('lease-agent.mjs');
 // The host loop (heartbeat, reclaim, the safety-net queue read) runs every lease_renew_ms: never during this test.
@@ -53,8 +54,12 @@ describe('LISTEN across a lost database connection', () => {
     return String(r.json['id']);
   };
   const succeeded = (id: string, timeoutMs: number) => waitForTask(a().http, id, 'succeeded', { timeoutMs, everyMs: 50 });
+  // B's LISTEN connections, one per channel (queued tasks, cancel marks).
   const backendsOfB = () =>
-    pg.psql(`SELECT pid FROM pg_stat_activity WHERE usename = 'host_b' AND datname = '${dbName}' AND query LIKE 'LISTEN%'`).trim();
+    pg
+      .psql(`SELECT query FROM pg_stat_activity WHERE usename = 'host_b' AND datname = '${dbName}' AND query LIKE 'LISTEN%' ORDER BY query`)
+      .trim();
+  const LISTENING = [`LISTEN ${CANCEL_CHANNEL}`, `LISTEN ${QUEUED_CHANNEL}`].sort().join('\n');
   const resumedOnB = () => waitFor('B to say LISTEN is back', async () => b().log.includes('LISTEN re-established'), 20_000, 50);
 
   it('a NOTIFY wakes B at once, with the queue re-read out of the picture', async () => {
@@ -65,12 +70,12 @@ describe('LISTEN across a lost database connection', () => {
   });
 
   it("B's LISTEN backend terminated: B listens again and the next NOTIFY wakes it promptly", async () => {
-    expect(backendsOfB()).toMatch(/^\d+$/);
+    expect(backendsOfB()).toBe(LISTENING);
     b().log = '';
     pg.psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'host_b' AND query LIKE 'LISTEN%'`);
     await waitFor('B to report the lost LISTEN', async () => b().log.includes('LISTEN connection lost'), 10_000, 50);
     await resumedOnB();
-    expect(backendsOfB()).toMatch(/^\d+$/);
+    expect(backendsOfB()).toBe(LISTENING);
     const t0 = Date.now();
     const done = await succeeded(await post(), PROMPT_MS + 3_000);
     expect(Date.now() - t0).toBeLessThan(PROMPT_MS);
