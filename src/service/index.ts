@@ -95,7 +95,8 @@ export async function runService(options: ServiceOptions): Promise<number> {
     clock,
     agents: [...own.keys()],
     remote,
-    lease: { timers, renewMs },
+    // On a shared store a run stops once its lease may have run out, so no two hosts run it at once.
+    lease: { timers, renewMs, ...(isDatabaseUrl(config.service.db) ? { leaseMs } : {}) },
     runner: await selectRunner(config, own, childRuntime, logger),
     onError: (message) => logger.error(message),
     onEvent: (event: DispatchEvent) => {

@@ -70,8 +70,13 @@ export interface DispatcherOptions {
   onError?: (message: string) => void;
   /** Instances other hosts run: their tasks stay queued in the store for them (a shared store). */
   remote?: readonly string[];
-  /** Renew each running task's lease every `renewMs` on these timers; a lost lease aborts the run with reason `lease-lost`. Absent: no renewal. */
-  lease?: { timers: Timers; renewMs: number };
+  /**
+   * Renew each running task's lease every `renewMs` on these timers; a lost lease aborts the run
+   * with reason `lease-lost`. With `leaseMs` (a store other hosts share), a run whose renewals have
+   * failed for `leaseMs` since the last one that held is stopped too: by then another host may
+   * reclaim it, and two hosts must not run it at once. Absent: no renewal.
+   */
+  lease?: { timers: Timers; renewMs: number; leaseMs?: number };
 }
 
 /** The abort reason of a run whose lease another host took: its result is not recorded. */
@@ -176,19 +181,31 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (!lease) return () => {};
     let handle: unknown;
     let stopped = false;
+    // When the last renewal that held was sent (the claim, at first): the store's expiry is at least leaseMs after it.
+    let heldFrom = clock.monotonic();
     const schedule = () => {
       handle = lease.timers.setTimeout(() => {
+        const sentAt = clock.monotonic();
         store.renew(row.id, row.fence).then(
           (held) => {
             if (stopped) return;
-            if (held) return schedule();
+            if (held) {
+              heldFrom = sentAt;
+              return schedule();
+            }
             onError(`task ${row.id}: its lease was taken by another host; stopping the run`);
             abort.abort(LEASE_LOST);
           },
           (error: unknown) => {
-            // The database is away: keep the run and try again; once another host reclaims the row, renew says so.
+            if (stopped) return;
             onError(`could not renew the lease of task ${row.id}: ${(error as Error).message}`);
-            if (!stopped) schedule();
+            // The database is away: keep the run and try again, until the lease may have run out.
+            if (lease.leaseMs !== undefined && clock.monotonic() - heldFrom >= lease.leaseMs) {
+              onError(`task ${row.id}: its lease was not renewed for ${lease.leaseMs} ms, so another host may take it; stopping the run`);
+              abort.abort(LEASE_LOST);
+              return;
+            }
+            schedule();
           },
         );
       }, lease.renewMs);

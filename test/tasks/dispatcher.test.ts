@@ -252,4 +252,63 @@ describe('dispatcher: hosts and leases', () => {
     expect(await base.get(row.id)).toMatchObject({ status: 'running' });
     expect(time.pending()).toBe(0);
   });
+  it('on a shared store, a run whose renewals fail for leaseMs is stopped (lease-lost); one renewal that held resets the count', async () => {
+    const time = createFakeTime();
+    const base = await openSqliteStore(':memory:', time.clock);
+    // Fails at 5 s, holds at 10 s, then the database is away for good.
+    const answers: Array<boolean | Error> = [new Error('gone'), true];
+    const store: TaskStore = {
+      ...base,
+      renew: async () => {
+        const next = answers.shift() ?? new Error('connection refused');
+        if (next instanceof Error) throw next;
+        return next;
+      },
+    };
+    const { runner } = deferredRunner();
+    const errors: string[] = [];
+    const events: DispatchEvent[] = [];
+    const d = createDispatcher({
+      store,
+      agents: ['a'],
+      runner,
+      clock: time.clock,
+      onEvent: (e) => events.push(e),
+      onError: (m) => errors.push(m),
+      lease: { timers: time.timers, renewMs: 5_000, leaseMs: 20_000 },
+    });
+    const row = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+    d.submit(row);
+    // The renewal sent at 10 s held, so the lease lasts until at least 30 s: failures at 15, 20, 25 s keep the run.
+    await time.advance(25_000);
+    expect(d.busy()).toHaveLength(1);
+    await time.advance(5_000);
+    await d.whenIdle();
+    expect(events.at(-1)).toMatchObject({ type: 'task_ended', id: row.id, status: 'cancelled', reason: LEASE_LOST });
+    expect(errors.some((m) => m.includes('was not renewed for 20000 ms'))).toBe(true);
+    expect(time.pending()).toBe(0);
+  });
+
+  it('without leaseMs (one host), failed renewals never stop the run', async () => {
+    const time = createFakeTime();
+    const base = await openSqliteStore(':memory:', time.clock);
+    const store: TaskStore = { ...base, renew: async () => Promise.reject(new Error('disk I/O error')) };
+    const { runner, pending } = deferredRunner();
+    const d = createDispatcher({
+      store,
+      agents: ['a'],
+      runner,
+      clock: time.clock,
+      onEvent: () => {},
+      onError: () => {},
+      lease: { timers: time.timers, renewMs: 5_000 },
+    });
+    const row = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+    d.submit(row);
+    await time.advance(120_000);
+    expect(d.busy()).toHaveLength(1);
+    pending.get(row.id)?.(true);
+    await time.flush();
+    expect(await store.get(row.id)).toMatchObject({ status: 'succeeded' });
+  });
 });
