@@ -73,8 +73,8 @@ export interface DispatcherOptions {
   /**
    * Renew each running task's lease every `renewMs` on these timers; a lost lease aborts the run
    * with reason `lease-lost`. With `leaseMs` (a store other hosts share), a run whose renewals have
-   * failed for `leaseMs` since the last one that held is stopped too: by then another host may
-   * reclaim it, and two hosts must not run it at once. Absent: no renewal.
+   * failed for `leaseMs - renewMs` since the last one that held is stopped too, before the lease can
+   * run out and another host reclaim it: two hosts must not run it at once. Absent: no renewal.
    */
   lease?: { timers: Timers; renewMs: number; leaseMs?: number };
 }
@@ -199,9 +199,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           (error: unknown) => {
             if (stopped) return;
             onError(`could not renew the lease of task ${row.id}: ${(error as Error).message}`);
-            // The database is away: keep the run and try again, until the lease may have run out.
-            if (lease.leaseMs !== undefined && clock.monotonic() - heldFrom >= lease.leaseMs) {
-              onError(`task ${row.id}: its lease was not renewed for ${lease.leaseMs} ms, so another host may take it; stopping the run`);
+            // The database is away: keep the run and try again, unless the lease may run out before the next try.
+            const unrenewedMs = clock.monotonic() - heldFrom;
+            if (lease.leaseMs !== undefined && unrenewedMs >= lease.leaseMs - lease.renewMs) {
+              onError(
+                `task ${row.id}: its lease was not renewed for ${Math.round(unrenewedMs)} ms and runs out within ${Math.round(lease.leaseMs - unrenewedMs)} ms, when another host may take it; stopping the run`,
+              );
               abort.abort(LEASE_LOST);
               return;
             }
