@@ -214,14 +214,14 @@ describe('dispatcher: hosts and leases', () => {
     expect(time.pending()).toBe(0);
   });
 
-  it('a lost lease aborts the run with lease-lost and records no result; a store error keeps the run', async () => {
+  // A dispatcher on fake time over a store whose renewals answer from `answers` (then `after`), and what it reported.
+  async function scriptedLease(answers: Array<boolean | Error>, after: boolean | Error, lease: { renewMs: number; leaseMs?: number }) {
     const time = createFakeTime();
     const base = await openSqliteStore(':memory:', time.clock);
-    const answers: Array<boolean | Error> = [new Error('connection refused'), true, false];
     const store: TaskStore = {
       ...base,
       renew: async () => {
-        const next = answers.shift() ?? false;
+        const next = answers.shift() ?? after;
         if (next instanceof Error) throw next;
         return next;
       },
@@ -238,10 +238,17 @@ describe('dispatcher: hosts and leases', () => {
       clock: time.clock,
       onEvent: (e) => events.push(e),
       onError: (m) => errors.push(m),
-      lease: { timers: time.timers, renewMs: 5_000 },
+      lease: { timers: time.timers, ...lease },
     });
     const row = (await store.enqueue({ agent: 'a', payload: 1 })).row;
     d.submit(row);
+    return { time, base, d, row, errors, events };
+  }
+
+  it('a lost lease aborts the run with lease-lost and records no result; a store error keeps the run', async () => {
+    const { time, base, d, row, errors, events } = await scriptedLease([new Error('connection refused'), true, false], false, {
+      renewMs: 5_000,
+    });
     await time.advance(10_000);
     expect(d.busy()).toHaveLength(1);
     await time.advance(5_000);
@@ -252,33 +259,13 @@ describe('dispatcher: hosts and leases', () => {
     expect(await base.get(row.id)).toMatchObject({ status: 'running' });
     expect(time.pending()).toBe(0);
   });
+
   it('on a shared store, a run whose renewals fail for leaseMs - renewMs is stopped (lease-lost); one renewal that held resets the count', async () => {
-    const time = createFakeTime();
-    const base = await openSqliteStore(':memory:', time.clock);
     // Fails at 5 s, holds at 10 s, then the database is away for good.
-    const answers: Array<boolean | Error> = [new Error('gone'), true];
-    const store: TaskStore = {
-      ...base,
-      renew: async () => {
-        const next = answers.shift() ?? new Error('connection refused');
-        if (next instanceof Error) throw next;
-        return next;
-      },
-    };
-    const { runner } = deferredRunner();
-    const errors: string[] = [];
-    const events: DispatchEvent[] = [];
-    const d = createDispatcher({
-      store,
-      agents: ['a'],
-      runner,
-      clock: time.clock,
-      onEvent: (e) => events.push(e),
-      onError: (m) => errors.push(m),
-      lease: { timers: time.timers, renewMs: 5_000, leaseMs: 20_000 },
+    const { time, d, row, errors, events } = await scriptedLease([new Error('gone'), true], new Error('connection refused'), {
+      renewMs: 5_000,
+      leaseMs: 20_000,
     });
-    const row = (await store.enqueue({ agent: 'a', payload: 1 })).row;
-    d.submit(row);
     // The renewal sent at 10 s held, so the lease lasts until at least 30 s: the failures at 15 and
     // 20 s keep the run; the one at 25 s stops it, since the lease may run out before the next try.
     await time.advance(20_000);
