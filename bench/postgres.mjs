@@ -31,7 +31,8 @@ export async function privatePostgres() {
   const data = join(dir, 'data');
   const log = join(dir, 'log');
   const port = await freePort();
-  const asPostgres = (file, args) => execFileSync('runuser', ['-u', 'postgres', '--', join(BIN, file), ...args], { stdio: 'pipe', cwd: dir });
+  const asPostgres = (file, args) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', join(BIN, file), ...args], { stdio: 'pipe', cwd: dir });
   asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres']);
   try {
     asPostgres('pg_ctl', ['-D', data, '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, '-l', log, 'start']);
@@ -40,7 +41,24 @@ export async function privatePostgres() {
   }
   const url = (name = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${name}`;
   const psql = (sql, name = 'postgres') =>
-    execFileSync(join(BIN, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', dir, '-p', String(port), '-U', 'postgres', '-d', name, '-c', sql]).toString();
+    execFileSync(join(BIN, 'psql'), [
+      '-X',
+      '-q',
+      '-A',
+      '-t',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      dir,
+      '-p',
+      String(port),
+      '-U',
+      'postgres',
+      '-d',
+      name,
+      '-c',
+      sql,
+    ]).toString();
   let counter = 0;
   return {
     port,
