@@ -9,7 +9,10 @@
 //   - claim + finish: the dispatcher of each host as `serve` wires it (lease renewal armed, every
 //     event through the SSE hub into the store's event log, a runner that records its pid and
 //     ends at once); anchor: the bare claim loop followed by one UPDATE to `succeeded` per task.
+// The anchors' statements are named (prepared), as the store's are: the bare loop at its best.
 // The figures are tasks per second, the median of the rounds. Goal (issue 16): >= 0.8x the bare loop.
+// Beside each, the server's CPU per task (the postmaster and its backends, from /proc), which the
+// other sessions on the machine disturb far less than the rates.
 import pg from 'pg';
 import { median, reportRate } from './lib.mjs';
 import { privatePostgres } from './postgres.mjs';
@@ -39,26 +42,31 @@ const BARE_SCHEMA = `CREATE TABLE bare (id TEXT PRIMARY KEY, root_id TEXT NOT NU
   status TEXT NOT NULL, attempt INTEGER NOT NULL, source TEXT NOT NULL, created_at TEXT NOT NULL, started_at TEXT, ended_at TEXT,
   host TEXT, seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE);
   CREATE INDEX bare_status ON bare (status, agent, seq)`;
-const BARE_CLAIM = `UPDATE bare SET status = 'running', started_at = $1, host = $2
-  WHERE id = (SELECT id FROM bare WHERE status = 'queued' AND agent = $3 ORDER BY seq FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING *`;
-const BARE_FINISH = `UPDATE bare SET status = 'succeeded', ended_at = $1 WHERE id = $2`;
+const BARE_CLAIM = {
+  name: 'bare_claim',
+  text: `UPDATE bare SET status = 'running', started_at = $1, host = $2
+    WHERE id = (SELECT id FROM bare WHERE status = 'queued' AND agent = $3 ORDER BY seq FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING *`,
+};
+const BARE_FINISH = { name: 'bare_finish', text: `UPDATE bare SET status = 'succeeded', ended_at = $1 WHERE id = $2` };
 
 const server = await privatePostgres();
 
-// One run on a fresh database: `prepare(url)` loads it and returns `{ go, close }`; the time of `go()` alone is measured.
+// One run on a fresh database: `prepare(url)` loads it and returns `{ go, close }`; `go()` alone is measured: its rate and the server's CPU per task.
 async function timed(prepare) {
-  const url = server.createDatabase('claim');
+  const { name, url } = await server.createDatabase('claim');
   const run = await prepare(url);
   // Each run starts alike: fresh statistics, no dead rows, and right after a checkpoint.
-  server.psql('VACUUM ANALYZE', url.slice(url.lastIndexOf('/') + 1));
-  server.psql('CHECKPOINT');
+  await server.sql('VACUUM ANALYZE', name);
+  await server.sql('CHECKPOINT');
+  const cpu = server.cpuMs();
   const t = performance.now();
   const claimed = await run.go();
   const ms = performance.now() - t;
+  const cpuUs = ((server.cpuMs() - cpu) / TASKS) * 1000;
   await run.close();
-  server.psql(`DROP DATABASE ${url.slice(url.lastIndexOf('/') + 1)}`);
+  await server.sql(`DROP DATABASE ${name}`);
   if (claimed !== TASKS) throw new Error(`claimed ${claimed} of ${TASKS} tasks`);
-  return (TASKS / ms) * 1000;
+  return { rate: (TASKS / ms) * 1000, cpuUs };
 }
 
 // The bare loop: per host one pool, per instance one claimer; `finish` adds the end UPDATE.
@@ -73,10 +81,10 @@ const bare = (finish) => async (url) => {
           ownAgents(h).map(async (agent) => {
             let n = 0;
             for (;;) {
-              const { rows } = await pools[h].query(BARE_CLAIM, [new Date().toISOString(), host, agent]);
+              const { rows } = await pools[h].query({ ...BARE_CLAIM, values: [new Date().toISOString(), host, agent] });
               if (rows.length === 0) return n;
               n += 1;
-              if (finish) await pools[h].query(BARE_FINISH, [new Date().toISOString(), rows[0].id]);
+              if (finish) await pools[h].query({ ...BARE_FINISH, values: [new Date().toISOString(), rows[0].id] });
             }
           }),
         ),
@@ -188,18 +196,17 @@ try {
       samples[name].push(await timed(variants[name]));
     }
   }
-  const fmt = (xs) => xs.map((x) => x.toFixed(0)).join(' ');
+  const rate = (name) => median(samples[name].map((x) => x.rate));
+  const cpu = (name) => median(samples[name].map((x) => x.cpuUs));
   console.log(
     `pg-claim: ${TASKS} queued tasks, ${HOSTS.length} hosts x ${AGENTS.length / HOSTS.length} instances, pool ${POOL_MAX} per host, ${ROUNDS} rounds`,
   );
-  for (const [name, xs] of Object.entries(samples)) console.log(`  ${name}: median ${median(xs).toFixed(0)}/s (runs: ${fmt(xs)})`);
-  const a = reportRate('pg-claim claim throughput', median(samples['hooksctl claim']), median(samples['bare claim']), 0.8);
-  const b = reportRate(
-    'pg-claim claim + finish throughput',
-    median(samples['hooksctl claim + finish']),
-    median(samples['bare claim + finish']),
-    0.8,
-  );
+  for (const [name, xs] of Object.entries(samples))
+    console.log(
+      `  ${name}: median ${rate(name).toFixed(0)}/s (runs: ${xs.map((x) => x.rate.toFixed(0)).join(' ')}), server CPU ${cpu(name).toFixed(0)} us/task`,
+    );
+  const a = reportRate('pg-claim claim throughput', rate('hooksctl claim'), rate('bare claim'), 0.8);
+  const b = reportRate('pg-claim claim + finish throughput', rate('hooksctl claim + finish'), rate('bare claim + finish'), 0.8);
   process.exitCode = a >= 0.8 && b >= 0.8 ? 0 : 1;
 } finally {
   server.destroy();
