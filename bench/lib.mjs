@@ -41,3 +41,12 @@ export function report(name, figure, anchor, target) {
   );
   return ratio;
 }
+
+/** Print one throughput line (higher is better): a rate against its anchor and the least ratio allowed; `ratio` when measured otherwise (paired runs). */
+export function reportRate(name, figure, anchor, target, ratio = figure / anchor, unit = '/s') {
+  const verdict = ratio >= target ? 'ok' : 'UNDER TARGET';
+  console.log(
+    `${name}: ${figure.toFixed(0)}${unit} vs anchor ${anchor.toFixed(0)}${unit} = ${ratio.toFixed(2)}x (target >= ${target}x) ${verdict}`,
+  );
+  return ratio;
+}

@@ -2,9 +2,10 @@
  * Server-sent events: the open streams, and every event on its way to them. Each event is
  * first appended to the store's event log, which gives it an id that keeps increasing across
  * restarts; a client that reconnects with `Last-Event-ID` is sent what it missed from that log
- * before it joins the live stream. All of it runs on one serial chain, so a stream sees every
- * event once, in id order, with no gap between the replay and the live part. A comment every
- * `keepAliveMs` keeps idle streams open.
+ * before it joins the live stream. The append starts when the event is broadcast, so events
+ * broadcast together can be logged together (the PostgreSQL log commits them at once); the
+ * writes run on one serial chain, so a stream sees every event once, in id order, with no gap
+ * between the replay and the live part. A comment every `keepAliveMs` keeps idle streams open.
  */
 import type { ServerResponse } from 'node:http';
 import type { StoredEvent } from '../tasks/store.js';
@@ -54,7 +55,8 @@ export const SSE_KEEPALIVE_MS = 15_000;
 
 /** Build a hub. */
 export function createSseHub(options: SseHubOptions = {}): SseHub {
-  const streams = new Set<ServerResponse>();
+  // Each open stream, with the last id its replay sent: a live event at or below it was sent already.
+  const streams = new Map<ServerResponse, number>();
   const { log, timers } = options;
   const keepAliveMs = options.keepAliveMs ?? SSE_KEEPALIVE_MS;
   let chain: Promise<void> = Promise.resolve();
@@ -63,7 +65,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
     chain = chain.then(step).catch((error: unknown) => options.onError?.(`sse: ${(error as Error).message}`));
   };
   const tick = (): void => {
-    for (const res of streams) res.write(formatComment('keep-alive'));
+    for (const res of streams.keys()) res.write(formatComment('keep-alive'));
     keepAlive = timers?.setTimeout(tick, keepAliveMs);
   };
   const arm = (): void => {
@@ -88,31 +90,38 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
       };
       res.on('close', drop);
       serial(async () => {
+        let sent = 0;
         if (log && lastEventId !== null) {
-          for (const e of await log.eventsAfter(lastEventId, options.replayLimit ?? 1000)) res.write(formatSse(e.type, e.data, e.id));
+          for (const e of await log.eventsAfter(lastEventId, options.replayLimit ?? 1000)) {
+            res.write(formatSse(e.type, e.data, e.id));
+            sent = e.id;
+          }
         }
         if (removed || res.writableEnded) return;
-        streams.add(res);
+        streams.set(res, sent);
         arm();
       });
       return drop;
     },
     broadcast(type, data) {
       const payload = { ...data, type };
+      const logged = log?.appendEvent(type, payload);
+      logged?.catch(() => {}); // reported by the step below
       serial(async () => {
-        let frame: string;
+        let id: number | undefined;
         try {
-          frame = log ? formatSse(type, payload, (await log.appendEvent(type, payload)).id) : formatSse(type, payload);
+          id = logged ? (await logged).id : undefined;
         } catch (error) {
           options.onError?.(`could not log the ${type} event: ${(error as Error).message}`);
-          frame = formatSse(type, payload);
         }
-        for (const res of streams) res.write(frame);
+        const frame = formatSse(type, payload, id);
+        // A stream that joined while this event was being logged may have had it in its replay.
+        for (const [res, replayed] of streams) if (id === undefined || id > replayed) res.write(frame);
       });
     },
     flushed: () => chain,
     closeAll(retryMs) {
-      for (const res of streams) {
+      for (const res of streams.keys()) {
         if (retryMs !== undefined) res.write(formatRetry(retryMs));
         res.end();
       }

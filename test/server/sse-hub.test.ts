@@ -8,6 +8,7 @@ import { createSseHub } from '../../src/server/sse-hub.js';
 import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import { systemClock } from '../../src/runtime.js';
 import { createFakeTime } from '../harness/fake-time.js';
+import type { StoredEvent } from '../../src/tasks/store.js';
 
 // A response that records what was written to it.
 function fakeResponse() {
@@ -92,6 +93,36 @@ describe('createSseHub', () => {
     expect(back.types()).toEqual(['task_ended', 'service_stopping', 'service_ready', 'task_queued']);
     const ids = back.ids();
     expect(ids).toEqual(ids.map((_, i) => seen + 1 + i));
+  });
+
+  it('logs an event as it is broadcast; a client whose replay already had it does not get it twice', async () => {
+    // A log whose reads come after a write that is broadcast later: the replay sees the new event.
+    const events: StoredEvent[] = [];
+    const calls: string[] = [];
+    const log = {
+      appendEvent: async (type: string, data: Record<string, unknown>) => {
+        calls.push(type);
+        const e = { id: events.length + 1, type, data };
+        events.push(e);
+        return e;
+      },
+      eventsAfter: async (id: number) => {
+        await new Promise((r) => setImmediate(r));
+        return events.filter((e) => e.id > id);
+      },
+    };
+    const hub = createSseHub({ log });
+    hub.broadcast('task_queued', { id: 't1' });
+    const client = fakeResponse();
+    hub.add(client.res, 0);
+    hub.broadcast('task_started', { id: 't1' });
+    // Both appends started at broadcast, before the chain ran a step.
+    expect(calls).toEqual(['task_queued', 'task_started']);
+    await hub.flushed();
+    hub.broadcast('task_ended', { id: 't1' });
+    await hub.flushed();
+    expect(client.ids()).toEqual([1, 2, 3]);
+    expect(client.types()).toEqual(['task_queued', 'task_started', 'task_ended']);
   });
 
   it('sends a keep-alive comment every 15 s while streams are open, and ends streams with a retry hint', async () => {

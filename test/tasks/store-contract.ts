@@ -164,6 +164,16 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       await store.close();
     });
 
+    it('events appended at once get ids in call order, and are read back in that order', async () => {
+      const store = await open();
+      const logged = await Promise.all(Array.from({ length: 30 }, (_, n) => store.appendEvent('task_started', { n })));
+      const ids = logged.map((e) => e.id);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+      expect(new Set(ids).size).toBe(30);
+      expect((await store.eventsAfter((ids[0] ?? 0) - 1, 100)).map((e) => e.data['n'])).toEqual(logged.map((_, n) => n));
+      await store.close();
+    });
+
     it('a claim records the host and bumps the fence; renew and finish need the current fence', async () => {
       const store = await open();
       const { row } = await store.enqueue({ agent: 'a', payload: 1 });

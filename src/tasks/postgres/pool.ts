@@ -3,14 +3,14 @@
  * (seq, event ids and lease times stay far below 2^53), and a connection failure at open is
  * exit 69, the database being unavailable.
  */
-import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { ExitCode, HooksError } from '../../errors.js';
 import { redactDatabaseUrl } from '../../config/db-url.js';
 
 /** What runs a query: the pool, or one client inside a transaction. */
 export interface Queryable {
-  /** Run one statement with positional parameters. */
-  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+  /** Run one statement with positional parameters (or a named prepared one, values included). */
+  query<R extends QueryResultRow = QueryResultRow>(text: string | QueryConfig, values?: unknown[]): Promise<QueryResult<R>>;
 }
 
 /** Options for {@link openPool}. */

@@ -5,7 +5,7 @@
  * A host that lost its lease can neither renew nor finish: it must kill its run.
  */
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, QueryConfig } from 'pg';
 import type { Clock } from '../../runtime.js';
 import { TASK_STATUSES, type TaskStatus } from '../../vocabulary.js';
 import { LEASE_DEFAULTS } from '../../config/defaults.js';
@@ -17,7 +17,8 @@ import { inTransaction, openPool, type Queryable } from './pool.js';
 import { CANCEL_CHANNEL, migratePostgres, QUEUED_CHANNEL } from './migrations.js';
 import { listenChannel } from './listen.js';
 import { realTimers } from '../../timers.js';
-import { EVENT_LOG_SIZE } from '../sqlite/events.js';
+import { prepared } from './prepared.js';
+import { postgresEventLog } from './event-log.js';
 
 /** The columns of a {@link TaskRow}, in the order the API shows them. */
 export const TASK_COLUMNS = `id, root_id, agent, payload, status, reason, attempt, retry_of, retried_as, exit_code, pid, pid_start,
@@ -26,6 +27,25 @@ export const TASK_COLUMNS = `id, root_id, agent, payload, status, reason, attemp
 // A crashed or shutdown-cancelled row without a next attempt, that nobody asked to cancel, is retried.
 const RETRYABLE = `retried_as IS NULL AND cancel_requested IS NULL
   AND (status = 'crashed' OR (status = 'cancelled' AND reason = 'shutdown'))`;
+
+// The statements of every task's way through the store, prepared once per connection.
+const INSERT = prepared(
+  'insert',
+  `INSERT INTO task_history (id, root_id, agent, payload, status, attempt, retry_of, source, dedupe_key, created_at)
+   VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING RETURNING ${TASK_COLUMNS}`,
+);
+const CLAIM = prepared(
+  'claim',
+  `UPDATE task_history SET status = 'running', started_at = $1, host = $2, fence = fence + 1, lease_until = $3
+   WHERE id = (SELECT id FROM task_history WHERE id = $4 AND status = 'queued' FOR UPDATE SKIP LOCKED)
+   RETURNING ${TASK_COLUMNS}`,
+);
+const SET_PID = prepared('set_pid', 'UPDATE task_history SET pid = $1, pid_start = $2 WHERE id = $3');
+const FINISH = prepared(
+  'finish',
+  `UPDATE task_history SET status = $1, reason = $2, exit_code = $3, output = $4, ended_at = $5, lease_until = NULL
+   WHERE id = $6 AND status = 'running' AND ($7::bigint IS NULL OR (fence = $7 AND host = $8))`,
+);
 
 /** Open the store at `url` (no password in it), migrate it, and build the port over its pool. */
 export async function openPostgresStore(url: string, clock: Clock, options: StoreOptions = {}): Promise<TaskStore> {
@@ -49,7 +69,7 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
   const hostId = options.hostId ?? 'local';
   const leaseMs = options.leaseMs ?? LEASE_DEFAULTS.leaseMs;
   const iso = (): string => new Date(clock.now()).toISOString();
-  const one = async (db: Queryable, sql: string, values: unknown[]): Promise<TaskRow | undefined> =>
+  const one = async (db: Queryable, sql: string | QueryConfig, values?: unknown[]): Promise<TaskRow | undefined> =>
     (await db.query<TaskRow>(sql, values)).rows[0];
   const byId = (db: Queryable, id: string) => one(db, `SELECT ${TASK_COLUMNS} FROM task_history WHERE id = $1`, [id]);
   const insert = (
@@ -65,14 +85,10 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
     },
   ) => {
     const id = randomUUID();
-    return one(
-      db,
-      `INSERT INTO task_history (id, root_id, agent, payload, status, attempt, retry_of, source, dedupe_key, created_at)
-       VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING RETURNING ${TASK_COLUMNS}`,
-      [id, t.rootId ?? id, t.agent, t.payload, t.attempt, t.retryOf, t.source, t.dedupeKey, iso()],
-    );
+    return one(db, INSERT([id, t.rootId ?? id, t.agent, t.payload, t.attempt, t.retryOf, t.source, t.dedupeKey, iso()]));
   };
   const agents = postgresAgents(pool);
+  const events = postgresEventLog(pool, iso);
   let closed = false;
 
   return {
@@ -90,14 +106,7 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
     list: async (status, limit = 1_000_000) =>
       (await pool.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task_history WHERE status = $1 ORDER BY seq LIMIT $2`, [status, limit])).rows,
     page: (query) => postgresPage(pool, TASK_COLUMNS, query),
-    claim: (id) =>
-      one(
-        pool,
-        `UPDATE task_history SET status = 'running', started_at = $1, host = $2, fence = fence + 1, lease_until = $3
-         WHERE id = (SELECT id FROM task_history WHERE id = $4 AND status = 'queued' FOR UPDATE SKIP LOCKED)
-         RETURNING ${TASK_COLUMNS}`,
-        [iso(), hostId, clock.now() + leaseMs, id],
-      ),
+    claim: (id) => one(pool, CLAIM([iso(), hostId, clock.now() + leaseMs, id])),
     renew: async (id, fence) =>
       (
         await pool.query(
@@ -107,16 +116,11 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
         )
       ).rowCount === 1,
     setPid: async (id, pid, pidStart) => {
-      await pool.query('UPDATE task_history SET pid = $1, pid_start = $2 WHERE id = $3', [pid, pidStart, id]);
+      await pool.query(SET_PID([pid, pidStart, id]));
     },
     finish: async (id, end, fence) =>
-      (
-        await pool.query(
-          `UPDATE task_history SET status = $1, reason = $2, exit_code = $3, output = $4, ended_at = $5, lease_until = NULL
-           WHERE id = $6 AND status = 'running' AND ($7::bigint IS NULL OR (fence = $7 AND host = $8))`,
-          [end.status, end.reason, end.exitCode, end.output ?? null, iso(), id, fence ?? null, hostId],
-        )
-      ).rowCount === 1,
+      (await pool.query(FINISH([end.status, end.reason, end.exitCode, end.output ?? null, iso(), id, fence ?? null, hostId]))).rowCount ===
+      1,
     requestCancel: async (id, reason) =>
       (
         await pool.query(
@@ -211,24 +215,8 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
         .rowCount === 1,
     attempts: async (rootId) =>
       (await pool.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task_history WHERE root_id = $1 ORDER BY attempt, seq`, [rootId])).rows,
-    appendEvent: async (type, data) => {
-      const { rows } = await pool.query<{ id: number }>('INSERT INTO events (type, data, at) VALUES ($1, $2, $3) RETURNING id', [
-        type,
-        JSON.stringify(data),
-        iso(),
-      ]);
-      const id = rows[0]?.id ?? 0;
-      // Prune in batches, so the log stays between keep and keep + 100 rows.
-      if (id % 100 === 0) await pool.query('DELETE FROM events WHERE id <= $1', [id - EVENT_LOG_SIZE]);
-      return { id, type, data };
-    },
-    eventsAfter: async (id, limit) =>
-      (
-        await pool.query<{ id: number; type: string; data: string }>(
-          'SELECT id, type, data FROM events WHERE id > $1 ORDER BY id LIMIT $2',
-          [id, limit],
-        )
-      ).rows.map((r) => ({ id: r.id, type: r.type, data: JSON.parse(r.data) as Record<string, unknown> })),
+    appendEvent: (type, data) => events.append(type, data),
+    eventsAfter: (id, limit) => events.after(id, limit),
     counts: async () => {
       const out = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
       const { rows } = await pool.query<{ status: TaskStatus; n: number }>(
