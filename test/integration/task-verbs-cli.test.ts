@@ -81,7 +81,7 @@ describe('task verbs against a running serve', () => {
     expect(JSON.parse(status.stdout).agents).toContainEqual(expect.objectContaining({ name: 'dev-default', state: 'busy', task: id }));
     const c = await cli(['cancel', id, '--json']);
     expect(c.exitCode, c.stderr).toBe(0);
-    expect(JSON.parse(c.stdout)).toEqual({ id, status: 'cancelling' });
+    expect(JSON.parse(c.stdout)).toEqual({ id, status: 'cancelling', host: expect.any(String) });
     const followed = await follow;
     expect(followed.exitCode, followed.stderr).toBe(0);
     expect((await get(`/tasks/${id}`))['status']).toBe('cancelled');
