@@ -3,7 +3,10 @@
 // READY when it listens (the floor), in the same run and the same systemd --user. Target <= 1.5x.
 // Fair pairing: serve is socket-activated (install-unit's default writes <name>.socket), so the
 // floor is too: its own .socket, and it listens on fd 3 when LISTEN_FDS says so.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// A second anchor, for context: the same floor under the sandboxing directives install-unit writes
+// into serve's unit (ProtectSystem=, PrivateUsers=, SystemCallFilter=, ...), which systemd pays for
+// at every start before our process runs.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { interleave, median, report } from './lib.mjs';
@@ -27,17 +30,27 @@ try {
   writeFileSync(cfg, JSON.stringify({ service: { name: 'bench-serve', port: 38792, db: join(sb.workDir, 'data/hooks.db') } }));
   const install = sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', cfg]);
   if (install.status !== 0) throw new Error(`install-unit failed: ${install.stderr}`);
-  for (const u of ['bench-floor', 'bench-serve']) {
+  const HARDENING =
+    /^(NoNewPrivileges|Protect\w+|ReadWritePaths|Private\w+|DevicePolicy|Restrict\w+|LockPersonality|RemoveIPC|KeyringMode|UMask|CapabilityBoundingSet|AmbientCapabilities|SystemCall\w+)=/;
+  const hardening = readFileSync(join(sb.unitDir, 'bench-serve.service'), 'utf8')
+    .split('\n')
+    .filter((l) => HARDENING.test(l));
+  sb.installUnit('bench-hard.socket', '[Socket]\nListenStream=127.0.0.1:38793\nBacklog=4096\n');
+  sb.installUnit(
+    'bench-hard.service',
+    `[Unit]\nRequires=bench-hard.socket\nAfter=bench-hard.socket\n[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${floor}\n${hardening.join('\n')}\n`,
+  );
+  for (const u of ['bench-floor', 'bench-hard', 'bench-serve']) {
     // Many restarts in a row: lift systemd's start rate limit (5 per 10 s) with a drop-in.
     mkdirSync(join(sb.unitDir, `${u}.service.d`), { recursive: true });
     writeFileSync(join(sb.unitDir, `${u}.service.d`, 'bench.conf'), '[Unit]\nStartLimitIntervalSec=0\n');
   }
   sb.run(['systemctl', '--user', 'daemon-reload']);
-  for (const u of ['bench-floor', 'bench-serve']) {
+  for (const u of ['bench-floor', 'bench-hard', 'bench-serve']) {
     const s = sb.run(['systemctl', '--user', 'start', `${u}.socket`]);
     if (s.status !== 0) throw new Error(`${u}.socket did not start: ${s.stderr}`);
   }
-  for (const u of ['bench-floor', 'bench-serve']) {
+  for (const u of ['bench-floor', 'bench-hard', 'bench-serve']) {
     const r = sb.run(['systemctl', '--user', 'start', `${u}.service`]);
     if (r.status !== 0) throw new Error(`${u} did not start: ${r.stderr}`);
   }
@@ -49,12 +62,15 @@ try {
   };
   const adopted = (unit) => sb.run(['systemctl', '--user', 'show', '-p', 'TriggeredBy', '--value', `${unit}.service`]).stdout.trim();
   console.log(`socket activation: floor ${adopted('bench-floor') || 'none'}, serve ${adopted('bench-serve') || 'none'}`);
-  const samples = interleave({ floor: restart('bench-floor'), serve: restart('bench-serve') }, 15, 2);
+  const samples = interleave({ floor: restart('bench-floor'), hard: restart('bench-hard'), serve: restart('bench-serve') }, 15, 2);
   report(
     'restart (systemctl --user restart to READY, both socket-activated, median of 15)',
     median(samples.serve),
     median(samples.floor),
     1.5,
+  );
+  console.log(
+    `  context: the floor under serve's ${hardening.length} sandboxing directives: ${median(samples.hard).toFixed(1)} ms = ${(median(samples.hard) / median(samples.floor)).toFixed(2)}x the floor; serve = ${(median(samples.serve) / median(samples.hard)).toFixed(2)}x that`,
   );
 } finally {
   await sb.stop();
