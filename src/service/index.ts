@@ -37,6 +37,9 @@ import { createStatusLine, describeLoad } from './status.js';
 
 export { describeLoad } from './status.js';
 
+// How long queued tasks wait after READY=1, so the requests held in the backlog during a restart are answered first.
+const BACKLOG_TURN_MS = 25;
+
 /** Inputs of {@link runService}. */
 export interface ServiceOptions {
   /** The loaded config. */
@@ -186,8 +189,8 @@ export async function runService(options: ServiceOptions): Promise<number> {
     logger,
   );
   const finished = waitForDrain(drain, dispatcher, logger);
-  // A stop requested during start-up: queued tasks stay queued for the next boot.
-  if (stop.early().length > 0) dispatcher.hold();
+  // Queued tasks start only after READY=1 (below): READY waits for what intake needs, not for spawning agents.
+  dispatcher.hold();
   // Open first, then load the queue: a task stored while starting is in the list, or else submitted by its own request.
   open = true;
   for (const task of await store.list('queued')) if (!remote.includes(task.agent)) dispatcher.submit(task);
@@ -234,6 +237,9 @@ export async function runService(options: ServiceOptions): Promise<number> {
     void unwatchCancels();
   };
   hub.broadcast('service_ready', { pid: options.pid, agents: instances.size, requeued: recovery.requeued.length });
+  // A stop requested during start-up: queued tasks stay queued for the next boot. Otherwise they
+  // start once the requests that waited in the socket's backlog for this instance had a turn.
+  if (stop.early().length === 0) timers.setTimeout(() => drain.state() === 'running' && dispatcher.release(), BACKLOG_TURN_MS);
   routeStop(stop, finished);
   void loadSupervisor(); // warm it after READY, so the first task does not wait for it
 

@@ -51,6 +51,8 @@ export interface Dispatcher extends DrainableWork {
   queued(): number;
   /** Stop starting queued tasks (they stay queued in the store for the next boot). */
   hold(): void;
+  /** Start queued tasks again after {@link Dispatcher.hold}. */
+  release(): void;
   /** Resolves when nothing is in flight (immediately if already idle). */
   whenIdle(): Promise<void>;
   /** Abort every task in flight with `reason` and wait until all settled. */
@@ -133,7 +135,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const launch = (row: TaskRow) => {
     const abort = new AbortController();
     const task: BusyTask = { id: row.id, agent: row.agent, startedAt: clock.monotonic() };
-    onEvent({ type: 'task_started', id: row.id, agent: row.agent, attempt: row.attempt, host: row.host });
     const stopRenewing = keepLease(row, abort);
     const done = runner(row, {
       signal: abort.signal,
@@ -172,6 +173,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       })
       .catch((error: unknown) => onError(`dispatcher: ${(error as Error).message}`));
     running.set(row.id, { task, abort, done });
+    // Announced once it counts as running, so a listener's busy() includes it.
+    onEvent({ type: 'task_started', id: row.id, agent: row.agent, attempt: row.attempt, host: row.host });
     if (abortedWith !== null) abort.abort(abortedWith);
   };
 
@@ -268,6 +271,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     queued: () => [...queues.values()].reduce((n, q) => n + q.size, 0),
     hold() {
       held = true;
+    },
+    release() {
+      held = false;
+      for (const agent of queues.keys()) startNext(agent);
     },
     whenIdle() {
       if (running.size === 0 && claiming.size === 0) return Promise.resolve();

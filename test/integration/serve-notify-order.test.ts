@@ -49,7 +49,10 @@ describe('serve: sd_notify order', () => {
     const done = runService({ config, runtime, pid, notifier });
     await waitFor(() => sent.some((m) => m.includes('READY=1')), 10_000, 'READY=1');
     await waitFor(() => sent.some((m) => m.includes('WATCHDOG=1')), 10_000, 'a watchdog ping');
+    // The re-queued task starts after READY=1 (READY waits only for what intake needs).
+    await waitFor(() => sent.some((m) => m.includes('STATUS=1 running')), 10_000, 'the re-queued task to start');
     expect(sent[0]).toContain('READY=1');
+    expect(sent[0]).toContain('STATUS=0 running, 1 queued');
     handlers.get('SIGTERM')?.('SIGTERM');
     expect(await done).toBe(0);
     const stoppingAt = sent.findIndex((m) => m.includes('STOPPING=1'));

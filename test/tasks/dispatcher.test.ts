@@ -165,6 +165,44 @@ describe('dispatcher', () => {
   });
 });
 
+describe('dispatcher: hold and release', () => {
+  it('holds queued tasks until release, then starts them in order; task_started comes when busy() counts the task', async () => {
+    const store = await openSqliteStore(':memory:', systemClock);
+    const { runner, pending } = deferredRunner();
+    const seen: Array<[string, number]> = [];
+    const d = createDispatcher({
+      store,
+      agents: ['a'],
+      runner,
+      clock: systemClock,
+      onEvent: (e) => {
+        if (e.type === 'task_started') seen.push([e.id, d.busy().length]);
+      },
+    });
+    d.hold();
+    const first = (await store.enqueue({ agent: 'a', payload: 1 })).row;
+    const second = (await store.enqueue({ agent: 'a', payload: 2 })).row;
+    d.submit(first);
+    d.submit(second);
+    await tick();
+    expect(d.busy()).toHaveLength(0);
+    expect(d.queued()).toBe(2);
+    expect(await store.get(first.id)).toMatchObject({ status: 'queued' });
+    d.release();
+    await tick();
+    expect(seen).toEqual([[first.id, 1]]);
+    pending.get(first.id)?.(true);
+    await tick();
+    await tick();
+    expect(seen).toEqual([
+      [first.id, 1],
+      [second.id, 1],
+    ]);
+    pending.get(second.id)?.(true);
+    await d.whenIdle();
+  });
+});
+
 describe('dispatcher: hosts and leases', () => {
   it("leaves another host's instances queued in the store, and ignores a task submitted twice", async () => {
     const store = await openSqliteStore(':memory:', systemClock);
