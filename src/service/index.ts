@@ -2,7 +2,7 @@
  * The composition root of `hooksctl serve`. It runs the named steps in order: listen for
  * stop signals, boot (store, agents), runners and dispatcher, health, the front door,
  * listen, recover leftovers, READY; then it waits for the drain. READY=1 goes out only after
- * the port listens, the store is open and crash recovery ran.
+ * the port listens, the store is open and crash recovery ran; queued tasks start just after it.
  */
 import { isDatabaseUrl } from '../config/db-url.js';
 import type { Config } from '../config/schema.js';
