@@ -74,7 +74,7 @@ async function measure(unit, port, path, body) {
 try {
   const bare = (fd) =>
     `const n = require(${JSON.stringify(SD_NOTIFY)}); const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.end('ok')); });\n` +
-    `s.listen(${fd ? '{ fd: 3 }' : "38801, '127.0.0.1'"}, () => n.ready());\n` +
+    `s.listen(${fd ? '{ fd: 3 }' : "28801, '127.0.0.1'"}, () => n.ready());\n` +
     `process.on('SIGTERM', () => { s.close(() => process.exit(0)); s.closeIdleConnections(); });\n`;
   writeFileSync(join(sb.workDir, 'bare-bind.cjs'), bare(false));
   writeFileSync(join(sb.workDir, 'bare-socket.cjs'), bare(true));
@@ -83,7 +83,7 @@ try {
     'bench-bind.service',
     `${nolimit}[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${join(sb.workDir, 'bare-bind.cjs')}\n`,
   );
-  sb.installUnit('bench-sock.socket', '[Socket]\nListenStream=127.0.0.1:38802\nBacklog=4096\n');
+  sb.installUnit('bench-sock.socket', '[Socket]\nListenStream=127.0.0.1:28802\nBacklog=4096\n');
   sb.installUnit(
     'bench-sock.service',
     `${nolimit}Requires=bench-sock.socket\nAfter=bench-sock.socket\n[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${join(sb.workDir, 'bare-socket.cjs')}\n`,
@@ -92,7 +92,7 @@ try {
   writeFileSync(
     cfg,
     JSON.stringify({
-      service: { name: 'bench-intake', port: 38803, db: join(sb.workDir, 'data/hooks.db') },
+      service: { name: 'bench-intake', port: 28803, db: join(sb.workDir, 'data/hooks.db') },
       shutdown: { drain_ms: 2000, abort_grace_ms: 1000, cleanup_ms: 1000, margin_ms: 1000 },
     }),
   );
@@ -104,9 +104,9 @@ try {
   for (const u of ['bench-bind', 'bench-sock', 'bench-intake']) await systemctl('start', `${u}.service`);
   await sleep(500);
 
-  const bind = await measure('bench-bind', 38801, '/', '{}');
-  const sock = await measure('bench-sock', 38802, '/', '{}');
-  const serve = await measure('bench-intake', 38803, '/task', JSON.stringify({ agent: 'dev-default', payload: { sleep_ms: 0 } }));
+  const bind = await measure('bench-bind', 28801, '/', '{}');
+  const sock = await measure('bench-sock', 28802, '/', '{}');
+  const serve = await measure('bench-intake', 28803, '/task', JSON.stringify({ agent: 'dev-default', payload: { sleep_ms: 0 } }));
   const line = (n, r) => `${n}: ${r.sent} sent, ${r.refused} refused, ${r.failed} failed, worst accepted latency ${r.worst.toFixed(1)} ms`;
   console.log(`restart-intake (${RESTARTS} restarts at ${RATE} req/s)`);
   console.log(`  ${line('bare, own port (anchor)', bind)}`);

@@ -3,6 +3,8 @@
 // READY when it listens (the floor), in the same run and the same systemd --user. Target <= 1.5x.
 // Fair pairing: serve is socket-activated (install-unit's default writes <name>.socket), so the
 // floor is too: its own .socket, and it listens on fd 3 when LISTEN_FDS says so.
+// Ports below Linux's ephemeral range (32768-60999): a client connection in TIME-WAIT on one of
+// them, from an earlier bench, would make the socket unit fail with EADDRINUSE.
 // A second anchor, for context: the same floor under the sandboxing directives install-unit writes
 // into serve's unit (ProtectSystem=, PrivateUsers=, SystemCallFilter=, ...), which systemd pays for
 // at every start before our process runs.
@@ -19,15 +21,15 @@ try {
   const floor = join(sb.workDir, 'floor.cjs');
   writeFileSync(
     floor,
-    `const n = require(${JSON.stringify(SD_NOTIFY)}); const at = process.env.LISTEN_FDS && Number(process.env.LISTEN_PID) === process.pid ? { fd: 3 } : { port: 38791, host: '127.0.0.1' }; require('node:http').createServer((q, s) => s.end('ok')).listen(at, () => n.ready()); process.on('SIGTERM', () => process.exit(0));\n`,
+    `const n = require(${JSON.stringify(SD_NOTIFY)}); const at = process.env.LISTEN_FDS && Number(process.env.LISTEN_PID) === process.pid ? { fd: 3 } : { port: 28791, host: '127.0.0.1' }; require('node:http').createServer((q, s) => s.end('ok')).listen(at, () => n.ready()); process.on('SIGTERM', () => process.exit(0));\n`,
   );
-  sb.installUnit('bench-floor.socket', '[Socket]\nListenStream=127.0.0.1:38791\nBacklog=4096\n');
+  sb.installUnit('bench-floor.socket', '[Socket]\nListenStream=127.0.0.1:28791\nBacklog=4096\n');
   sb.installUnit(
     'bench-floor.service',
     `[Unit]\nRequires=bench-floor.socket\nAfter=bench-floor.socket\n[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${floor}\n`,
   );
   const cfg = join(sb.workDir, 'agents.json');
-  writeFileSync(cfg, JSON.stringify({ service: { name: 'bench-serve', port: 38792, db: join(sb.workDir, 'data/hooks.db') } }));
+  writeFileSync(cfg, JSON.stringify({ service: { name: 'bench-serve', port: 28792, db: join(sb.workDir, 'data/hooks.db') } }));
   const install = sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', cfg]);
   if (install.status !== 0) throw new Error(`install-unit failed: ${install.stderr}`);
   const HARDENING =
@@ -35,7 +37,7 @@ try {
   const hardening = readFileSync(join(sb.unitDir, 'bench-serve.service'), 'utf8')
     .split('\n')
     .filter((l) => HARDENING.test(l));
-  sb.installUnit('bench-hard.socket', '[Socket]\nListenStream=127.0.0.1:38793\nBacklog=4096\n');
+  sb.installUnit('bench-hard.socket', '[Socket]\nListenStream=127.0.0.1:28793\nBacklog=4096\n');
   sb.installUnit(
     'bench-hard.service',
     `[Unit]\nRequires=bench-hard.socket\nAfter=bench-hard.socket\n[Service]\nType=notify\nNotifyAccess=main\nExecStart=${process.execPath} ${floor}\n${hardening.join('\n')}\n`,
