@@ -14,25 +14,26 @@ import type { Runtime } from '../runtime.js';
 import { preloadServer } from '../server/app.js';
 import { createSseHub } from '../server/sse-hub.js';
 import { planDrainFromConfig } from '../shutdown/budget.js';
-import type { Drain, DrainReport, SettledTask } from '../shutdown/drain.js';
+import type { SettledTask } from '../shutdown/drain.js';
 import { MESSAGE_IDS } from '../systemd/journal/catalog.js';
 import { createJournalLogger, type JournalLogger } from '../systemd/journal/journal.js';
 import { parseListenFds, withoutListenEnv } from '../systemd/listen/listen-fds.js';
 import { createNotifier, type Notifier } from '../systemd/notify/notify.js';
 import { realTimers, type Timers } from '../timers.js';
 import { startWatchdog } from '../systemd/notify/watchdog.js';
-import { createDispatcher, type DispatchEvent, type Dispatcher } from '../tasks/dispatcher.js';
+import { createDispatcher, type DispatchEvent } from '../tasks/dispatcher.js';
 import { openStoreAndAgents, recoverLeftovers } from './boot.js';
-import { offerQueued, startHostLoop } from '../tasks/host-loop.js';
+import { startHostLoop } from '../tasks/host-loop.js';
 import { watchCancels } from '../tasks/cancel-watch.js';
 import { liveHosts, ownInstances, resolveHostId } from '../tasks/hosts.js';
-import type { TaskStore } from '../tasks/store.js';
 import { serviceSecrets } from './secrets.js';
 import { createServeDrain } from './drain.js';
 import { createHealth } from './health.js';
 import type { Intake } from '../server/deps.js';
 import { buildFrontDoor, listenFrontDoor } from './server.js';
-import { listenForStop, type StopSignals } from './signals.js';
+import { listenForStop } from './signals.js';
+import { routeStop, waitForDrain } from './pending-drain.js';
+import { watchOwnQueues } from './queue-watch.js';
 import { createStatusLine, describeLoad } from './status.js';
 
 export { describeLoad } from './status.js';
@@ -247,71 +248,4 @@ export async function runService(options: ServiceOptions): Promise<number> {
   stop.uninstall();
   notifier.status(`stopped: ${report.settled} settled, ${report.aborted.length} aborted`);
   return report.failed ? ExitCode.internal : ExitCode.ok;
-}
-
-// Wake the dispatcher when any host queues a task for one of this host's instances (LISTEN/NOTIFY on
-// a shared store), and once more when a lost LISTEN is back. Wake-ups coalesce: one queue read in
-// flight, and one more if others came meanwhile.
-async function watchOwnQueues(
-  store: TaskStore,
-  agents: ReadonlySet<string>,
-  dispatcher: Dispatcher,
-  logger: JournalLogger,
-): Promise<() => Promise<void>> {
-  let reading = false;
-  let again = false;
-  const read = (): void => {
-    if (reading) {
-      again = true;
-      return;
-    }
-    reading = true;
-    offerQueued(store, agents, (row) => dispatcher.submit(row))
-      .catch((error: unknown) => logger.warn(`could not read the queue after a wake-up: ${(error as Error).message}`))
-      .finally(() => {
-        reading = false;
-        if (again) {
-          again = false;
-          read();
-        }
-      });
-  };
-  return store.watchQueued(
-    (agent) => {
-      if (agents.has(agent)) read();
-    },
-    () => {
-      logger.info('task store: LISTEN re-established; re-reading the queue');
-      read();
-    },
-  );
-}
-
-/** A drain waiting for its signal. */
-interface PendingDrain {
-  /** Start or escalate the drain. */
-  signal(name: string): void;
-  /** Resolves with the drain's report (a failed drain still aborts every task). */
-  report: Promise<DrainReport>;
-}
-
-// The drain's outcome; if the drain itself fails, every task is still aborted, so nothing is orphaned.
-function waitForDrain(drain: Drain, dispatcher: Dispatcher, logger: JournalLogger): PendingDrain {
-  let signal: (name: string) => void = () => {};
-  const report = new Promise<DrainReport>((resolve) => {
-    signal = (sig) => {
-      drain.signal(sig).then(resolve, async (error: unknown) => {
-        logger.error(`drain failed: ${(error as Error).message}; aborting every task`);
-        const left = dispatcher.busy().map((b) => b.id);
-        await dispatcher.abortAll('shutdown').catch(() => undefined);
-        resolve({ signal: sig, settled: 0, aborted: left, drainMs: 0, totalMs: 0, failed: true });
-      });
-    };
-  });
-  return { signal: (name) => signal(name), report };
-}
-
-// From now on, stop signals (and any that came during start-up) go to the drain.
-function routeStop(stop: StopSignals, pending: PendingDrain): void {
-  stop.route((sig) => pending.signal(sig));
 }

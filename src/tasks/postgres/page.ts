@@ -1,18 +1,12 @@
 /** Paging `task_history` newest first (by seq), optionally by status and agent: keyset pagination, as in SQLite. */
-import { ExitCode, HooksError } from '../../errors.js';
+import { checkPageQuery } from '../page-query.js';
 import type { TaskPage, TaskPageQuery } from '../store.js';
 import type { TaskRow } from '../types.js';
 import type { Queryable } from './pool.js';
 
 /** One page of rows over `db`, selecting `columns`. */
 export async function postgresPage(db: Queryable, columns: string, q: TaskPageQuery): Promise<TaskPage> {
-  if (!Number.isSafeInteger(q.limit) || q.limit < 1 || (q.before !== undefined && !Number.isSafeInteger(q.before))) {
-    throw new HooksError(
-      'hooks.store.bad_page',
-      `Expected a positive integer limit and an integer cursor, got limit ${q.limit} and before ${String(q.before)}`,
-      { exitCode: ExitCode.usage },
-    );
-  }
+  checkPageQuery(q);
   const statuses = [...new Set(q.statuses ?? [])];
   const values: unknown[] = [];
   const where: string[] = [];

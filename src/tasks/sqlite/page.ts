@@ -1,5 +1,5 @@
 /** Paging `task_history` newest first (by seq), optionally by status and agent: keyset pagination on the seq indexes (migration v2). */
-import { ExitCode, HooksError } from '../../errors.js';
+import { checkPageQuery } from '../page-query.js';
 import type { TaskPage, TaskPageQuery } from '../store.js';
 import type { TaskRow } from '../types.js';
 import type { Database } from './db.js';
@@ -26,13 +26,7 @@ export function createTaskPager(db: Database): (query: TaskPageQuery) => TaskPag
     return stmt;
   };
   return (q: TaskPageQuery): TaskPage => {
-    if (!Number.isSafeInteger(q.limit) || q.limit < 1 || (q.before !== undefined && !Number.isSafeInteger(q.before))) {
-      throw new HooksError(
-        'hooks.store.bad_page',
-        `Expected a positive integer limit and an integer cursor, got limit ${q.limit} and before ${String(q.before)}`,
-        { exitCode: ExitCode.usage },
-      );
-    }
+    checkPageQuery(q);
     const statuses = [...new Set(q.statuses ?? [])];
     // One row more than asked tells whether an older page exists.
     const params: (string | number)[] = [
