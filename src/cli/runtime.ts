@@ -18,11 +18,33 @@ function onEpipe(stream: NodeJS.WriteStream, exit: boolean): void {
   });
 }
 
+/**
+ * stdout or stderr for the Runtime, opened on first use: Node builds a stdio stream (a socket, a
+ * tty or a file writer, with their modules) when it is first touched, and a verb that prints
+ * nothing for a while (validate-unit before its children start) need not wait for it.
+ */
+function lazyStdio(open: () => NodeJS.WriteStream, exitOnEpipe: boolean): Runtime['stdout'] {
+  let stream: NodeJS.WriteStream | undefined;
+  const get = (): NodeJS.WriteStream => {
+    if (stream === undefined) {
+      stream = open();
+      onEpipe(stream, exitOnEpipe);
+    }
+    return stream;
+  };
+  return {
+    write: (s) => {
+      get().write(s);
+    },
+    get isTTY() {
+      return get().isTTY;
+    },
+  };
+}
+
 /** Build the real {@link Runtime} from the current process. */
 export function realRuntime(early?: EarlySignals): Runtime {
-  const longRunning = early !== undefined;
-  onEpipe(process.stdout, !longRunning);
-  onEpipe(process.stderr, !longRunning);
+  const exitOnEpipe = early === undefined; // a long-running serve keeps going
   return {
     env: process.env,
     cwd: process.cwd(),
@@ -37,17 +59,7 @@ export function realRuntime(early?: EarlySignals): Runtime {
       },
     },
     exit: (code) => process.exit(code),
-    stdout: {
-      write: (s) => {
-        process.stdout.write(s);
-      },
-      isTTY: process.stdout.isTTY,
-    },
-    stderr: {
-      write: (s) => {
-        process.stderr.write(s);
-      },
-      isTTY: process.stderr.isTTY,
-    },
+    stdout: lazyStdio(() => process.stdout, exitOnEpipe),
+    stderr: lazyStdio(() => process.stderr, exitOnEpipe),
   };
 }
