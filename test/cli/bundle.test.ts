@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/hooksctl', import.meta.url));
 const BUNDLE = new URL('../../dist/bundle/', import.meta.url);
@@ -72,7 +72,8 @@ describe('the bundled CLI', () => {
     const service = chunk(/^service-[A-Z0-9]+\.cjs$/);
     // Run the CLI core (it installs the mapping), then make a lazy chunk throw.
     const script = [
-      `import { createBundleLoader } from ${JSON.stringify(pathToFileURL(fileURLToPath(new URL('../../bin/load-bundle.mjs', import.meta.url))).href)};`,
+      `import { createRequire } from 'node:module';`,
+      `const { createBundleLoader } = createRequire(import.meta.url)(${JSON.stringify(fileURLToPath(new URL('../../bin/load-bundle.cjs', import.meta.url)))});`,
       `process.argv = [process.execPath, 'hooksctl', '--version'];`,
       `const loader = createBundleLoader({ bundle: new URL(${JSON.stringify(BUNDLE.href)}), cacheDir: new URL('cache/core/', ${JSON.stringify(BUNDLE.href)}) });`,
       `loader.load('bin.cjs');`,

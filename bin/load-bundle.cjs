@@ -3,16 +3,18 @@
 // (dist/bundle/cache/<verb>/). Node 20 has no code cache for ES modules, hence CommonJS chunks
 // and this loader rather than import(). A cache V8 rejects (another Node, other flags) or a missing
 // one only means that chunk compiles from source. bin/hooksctl is its one user; tests load chunks
-// through it too.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { Script } from 'node:vm';
+// through it too. CommonJS, like bin/hooksctl (bin/package.json): a CommonJS entry starts Node
+// without its ES module loader, which costs a start several milliseconds.
+'use strict';
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { Script } = require('node:vm');
 
 /**
  * A loader for the chunks in `bundle` (a file: URL ending in `/`), reading code caches from
  * `cacheDir` (a file: URL ending in `/`) unless `training` is set (then it records them instead).
  */
-export function createBundleLoader({ bundle, cacheDir, training = false }) {
+function createBundleLoader({ bundle, cacheDir, training = false }) {
   const nodeRequire = createRequire(new URL('bin.cjs', bundle));
   const modules = new Map();
   const compiled = [];
@@ -55,3 +57,5 @@ export function createBundleLoader({ bundle, cacheDir, training = false }) {
     },
   };
 }
+
+module.exports = { createBundleLoader };
