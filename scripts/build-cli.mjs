@@ -6,8 +6,9 @@
 // module. Then a training run per verb (--help, serve, validate-unit) records the code caches
 // bin/hooksctl loads (dist/bundle/cache/<verb>/). tsc still type-checks and writes the library's
 // dist/ (ESM + declarations); this bundle is only what bin/hooksctl runs.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { lazyRequires } from './lazy-requires.mjs';
 import { trainCodeCaches } from './train-code-cache.mjs';
 
 const outdir = 'dist/bundle';
@@ -19,22 +20,6 @@ const native = ['sd-notify', 'systemd-journald'];
 // (src/server/zod-compilers.ts), so fastify never requires them; left out, they cost no parse time.
 const unused = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler'];
 const external = [...native, ...unused];
-
-// commander requires node:child_process at load, only to run executable subcommands, which hooksctl
-// has none of; that module brings net, dgram and the stream wrappers into every start of the CLI.
-// The bundle gives commander a stand-in that loads the real module on first use.
-const COMMANDER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
-const lazyChildProcess = {
-  name: 'commander-lazy-child-process',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes(COMMANDER_CHILD_PROCESS)) throw new Error(`${args.path}: expected ${COMMANDER_CHILD_PROCESS}`);
-      const standIn = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
-      return { contents: text.replace(COMMANDER_CHILD_PROCESS, standIn), loader: 'js' };
-    });
-  },
-};
 
 rmSync(outdir, { recursive: true, force: true });
 rmSync(esmdir, { recursive: true, force: true });
@@ -51,7 +36,7 @@ const result = await build({
   treeShaking: true,
   sourcemap: 'linked',
   sourcesContent: false,
-  plugins: [lazyChildProcess],
+  plugins: [lazyRequires],
   metafile: true,
   logLevel: 'warning',
 });

@@ -41,6 +41,34 @@ describe('the bundled CLI', () => {
     expect(files.length).toBeLessThanOrEqual(12);
   });
 
+  it("starts serve without https, http2 or tls (fastify's requires of them are stand-ins, scripts/lazy-requires.mjs)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hooks-bundle-serve-'));
+    try {
+      // A preload that, on SIGUSR2, prints the Node modules loaded so far and exits; sent once serve is ready.
+      const probe = join(dir, 'probe.cjs');
+      writeFileSync(
+        probe,
+        "process.on('SIGUSR2', () => { process.stderr.write('LOADED ' + process.moduleLoadList.join(',') + '\\n'); process.exit(0); });\n",
+      );
+      const config = join(dir, 'agents.json');
+      writeFileSync(config, JSON.stringify({ service: { name: 'bundle-probe', port: 0, db: join(dir, 'hooks.db') } }));
+      const child = execa(process.execPath, ['-r', probe, BIN, 'serve', '--config', config], { reject: false, timeout: 30_000 });
+      let output = '';
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('ready: listening')) child.kill('SIGUSR2');
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      await child;
+      const loaded = /LOADED (.*)/.exec(output)?.[1]?.split(',') ?? [];
+      expect(loaded).toContain('NativeModule http'); // the probe ran, after fastify loaded
+      for (const m of ['https', 'http2', 'tls']) expect(loaded).not.toContain(`NativeModule ${m}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('has caches recorded for serve and validate-unit, which load their own chunks', () => {
     const serve = readdirSync(new URL('cache/serve/', BUNDLE));
     expect(serve).toContain(`${chunk(/^service-[A-Z0-9]+\.cjs$/)}.cache`);
