@@ -34,6 +34,12 @@ export const LAZY_REQUIRES = [
     line: "const dns = require('node:dns')",
     standIn: forward('dns', 'node:dns', ['lookup']),
   },
+  // fastify checks a plugin's declared fastify version with semver; serve's plugins declare none.
+  {
+    file: /[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/,
+    line: "const semver = require('semver')",
+    standIn: forward('semver', 'semver', ['gt', 'coerce', 'satisfies']),
+  },
 ];
 
 /** Apply the replacements for `path` to its `text`; throws when an expected line is missing. */
