@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'hooks.client.not_found',
   'hooks.client.unauthorized',
   'hooks.client.unavailable',
+  'hooks.cli.usage',
   'hooks.config.invalid',
   'hooks.config.syntax',
   'hooks.config.unreadable',

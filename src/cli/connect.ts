@@ -16,5 +16,5 @@ The service's address is service.host:port from the config (--config, $HOOKS_CON
 carry it as a bearer token.
 
 Exit: 0 ok; 1 the check failed (no such task, or it already ended); 2 bad usage (a malformed id or
-option); 69 the service is not running at that address; 70 an unexpected answer; 78 bad config or
-the token is missing/wrong.`;
+option); 69 the service is not running at that address, or hangs without answering; 70 an
+unexpected answer; 78 bad config or the token is missing/wrong.`;

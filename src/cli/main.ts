@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from './commander.js';
-import { ExitCode, isHooksError } from '../errors.js';
+import { ExitCode, isHooksError, type ErrorCode } from '../errors.js';
 import type { CliContext } from './context.js';
 import { packageFile } from '../package-root.js';
 import { makeAgentsSyncCommand } from './commands/agents-sync.js';
@@ -30,8 +30,8 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
-/** Build the commander program with every verb registered. */
-export function buildProgram(ctx: CliContext): Command {
+/** Build the commander program with every verb registered; with `json`, commander's own error line is left to {@link main}. */
+export function buildProgram(ctx: CliContext, json = false): Command {
   const program = new Command('hooksctl')
     .description(
       'systemd-native toolkit and task dispatcher: unit files, sd_notify drain, journald phases, supervised workers, container fleet',
@@ -44,7 +44,9 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({
       writeOut: (s) => ctx.runtime.stdout.write(s),
       writeErr: (s) => ctx.runtime.stderr.write(s),
-      outputError: (s, write) => write(`hooksctl: ${s.replace(/^error: /, '')}`),
+      outputError: (s, write) => {
+        if (!json) write(`hooksctl: ${s.replace(/^error: /, '')}`);
+      },
     });
   const makers = [
     makeServeCommand,
@@ -74,7 +76,8 @@ export async function main(argv: readonly string[], ctx: Omit<CliContext, 'setEx
       code = c;
     },
   };
-  const program = buildProgram(full);
+  const json = argv.includes('--json');
+  const program = buildProgram(full, json);
   if (argv.length === 0) {
     ctx.runtime.stderr.write(program.helpInformation());
     return ExitCode.usage;
@@ -83,7 +86,7 @@ export async function main(argv: readonly string[], ctx: Omit<CliContext, 'setEx
     await program.parseAsync(withoutHelpForUnknownVerb(program, argv), { from: 'user' });
     return code;
   } catch (error) {
-    return handleError(error, full, argv.includes('--json'));
+    return handleError(error, full, json);
   }
 }
 
@@ -106,7 +109,9 @@ function handleError(error: unknown, ctx: CliContext, json: boolean): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-    ctx.runtime.stderr.write(`Run 'hooksctl --help' for usage.\n`);
+    // A script that asked for --json reads the usage error as JSON too, as every other error.
+    if (json) ctx.runtime.stderr.write(`${JSON.stringify({ error: usageError(error) })}\n`);
+    else ctx.runtime.stderr.write(`Run 'hooksctl --help' for usage.\n`);
     return ExitCode.usage;
   }
   if (isHooksError(error)) {
@@ -117,4 +122,9 @@ function handleError(error: unknown, ctx: CliContext, json: boolean): number {
   }
   ctx.runtime.stderr.write(`hooksctl: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
   return ExitCode.internal;
+}
+
+// A commander error as the `--json` error object: code `hooks.cli.usage`, commander's own code in the details.
+function usageError(error: CommanderError): { code: ErrorCode; message: string; details: Record<string, unknown> } {
+  return { code: 'hooks.cli.usage', message: error.message.replace(/^error: /, ''), details: { commander: error.code } };
 }

@@ -5,7 +5,7 @@
  */
 import { request, type IncomingMessage } from 'node:http';
 import type { Config } from '../config/schema.js';
-import { ExitCode, HooksError } from '../errors.js';
+import { ExitCode, HooksError, isHooksError } from '../errors.js';
 import type { Env } from '../runtime.js';
 
 /** An answer of the service: status, headers and the body as text. */
@@ -35,8 +35,18 @@ export function serviceAddress(config: Config): { host: string; port: number } {
   return { host: wildcard ? '127.0.0.1' : host.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
+/** How long a call may go without a byte from the service before it is given up (a stream: until its answer starts). */
+export const SERVICE_TIMEOUT_MS = 30_000;
+
+/** Options for {@link createServiceClient}. */
+export interface ServiceClientOptions {
+  /** The silence after which a call fails with exit 69; default {@link SERVICE_TIMEOUT_MS}. */
+  timeoutMs?: number;
+}
+
 /** Build the client for the service the config describes. */
-export function createServiceClient(config: Config, env: Env): ServiceClient {
+export function createServiceClient(config: Config, env: Env, options: ServiceClientOptions = {}): ServiceClient {
+  const timeoutMs = options.timeoutMs ?? SERVICE_TIMEOUT_MS;
   const { host, port } = serviceAddress(config);
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const token = env[config.service.token_env];
@@ -45,10 +55,15 @@ export function createServiceClient(config: Config, env: Env): ServiceClient {
 
   const call = (method: string, path: string, onChunk?: (text: string) => void, signal?: AbortSignal) =>
     new Promise<ServiceAnswer>((resolve, reject) => {
+      let answered = false;
       const req = request({ host, port, path, method, headers, ...(signal ? { signal } : {}) }, (res) => {
-        readAnswer(res, onChunk).then(resolve, reject);
+        answered = true;
+        // A followed stream may be quiet for long; only its start is timed.
+        if (onChunk !== undefined && res.statusCode === 200) req.setTimeout(0);
+        readAnswer(res, onChunk).then(resolve, (error: NodeJS.ErrnoException) => reject(dropped(base, error)));
       });
-      req.on('error', (error: NodeJS.ErrnoException) => reject(unavailable(base, error)));
+      req.setTimeout(timeoutMs, () => req.destroy(silent(base, timeoutMs, answered)));
+      req.on('error', (error: NodeJS.ErrnoException) => reject(isHooksError(error) ? error : unavailable(base, error)));
       req.end();
     }).then((answer) => checkAuth(answer, config));
 
@@ -92,6 +107,25 @@ function unavailable(base: string, error: NodeJS.ErrnoException): HooksError {
       details: { base, errno: error.code ?? null },
     },
   );
+}
+
+// A connection that broke while the answer was being read: the service went away mid-answer.
+function dropped(base: string, error: NodeJS.ErrnoException): HooksError {
+  if (isHooksError(error)) return error;
+  return new HooksError('hooks.client.unavailable', `The service at ${base} broke off its answer (${error.code ?? error.message})`, {
+    exitCode: ExitCode.unavailable,
+    cause: error,
+    details: { base, errno: error.code ?? null },
+  });
+}
+
+// A service that accepts the connection but sends nothing: hung, or not hooksctl.
+function silent(base: string, ms: number, answered: boolean): HooksError {
+  const what = answered ? 'stopped sending its answer' : 'did not answer';
+  return new HooksError('hooks.client.unavailable', `The service at ${base} ${what} within ${ms / 1000} s; is it hung?`, {
+    exitCode: ExitCode.unavailable,
+    details: { base, errno: 'ETIMEDOUT', timeout_ms: ms },
+  });
 }
 
 // A 401 means the token in the environment is missing or wrong: a config problem.

@@ -8,6 +8,7 @@ import { describeReadError, readRegularFile } from '../read-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type * as z from 'zod';
 import { ExitCode, HooksError } from '../errors.js';
+import { escapeControl } from '../escape.js';
 import type { Env } from '../runtime.js';
 import { isDatabaseUrl } from './db-url.js';
 import { defaultConfig } from './defaults.js';
@@ -156,11 +157,12 @@ function finish(config: Config, baseDir: string): Config {
 
 // Turn a zod issue into a JSON path and a reason.
 function describeIssue(issue: z.core.$ZodIssue): { path: string; message: string } {
-  const base = issue.path.map(String).join('.');
+  // A key is the file's own text: a newline or ESC in it must not break the one-line-per-issue message.
+  const base = issue.path.map((key) => escapeControl(String(key))).join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys;
     return {
-      path: [base, keys[0]].filter(Boolean).join('.'),
+      path: [base, keys[0] === undefined ? undefined : escapeControl(keys[0])].filter(Boolean).join('.'),
       message: `Unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}`,
     };
   }

@@ -5,7 +5,7 @@
  * (`refuse`). Once the hand-over begins, every response says `Connection: close`, so clients
  * take their next request to the next instance.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { bearerMatches, tokenMatches } from './auth.js';
 import { DASHBOARD_PUBLIC_PATHS, registerDashboardRoutes } from './dashboard-route.js';
 import type { ServerDeps } from './deps.js';
@@ -39,6 +39,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     return503OnClosing: false,
     schemaController: zodSchemaController,
+    // A URL fastify cannot route (bad percent-encoding) gets the same JSON error shape as every other 400.
+    frameworkErrors: (error, _req, reply) => (reply as FastifyReply).code(400).send({ error: 'bad_request', message: error.message }),
   });
 
   app.addHook('onRequest', async (req, reply) => {

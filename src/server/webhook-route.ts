@@ -16,6 +16,13 @@ export function registerWebhookRoute(app: FastifyInstance, deps: ServerDeps): vo
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     scope.post('/webhook/forgejo', async (req, reply) => {
+      // Another content type reaches here parsed by fastify (text/plain as a string): its raw bytes are gone, so
+      // the signature could only be called wrong. Forgejo, Gitea and GitHub send JSON when the hook says so.
+      if (req.body !== undefined && !(req.body instanceof Buffer))
+        return reply.code(415).send({
+          error: 'unsupported_media_type',
+          message: `Expected content-type application/json (set the webhook's content type to JSON), got ${JSON.stringify(req.headers['content-type'] ?? '')}`,
+        });
       const raw = req.body instanceof Buffer ? req.body : Buffer.alloc(0);
       const check = verifySignature(deps.webhookSecret, raw, req.headers);
       if (!check.ok) {

@@ -73,6 +73,22 @@ describe('hooksctl CLI', () => {
     expect(r.stderr).toContain('--frobnicate');
   });
 
+  it.each([
+    ['status', '--bogus', '--json'],
+    ['tasks', '--status', 'garbage', '--json'],
+    ['task', '--json'],
+    ['validate-unit', '--json'],
+    ['jobs', '--json'],
+  ])('with --json a usage error (%s %s) is one JSON error on stderr, exit 2', async (...args) => {
+    const r = await run(...args);
+    expect(r.exitCode).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      error: { code: 'hooks.cli.usage', message: expect.any(String), details: { commander: expect.stringMatching(/^commander\./) } },
+    });
+  });
+
   it('a bad config exits 78 naming the JSON path, with no stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hooks-cli-'));
     writeFileSync(join(dir, 'bad.json'), '{"shutdown":{"drain_ms":"soon"}}');

@@ -193,6 +193,15 @@ describe('loadConfig', () => {
     expect(listInstances(config).map((i) => i.name)).toEqual(['bb-default']);
   });
 
+  it('a key with a newline or ESC in it stays on its issue line, escaped', () => {
+    const error = loadErr('{"types":{"t":{"mode":"process","command":["x"],"env":{"A\\nB":"x"}}},"x\\u001b[31m":1}');
+    expect(error.code).toBe('hooks.config.invalid');
+    expect(error.message.split('\n')).toEqual([
+      expect.stringContaining('types.t.env.A\\x0aB: '),
+      expect.stringContaining('x\\x1b[31m: Unknown key'),
+    ]);
+  });
+
   it('accepts a file that starts with a UTF-8 byte order mark', () => {
     const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': '\uFEFF{"service":{"port":9000}}' }) });
     expect(config.service.port).toBe(9000);

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, freePort, waitFor, writeServeConfig } from '../harness/serve.js';
@@ -125,6 +126,28 @@ describe('task verbs against a running serve', () => {
       expect(r.exitCode, args.join(' ')).toBe(69);
       if (args[0] !== 'logs') expect(JSON.parse(r.stderr).error.code).toBe('hooks.client.unavailable');
       else expect(r.stderr).toMatch(/not running at http:\/\/127\.0\.0\.1:\d+/);
+    }
+  });
+
+  it('a service that breaks off its answer: exit 69 with a clear line, no stack trace', async () => {
+    const broken = createServer((socket) =>
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 99\r\n\r\n{"a"')),
+    );
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const address = broken.address();
+    const brokenPort = typeof address === 'object' && address !== null ? address.port : 0;
+    const dir = mkdtempSync(join(tmpdir(), 'hooks-broken-'));
+    const config = writeServeConfig(dir, { service: { port: brokenPort } });
+    try {
+      for (const json of [false, true]) {
+        const r = await execa(process.execPath, [BIN, 'status', '--config', config, ...(json ? ['--json'] : [])], { reject: false });
+        expect(r.exitCode, r.stderr).toBe(69);
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+        if (json) expect(JSON.parse(r.stderr).error.code).toBe('hooks.client.unavailable');
+        else expect(r.stderr).toMatch(/broke off its answer/);
+      }
+    } finally {
+      broken.close();
     }
   });
 });

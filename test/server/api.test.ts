@@ -106,6 +106,13 @@ describe('GET /tasks/:id and POST /cancel/:id', () => {
     expect((await fetch(`${base}/tasks/..%2f..%2fetc`, { headers: auth })).status).toBe(400);
     expect((await post('/cancel/00000000-0000-0000-0000-000000000000', '{}')).status).toBe(404);
   });
+  it('a URL with broken percent-encoding: 400 in the same JSON shape as every other error', async () => {
+    for (const path of ['/tasks/%zz', '/%E0%A4%A']) {
+      const r = await fetch(`${base}${path}`, { headers: auth });
+      expect(r.status, path).toBe(400);
+      expect(await r.json()).toEqual({ error: 'bad_request', message: expect.stringContaining('not a valid url component') });
+    }
+  });
   it('cancels a queued task, then says it already ended', async () => {
     await post('/task', JSON.stringify({ agent: 'dev-2' }));
     const r = await post('/task', JSON.stringify({ agent: 'dev-2' }));
@@ -236,6 +243,12 @@ describe('POST /webhook/forgejo', () => {
   it('400 for a correctly signed body that is not JSON', async () => {
     const body = '{not json';
     expect((await hook(body, { 'x-forgejo-signature': signBody(SECRET, body) })).status).toBe(400);
+  });
+  it('415 for a correctly signed body sent as text/plain: not a signature mismatch', async () => {
+    const body = issue();
+    const r = await hook(body, { 'x-forgejo-signature': signBody(SECRET, body), 'content-type': 'text/plain' });
+    expect(r.status).toBe(415);
+    expect(await r.json()).toMatchObject({ error: 'unsupported_media_type', message: expect.stringContaining('application/json') });
   });
   it('400 for a correctly signed body nested too deep', async () => {
     const body = issue().replace(/}$/, `,"sender":${'['.repeat(30_000)}${']'.repeat(30_000)}}`);

@@ -28,6 +28,15 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       await store.close();
     });
 
+    it('finishes a task whose output holds NUL (PostgreSQL text cannot): NUL is kept as U+FFFD', async () => {
+      const store = await open();
+      const row = await running(store);
+      const end = { status: 'failed', reason: 'internal: a\0b', exitCode: 1, output: 'out\0put\n' } as const;
+      expect(await store.finish(row.id, end)).toBe(true);
+      expect(await store.get(row.id)).toMatchObject({ status: 'failed', reason: 'internal: a\uFFFDb', output: 'out\uFFFDput\n' });
+      await store.close();
+    });
+
     it('returns the same row for a replayed dedupe key', async () => {
       const store = await open();
       const a = await store.enqueue({ agent: 'x', payload: 1, dedupeKey: 'k', source: 'webhook' });

@@ -19,6 +19,7 @@ import { listenChannel } from './listen.js';
 import { realTimers } from '../../timers.js';
 import { prepared } from './prepared.js';
 import { postgresEventLog } from './event-log.js';
+import { storableEnd } from '../storable-text.js';
 
 /** The columns of a {@link TaskRow}, in the order the API shows them. */
 export const TASK_COLUMNS = `id, root_id, agent, payload, status, reason, attempt, retry_of, retried_as, exit_code, pid, pid_start,
@@ -118,9 +119,10 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
     setPid: async (id, pid, pidStart) => {
       await pool.query(SET_PID([pid, pidStart, id]));
     },
-    finish: async (id, end, fence) =>
-      (await pool.query(FINISH([end.status, end.reason, end.exitCode, end.output ?? null, iso(), id, fence ?? null, hostId]))).rowCount ===
-      1,
+    finish: async (id, end, fence) => {
+      const { output, reason } = storableEnd(end);
+      return (await pool.query(FINISH([end.status, reason, end.exitCode, output, iso(), id, fence ?? null, hostId]))).rowCount === 1;
+    },
     requestCancel: async (id, reason) =>
       (
         await pool.query(

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db.js';
 import { sqliteAgents } from './agents.js';
 import { createTaskPager } from './page.js';
 import { sqliteEvents } from './events.js';
+import { storableEnd } from '../storable-text.js';
 
 /** Open (creating and migrating) the SQLite store at `path` (`:memory:` for a private one). */
 export async function openSqliteStore(path: string, clock: Clock, options: StoreOptions = {}): Promise<TaskStore> {
@@ -81,9 +82,11 @@ export function createSqliteStore(db: Database, clock: Clock, options: StoreOpti
     setPid: async (id, pid, pidStart) => {
       q.pidSet.run(pid, pidStart, id);
     },
-    finish: async (id, end, fence) =>
-      (fence === undefined || q.holds.get(id, fence) !== undefined) &&
-      q.toEnd.run(end.status, end.reason, end.exitCode, end.output ?? null, iso(), id).changes === 1,
+    finish: async (id, end, fence) => {
+      if (fence !== undefined && q.holds.get(id, fence) === undefined) return false;
+      const { output, reason } = storableEnd(end);
+      return q.toEnd.run(end.status, reason, end.exitCode, output, iso(), id).changes === 1;
+    },
     requestCancel: async (id, reason) => {
       if (q.markCancel.run(reason, id).changes !== 1) return false;
       for (const w of cancelWatchers) w();
