@@ -240,9 +240,14 @@ export async function runService(options: ServiceOptions): Promise<number> {
   hub.broadcast('service_ready', { pid: options.pid, agents: instances.size, requeued: recovery.requeued.length });
   // A stop requested during start-up: queued tasks stay queued for the next boot. Otherwise they
   // start once the requests that waited in the socket's backlog for this instance had a turn.
-  if (stop.early().length === 0) timers.setTimeout(() => drain.state() === 'running' && dispatcher.release(), BACKLOG_TURN_MS);
+  // The supervisor (execa) is loaded then too, not at READY: loading it takes the event loop for
+  // ~12 ms, which the backlog's requests would wait out.
+  if (stop.early().length === 0)
+    timers.setTimeout(() => {
+      void loadSupervisor();
+      if (drain.state() === 'running') dispatcher.release();
+    }, BACKLOG_TURN_MS);
   routeStop(stop, finished);
-  void loadSupervisor(); // warm it after READY, so the first task does not wait for it
 
   const report = await finished.report;
   stop.uninstall();
