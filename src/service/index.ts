@@ -244,8 +244,9 @@ export async function runService(options: ServiceOptions): Promise<number> {
   // ~12 ms, which the backlog's requests would wait out.
   if (stop.early().length === 0)
     timers.setTimeout(() => {
+      if (drain.state() !== 'running') return;
       void loadSupervisor();
-      if (drain.state() === 'running') dispatcher.release();
+      dispatcher.release();
     }, BACKLOG_TURN_MS);
   routeStop(stop, finished);
 
