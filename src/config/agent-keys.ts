@@ -78,8 +78,8 @@ export const agentKeys = {
     .default(null),
 };
 
-/** The per-type keys as a type gets them when the file leaves them out. */
-export const AGENT_KEY_DEFAULTS = z.strictObject(agentKeys).parse({});
+/** The per-type keys as a type gets them when the file leaves them out (jitless: parsed once, at load). */
+export const AGENT_KEY_DEFAULTS = z.strictObject(agentKeys).parse({}, { jitless: true });
 
 /** `service.credentials`: credential name → absolute file path, each a `LoadCredential=` line of the unit. */
 export const credentialsSchema = z
