@@ -4,17 +4,19 @@
 // same systemd --user: a bare Node service that binds its own port (it refuses connections
 // between the two instances), and the same bare service socket-activated (the limit).
 // Goal: 0 refused, and a worst latency within 1.3x that of the socket-activated bare service.
+// For context it also prints the median over the restarts of each restart's worst, a steadier figure.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { median } from './lib.mjs';
 import { startSandbox } from './sandbox.mjs';
 
 const BIN = fileURLToPath(new URL('../bin/hooksctl', import.meta.url));
 const SD_NOTIFY = fileURLToPath(new URL('../node_modules/sd-notify/index.js', import.meta.url));
-const RESTARTS = 5;
+const RESTARTS = 7;
 const RATE = 50;
 const sb = await startSandbox();
 
@@ -36,7 +38,7 @@ const post = (port, path, body) =>
       { host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
       (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode === 503 ? { failed: '503' } : { ms: performance.now() - t }));
+        res.on('end', () => resolve(res.statusCode === 503 ? { failed: '503' } : { ms: performance.now() - t, sentAt: t }));
       },
     );
     req.on('error', (e) => resolve({ failed: e.code === 'ECONNREFUSED' ? 'refused' : (e.code ?? 'error') }));
@@ -55,16 +57,24 @@ async function measure(unit, port, path, body) {
     }
     await Promise.all(pending);
   })();
+  const restartedAt = [];
   for (let i = 0; i < RESTARTS; i++) {
     await sleep(700);
+    restartedAt.push(performance.now());
     await systemctl('restart', `${unit}.service`);
   }
   await sleep(700);
   sending = false;
   await load;
-  const ok = results.filter((r) => r.ms !== undefined).map((r) => r.ms);
+  const ok = results.filter((r) => r.ms !== undefined);
+  // Each restart's worst: the requests sent from its `systemctl restart` to the next one's.
+  const perRestart = restartedAt.map((from, i) => {
+    const to = restartedAt[i + 1] ?? Infinity;
+    return Math.max(0, ...ok.filter((r) => r.sentAt >= from && r.sentAt < to).map((r) => r.ms));
+  });
   return {
-    worst: Math.max(...ok),
+    worst: Math.max(...ok.map((r) => r.ms)),
+    typical: median(perRestart),
     refused: results.filter((r) => r.failed === 'refused').length,
     failed: results.filter((r) => r.failed !== undefined).length,
     sent: results.length,
@@ -107,7 +117,8 @@ try {
   const bind = await measure('bench-bind', 28801, '/', '{}');
   const sock = await measure('bench-sock', 28802, '/', '{}');
   const serve = await measure('bench-intake', 28803, '/task', JSON.stringify({ agent: 'dev-default', payload: { sleep_ms: 0 } }));
-  const line = (n, r) => `${n}: ${r.sent} sent, ${r.refused} refused, ${r.failed} failed, worst accepted latency ${r.worst.toFixed(1)} ms`;
+  const line = (n, r) =>
+    `${n}: ${r.sent} sent, ${r.refused} refused, ${r.failed} failed, worst accepted latency ${r.worst.toFixed(1)} ms (median of each restart's worst ${r.typical.toFixed(1)} ms)`;
   console.log(`restart-intake (${RESTARTS} restarts at ${RATE} req/s)`);
   console.log(`  ${line('bare, own port (anchor)', bind)}`);
   console.log(`  ${line('bare, socket-activated (anchor, the limit)', sock)}`);
@@ -118,6 +129,11 @@ try {
   );
   console.log(
     `restart-intake worst latency: ${serve.worst.toFixed(1)} ms vs anchor ${sock.worst.toFixed(1)} ms = ${ratio.toFixed(2)}x (target <= 1.3x) ${ratio <= 1.3 ? 'ok' : 'OVER TARGET'}`,
+  );
+  // The worst of all is one request's latency, so it moves a lot between runs; each restart's worst,
+  // as a median over the restarts, is the steadier figure of the same thing (for context, no target).
+  console.log(
+    `  context: median of each restart's worst: ${serve.typical.toFixed(1)} ms vs anchor ${sock.typical.toFixed(1)} ms = ${(serve.typical / sock.typical).toFixed(2)}x`,
   );
 } finally {
   await sb.stop();
