@@ -47,7 +47,7 @@ export default tseslint.config(
   },
   {
     // The launcher is CommonJS (bin/package.json), so Node starts it without its ES module loader.
-    files: ['bin/**/*.cjs'],
+    files: ['bin/**/*.cjs', 'bin/hooksctl'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __filename: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -67,11 +67,17 @@ async function measure(unit, port, path, body) {
   sending = false;
   await load;
   const ok = results.filter((r) => r.ms !== undefined);
-  // Each restart's worst: the requests sent from its `systemctl restart` to the next one's.
-  const perRestart = restartedAt.map((from, i) => {
-    const to = restartedAt[i + 1] ?? Infinity;
-    return Math.max(0, ...ok.filter((r) => r.sentAt >= from && r.sentAt < to).map((r) => r.ms));
-  });
+  // Each restart's worst: the requests sent from a little before its `systemctl restart` (one sent
+  // just before can still wait on it) to a little before the next one's.
+  const LEAD_MS = 200;
+  const perRestart = restartedAt
+    .map((at, i) => {
+      const from = at - LEAD_MS;
+      const to = (restartedAt[i + 1] ?? Infinity) - LEAD_MS;
+      return ok.filter((r) => r.sentAt >= from && r.sentAt < to).map((r) => r.ms);
+    })
+    .filter((window) => window.length > 0)
+    .map((window) => Math.max(...window));
   return {
     worst: Math.max(...ok.map((r) => r.ms)),
     typical: median(perRestart),

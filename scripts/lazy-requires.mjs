@@ -1,54 +1,75 @@
 // Stand-ins, in the CLI bundle, for Node modules that a bundled package requires at load but uses
 // only on paths hooksctl does not take at start-up: the stand-in requires the real module on its
-// first use. Each entry names the exact line it replaces; the build fails when a package no longer
-// has it, so an update that moved the require is looked at rather than silently bundled eagerly.
+// first use. Each entry names the exact line it replaces and the members the stand-in forwards; the
+// build fails when a package no longer has the line or uses a member the stand-in lacks, so an
+// update is looked at rather than silently bundled eagerly or broken at run time.
 import { readFileSync } from 'node:fs';
 
-/** A stand-in forwarding `methods` of `module` to the real one, required on first use. */
-const forward = (name, module, methods) =>
-  `const ${name} = { ${methods.map((m) => `${m}: (...args) => require('${module}').${m}(...args)`).join(', ')} };`;
-
-/** The replacements: the file (by path), the line as the package writes it, and its stand-in. */
+/** The replacements: the file (by path), the line as the package writes it, the name it binds, the module, and the members used. */
 export const LAZY_REQUIRES = [
   // commander runs executable subcommands (hooksctl has none) with child_process, which brings
   // net, dgram and the stream wrappers into every start of the CLI.
   {
     file: /[\\/]commander[\\/]lib[\\/]command\.js$/,
     line: "const childProcess = require('node:child_process');",
-    standIn: forward('childProcess', 'node:child_process', ['spawn']),
+    name: 'childProcess',
+    module: 'node:child_process',
+    methods: ['spawn'],
   },
   // fastify's server.js needs https and http2 only for the `https`/`http2` options, which serve
   // never sets, and dns only to listen on a host name; with tls and crypto they are ~6 ms of `serve`'s start.
   {
     file: /[\\/]fastify[\\/]lib[\\/]server\.js$/,
     line: "const https = require('node:https')",
-    standIn: forward('https', 'node:https', ['createServer']),
+    name: 'https',
+    module: 'node:https',
+    methods: ['createServer'],
   },
   {
     file: /[\\/]fastify[\\/]lib[\\/]server\.js$/,
     line: "const http2 = require('node:http2')",
-    standIn: forward('http2', 'node:http2', ['createServer', 'createSecureServer']),
+    name: 'http2',
+    module: 'node:http2',
+    methods: ['createServer', 'createSecureServer'],
   },
   {
     file: /[\\/]fastify[\\/]lib[\\/]server\.js$/,
     line: "const dns = require('node:dns')",
-    standIn: forward('dns', 'node:dns', ['lookup']),
+    name: 'dns',
+    module: 'node:dns',
+    methods: ['lookup'],
   },
   // fastify checks a plugin's declared fastify version with semver; serve's plugins declare none.
   {
     file: /[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/,
     line: "const semver = require('semver')",
-    standIn: forward('semver', 'semver', ['gt', 'coerce', 'satisfies']),
+    name: 'semver',
+    module: 'semver',
+    methods: ['gt', 'coerce', 'satisfies'],
   },
 ];
 
-/** Apply the replacements for `path` to its `text`; throws when an expected line is missing. */
+/** The stand-in for one entry: an object forwarding each member to the real module, required on first use. */
+export function standIn({ name, module, methods }) {
+  return `const ${name} = { ${methods.map((m) => `${m}: (...args) => require('${module}').${m}(...args)`).join(', ')} };`;
+}
+
+// The code without its comments (JSDoc names types such as `http2.Http2Server`), for the member check.
+const withoutComments = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+
+/** Apply the replacements for `path` to its `text`; throws when a line is missing or a member is not forwarded. */
 export function applyLazyRequires(path, text, table = LAZY_REQUIRES) {
   let out = text;
-  for (const { file, line, standIn } of table) {
-    if (!file.test(path)) continue;
-    if (!out.includes(line)) throw new Error(`${path}: expected ${line} (scripts/lazy-requires.mjs)`);
-    out = out.replace(line, standIn);
+  for (const entry of table) {
+    if (!entry.file.test(path)) continue;
+    if (!out.includes(entry.line)) throw new Error(`${path}: expected ${entry.line} (scripts/lazy-requires.mjs)`);
+    const used = new Set([...withoutComments(out).matchAll(new RegExp(`\\b${entry.name}\\.(\\w+)`, 'g'))].map((m) => m[1]));
+    const missing = [...used].filter((m) => !entry.methods.includes(m));
+    if (missing.length > 0)
+      throw new Error(
+        `${path}: uses ${entry.name}.${missing.join(`, ${entry.name}.`)}, which the stand-in does not forward (scripts/lazy-requires.mjs)`,
+      );
+    out = out.replace(entry.line, standIn(entry));
   }
   return out;
 }

@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'hooks.client.unauthorized',
   'hooks.client.unavailable',
   'hooks.cli.usage',
+  'hooks.internal',
   'hooks.config.invalid',
   'hooks.config.syntax',
   'hooks.config.unreadable',

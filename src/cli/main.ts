@@ -120,7 +120,14 @@ function handleError(error: unknown, ctx: CliContext, json: boolean): number {
     else ctx.runtime.stderr.write(`hooksctl: ${error.message} [${error.code}]\n`);
     return error.exitCode;
   }
-  ctx.runtime.stderr.write(`hooksctl: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+  const detail = (error as Error)?.stack ?? String(error);
+  const internal: { code: ErrorCode; message: string; details: { stack: string } } = {
+    code: 'hooks.internal',
+    message: 'internal error',
+    details: { stack: detail },
+  };
+  if (json) ctx.runtime.stderr.write(`${JSON.stringify({ error: internal })}\n`);
+  else ctx.runtime.stderr.write(`hooksctl: internal error: ${detail}\n`);
   return ExitCode.internal;
 }
 

@@ -21,7 +21,9 @@ function onEpipe(stream: NodeJS.WriteStream, exit: boolean): void {
 /**
  * stdout or stderr for the Runtime, opened on first use: Node builds a stdio stream (a socket, a
  * tty or a file writer, with their modules) when it is first touched, and a verb that prints
- * nothing for a while (validate-unit before its children start) need not wait for it.
+ * nothing for a while (validate-unit before its children start) need not wait for it. The EPIPE
+ * handler comes with the first use, so output written past the Runtime (a Node warning) before
+ * that has none: all of the CLI's own output goes through the Runtime.
  */
 function lazyStdio(open: () => NodeJS.WriteStream, exitOnEpipe: boolean): Runtime['stdout'] {
   let stream: NodeJS.WriteStream | undefined;

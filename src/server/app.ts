@@ -39,8 +39,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     return503OnClosing: false,
     schemaController: zodSchemaController,
-    // A URL fastify cannot route (bad percent-encoding) gets the same JSON error shape as every other 400.
-    frameworkErrors: (error, _req, reply) => (reply as FastifyReply).code(400).send({ error: 'bad_request', message: error.message }),
+    // A URL fastify cannot route (bad percent-encoding: 400, a path parameter over its limit: 414)
+    // gets the same JSON error shape as every other error, with fastify's status.
+    frameworkErrors: (error, _req, reply) => {
+      const status = error.statusCode ?? 400;
+      return (reply as FastifyReply)
+        .code(status)
+        .send({ error: status >= 500 ? 'internal' : 'bad_request', message: status >= 500 ? 'Internal error' : error.message });
+    },
   });
 
   app.addHook('onRequest', async (req, reply) => {

@@ -245,7 +245,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
   if (stop.early().length === 0)
     timers.setTimeout(() => {
       if (drain.state() !== 'running') return;
-      void loadSupervisor();
+      loadSupervisor().catch(() => undefined); // a failure to load is the first task's error, reported there
       dispatcher.release();
     }, BACKLOG_TURN_MS);
   routeStop(stop, finished);

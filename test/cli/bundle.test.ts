@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitFor } from '../harness/serve.js';
 
 const BIN = fileURLToPath(new URL('../../bin/hooksctl', import.meta.url));
 const BUNDLE = new URL('../../dist/bundle/', import.meta.url);
@@ -51,15 +52,18 @@ describe('the bundled CLI', () => {
         "process.on('SIGUSR2', () => { process.stderr.write('LOADED ' + process.moduleLoadList.join(',') + '\\n'); process.exit(0); });\n",
       );
       const config = join(dir, 'agents.json');
-      writeFileSync(config, JSON.stringify({ service: { name: 'bundle-probe', port: 0, db: join(dir, 'hooks.db') } }));
+      const port = await freePort();
+      writeFileSync(config, JSON.stringify({ service: { name: 'bundle-probe', port, db: join(dir, 'hooks.db') } }));
       const child = execa(process.execPath, ['-r', probe, BIN, 'serve', '--config', config], { reject: false, timeout: 30_000 });
       let output = '';
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('ready: listening')) child.kill('SIGUSR2');
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      // Ready once it answers (its ready line goes to the journal where there is one, to stderr elsewhere).
+      await waitFor(
+        'serve to answer',
+        async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok === true,
+        15_000,
+      );
+      child.kill('SIGUSR2');
       await child;
       const loaded = /LOADED (.*)/.exec(output)?.[1]?.split(',') ?? [];
       expect(loaded).toContain('NativeModule http'); // the probe ran, after fastify loaded

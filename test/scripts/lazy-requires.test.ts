@@ -11,7 +11,9 @@ import { LAZY_REQUIRES, applyLazyRequires } from '../../scripts/lazy-requires.mj
 interface LazyRequire {
   file: RegExp;
   line: string;
-  standIn: string;
+  name: string;
+  module: string;
+  methods: string[];
 }
 const table = LAZY_REQUIRES as LazyRequire[];
 const fastifyServer = table.filter((r) => r.file.test('/x/node_modules/fastify/lib/server.js'));
@@ -38,6 +40,14 @@ describe('lazy requires in the CLI bundle', () => {
     const https = exports['https'] as { createServer: (...a: unknown[]) => string };
     expect(https.createServer('opts', 'handler')).toBe('node:https createServer(opts,handler)');
     expect(required).toEqual(['node:https']);
+  });
+
+  it('fails when the package uses a member the stand-in does not forward (comments aside)', () => {
+    const text = `${fastifyServer.map((r) => r.line).join('\n')}\n/** @param {http2.Http2Server} s */\nhttps.createServer()\nhttps.Agent`;
+    expect(() => applyLazyRequires('/x/node_modules/fastify/lib/server.js', text)).toThrow(
+      /uses https\.Agent, which the stand-in does not forward/,
+    );
+    expect(() => applyLazyRequires('/x/node_modules/fastify/lib/server.js', text.replace('https.Agent', ''))).not.toThrow();
   });
 
   it('leaves other files alone', () => {
