@@ -1,6 +1,7 @@
 // The per-type agent keys (issue 13): defaults, good values, and hostile values that each end in
 // exit 78 with the key named in the error's JSON path and message.
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../harness/thrown.js';
 import { credentialFileVar, pathProblem } from '../../src/config/agent-keys.js';
 import { loadConfig } from '../../src/config/load.js';
 import { HooksError } from '../../src/errors.js';
@@ -22,12 +23,7 @@ const withType = (keys: Record<string, unknown>, service: Record<string, unknown
 
 // The error of loading `value`.
 function rejection(value: unknown): HooksError {
-  try {
-    load(value);
-  } catch (error) {
-    return error as HooksError;
-  }
-  throw new Error('expected the config to be rejected');
+  return thrown(() => load(value), 'the config to be rejected');
 }
 
 describe('per-type agent keys', () => {

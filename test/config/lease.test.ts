@@ -1,20 +1,14 @@
 // service.lease_ms / service.lease_renew_ms: defaults unchanged, and a renewal that comes no
 // sooner than the lease runs out is refused with a clear error naming the key (exit 78).
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../harness/thrown.js';
 import { LEASE_DEFAULTS } from '../../src/config/defaults.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ExitCode, HooksError } from '../../src/errors.js';
 
 const base = { env: {}, cwd: '/srv', execPath: '/usr/bin/node', flag: 'c.json', exists: () => true };
 const load = (service: Record<string, unknown>) => loadConfig({ ...base, readFile: () => JSON.stringify({ service }) }).config.service;
-const refusal = (service: Record<string, unknown>): HooksError => {
-  try {
-    load(service);
-  } catch (error) {
-    return error as HooksError;
-  }
-  throw new Error('expected the config to be rejected');
-};
+const refusal = (service: Record<string, unknown>): HooksError => thrown(() => load(service), 'the config to be rejected');
 
 describe('service.lease_ms and service.lease_renew_ms', () => {
   it('default to a 20 s lease renewed every 5 s', () => {

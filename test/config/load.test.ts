@@ -1,5 +1,6 @@
 // Config loading: precedence, defaults, and clear errors (exit 78 with the JSON path) on bad files.
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../harness/thrown.js';
 import { AGENT_KEY_DEFAULTS } from '../../src/config/agent-keys.js';
 import { loadConfig } from '../../src/config/load.js';
 import { listInstances } from '../../src/config/instances.js';
@@ -16,12 +17,7 @@ const files = (map: Record<string, string>) => ({
 const base = { env: {}, cwd: '/srv', execPath: '/usr/bin/node' };
 
 function loadErr(text: string): HooksError {
-  try {
-    loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': text }) });
-  } catch (error) {
-    return error as HooksError;
-  }
-  throw new Error('expected the config to be rejected');
+  return thrown(() => loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': text }) }), 'the config to be rejected');
 }
 
 describe('loadConfig', () => {

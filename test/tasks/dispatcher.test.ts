@@ -253,7 +253,14 @@ describe('dispatcher: hosts and leases', () => {
   });
 
   // A dispatcher on fake time over a store whose renewals answer from `answers` (then `after`), and what it reported.
-  async function scriptedLease(answers: Array<boolean | Error>, after: boolean | Error, lease: { renewMs: number; leaseMs?: number }) {
+  // A dispatcher whose renewals answer `answers` in turn, then `after`; with `reclaimed`, another host
+  // has taken the row, so a fenced finish is refused.
+  async function scriptedLease(
+    answers: Array<boolean | Error>,
+    after: boolean | Error,
+    lease: { renewMs: number; leaseMs?: number },
+    { reclaimed = true } = {},
+  ) {
     const time = createFakeTime();
     const base = await openSqliteStore(':memory:', time.clock);
     const store: TaskStore = {
@@ -263,10 +270,9 @@ describe('dispatcher: hosts and leases', () => {
         if (next instanceof Error) throw next;
         return next;
       },
-      // Another host reclaimed the row: the fenced finish is refused.
-      finish: async (id, end, fence) => (fence === undefined ? base.finish(id, end) : false),
+      finish: async (id, end, fence) => (fence === undefined || !reclaimed ? base.finish(id, end, fence) : false),
     };
-    const { runner } = deferredRunner();
+    const { runner, pending } = deferredRunner();
     const errors: string[] = [];
     const events: DispatchEvent[] = [];
     const d = createDispatcher({
@@ -280,18 +286,23 @@ describe('dispatcher: hosts and leases', () => {
     });
     const row = (await store.enqueue({ agent: 'a', payload: 1 })).row;
     d.submit(row);
-    return { time, base, d, row, errors, events };
+    return { time, base, d, row, errors, events, pending };
   }
 
-  it('a lost lease aborts the run with lease-lost and records no result; a store error keeps the run', async () => {
-    const { time, base, d, row, errors, events } = await scriptedLease([new Error('connection refused'), true, false], false, {
-      renewMs: 5_000,
-    });
-    await time.advance(10_000);
+  // The run is still on at `heldMs`, and stopped with lease-lost one renewal (5 s) later.
+  async function expectLeaseLostAfter(setup: Awaited<ReturnType<typeof scriptedLease>>, heldMs: number): Promise<void> {
+    const { time, d, row, events } = setup;
+    await time.advance(heldMs);
     expect(d.busy()).toHaveLength(1);
     await time.advance(5_000);
     await d.whenIdle();
     expect(events.at(-1)).toMatchObject({ type: 'task_ended', id: row.id, status: 'cancelled', reason: LEASE_LOST });
+  }
+
+  it('a lost lease aborts the run with lease-lost and records no result; a store error keeps the run', async () => {
+    const setup = await scriptedLease([new Error('connection refused'), true, false], false, { renewMs: 5_000 });
+    const { time, base, row, errors } = setup;
+    await expectLeaseLostAfter(setup, 10_000);
     expect(errors.some((m) => m.includes('could not renew'))).toBe(true);
     expect(errors.some((m) => m.includes('no longer holds it'))).toBe(true);
     expect(await base.get(row.id)).toMatchObject({ status: 'running' });
@@ -300,37 +311,23 @@ describe('dispatcher: hosts and leases', () => {
 
   it('on a shared store, a run whose renewals fail for leaseMs - renewMs is stopped (lease-lost); one renewal that held resets the count', async () => {
     // Fails at 5 s, holds at 10 s, then the database is away for good.
-    const { time, d, row, errors, events } = await scriptedLease([new Error('gone'), true], new Error('connection refused'), {
-      renewMs: 5_000,
-      leaseMs: 20_000,
-    });
+    const setup = await scriptedLease([new Error('gone'), true], new Error('connection refused'), { renewMs: 5_000, leaseMs: 20_000 });
+    const { time, errors } = setup;
     // The renewal sent at 10 s held, so the lease lasts until at least 30 s: the failures at 15 and
     // 20 s keep the run; the one at 25 s stops it, since the lease may run out before the next try.
-    await time.advance(20_000);
-    expect(d.busy()).toHaveLength(1);
-    await time.advance(5_000);
-    await d.whenIdle();
-    expect(events.at(-1)).toMatchObject({ type: 'task_ended', id: row.id, status: 'cancelled', reason: LEASE_LOST });
+    await expectLeaseLostAfter(setup, 20_000);
     expect(errors.some((m) => m.includes('was not renewed for 15000 ms and runs out within 5000 ms'))).toBe(true);
     expect(time.pending()).toBe(0);
   });
 
   it('without leaseMs (one host), failed renewals never stop the run', async () => {
-    const time = createFakeTime();
-    const base = await openSqliteStore(':memory:', time.clock);
-    const store: TaskStore = { ...base, renew: async () => Promise.reject(new Error('disk I/O error')) };
-    const { runner, pending } = deferredRunner();
-    const d = createDispatcher({
-      store,
-      agents: ['a'],
-      runner,
-      clock: time.clock,
-      onEvent: () => {},
-      onError: () => {},
-      lease: { timers: time.timers, renewMs: 5_000 },
-    });
-    const row = (await store.enqueue({ agent: 'a', payload: 1 })).row;
-    d.submit(row);
+    const {
+      time,
+      base: store,
+      d,
+      row,
+      pending,
+    } = await scriptedLease([], new Error('disk I/O error'), { renewMs: 5_000 }, { reclaimed: false });
     await time.advance(120_000);
     expect(d.busy()).toHaveLength(1);
     pending.get(row.id)?.(true);
