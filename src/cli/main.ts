@@ -110,28 +110,31 @@ function handleError(error: unknown, ctx: CliContext, json: boolean): number {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     // A script that asked for --json reads the usage error as JSON too, as every other error.
-    if (json) ctx.runtime.stderr.write(`${JSON.stringify({ error: usageError(error) })}\n`);
-    else ctx.runtime.stderr.write(`Run 'hooksctl --help' for usage.\n`);
+    report(ctx, json, `Run 'hooksctl --help' for usage.\n`, usageError(error));
     return ExitCode.usage;
   }
   if (isHooksError(error)) {
-    if (json)
-      ctx.runtime.stderr.write(`${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } })}\n`);
-    else ctx.runtime.stderr.write(`hooksctl: ${error.message} [${error.code}]\n`);
+    report(ctx, json, `hooksctl: ${error.message} [${error.code}]\n`, { code: error.code, message: error.message, details: error.details });
     return error.exitCode;
   }
-  const detail = (error as Error)?.stack ?? String(error);
-  const internal: { code: ErrorCode; message: string; details: { stack: string } } = {
-    code: 'hooks.internal',
-    message: 'internal error',
-    details: { stack: detail },
-  };
-  if (json) ctx.runtime.stderr.write(`${JSON.stringify({ error: internal })}\n`);
-  else ctx.runtime.stderr.write(`hooksctl: internal error: ${detail}\n`);
+  const stack = (error as Error)?.stack ?? String(error);
+  report(ctx, json, `hooksctl: internal error: ${stack}\n`, { code: 'hooks.internal', message: 'internal error', details: { stack } });
   return ExitCode.internal;
 }
 
+/** The `--json` error object: a stable code, the message, and details for scripts. */
+interface JsonError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown> | undefined;
+}
+
+// One error on stderr: its text line, or with --json its JSON object on one line.
+function report(ctx: CliContext, json: boolean, text: string, body: JsonError): void {
+  ctx.runtime.stderr.write(json ? `${JSON.stringify({ error: body })}\n` : text);
+}
+
 // A commander error as the `--json` error object: code `hooks.cli.usage`, commander's own code in the details.
-function usageError(error: CommanderError): { code: ErrorCode; message: string; details: Record<string, unknown> } {
+function usageError(error: CommanderError): JsonError {
   return { code: 'hooks.cli.usage', message: error.message.replace(/^error: /, ''), details: { commander: error.code } };
 }
