@@ -16,12 +16,7 @@ const esmdir = 'dist/bundle-esm';
 // Native addons stay in node_modules: esbuild cannot bundle a .node file. better-sqlite3's JavaScript
 // is bundled (and so code-cached); src/tasks/sqlite/db.ts hands it its addon by path.
 const native = ['sd-notify', 'systemd-journald'];
-// What fastify requires only on paths hooksctl never takes, left in node_modules (no read or parse
-// time at start): its default Ajv and fast-json-stringify compilers (`serve` sets zod compilers,
-// src/server/zod-compilers.ts), pino (serve runs fastify with `logger: false`), light-my-request
-// (`inject()`) and semver (plugin version checks; see scripts/lazy-requires.mjs).
-const unused = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'pino', 'light-my-request', 'semver'];
-const external = [...native, ...unused];
+const external = native;
 
 rmSync(outdir, { recursive: true, force: true });
 rmSync(esmdir, { recursive: true, force: true });

@@ -16,37 +16,6 @@ export const LAZY_REQUIRES = [
     module: 'node:child_process',
     methods: ['spawn'],
   },
-  // fastify's server.js needs https and http2 only for the `https`/`http2` options, which serve
-  // never sets, and dns only to listen on a host name; with tls and crypto they are ~6 ms of `serve`'s start.
-  {
-    file: /[\\/]fastify[\\/]lib[\\/]server\.js$/,
-    line: "const https = require('node:https')",
-    name: 'https',
-    module: 'node:https',
-    methods: ['createServer'],
-  },
-  {
-    file: /[\\/]fastify[\\/]lib[\\/]server\.js$/,
-    line: "const http2 = require('node:http2')",
-    name: 'http2',
-    module: 'node:http2',
-    methods: ['createServer', 'createSecureServer'],
-  },
-  {
-    file: /[\\/]fastify[\\/]lib[\\/]server\.js$/,
-    line: "const dns = require('node:dns')",
-    name: 'dns',
-    module: 'node:dns',
-    methods: ['lookup'],
-  },
-  // fastify checks a plugin's declared fastify version with semver; serve's plugins declare none.
-  {
-    file: /[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/,
-    line: "const semver = require('semver')",
-    name: 'semver',
-    module: 'semver',
-    methods: ['gt', 'coerce', 'satisfies'],
-  },
 ];
 
 /** The stand-in for one entry: an object forwarding each member to the real module, required on first use. */

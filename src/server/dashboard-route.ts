@@ -5,8 +5,9 @@
  * in progress. The page and its assets hold no data, so they need no token; `/overview` does.
  */
 import { readFile } from 'node:fs/promises';
-import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerDeps } from './deps.js';
+import type { HttpApp } from './http/app.js';
+import type { Reply } from './http/reply.js';
 import { packageFile } from '../package-root.js';
 import { foldDrain, type DrainView } from './drain-watch.js';
 
@@ -45,7 +46,7 @@ export interface AgentView {
 }
 
 /** Register `/`, `/ui/:file` and `/overview`. */
-export function registerDashboardRoutes(app: FastifyInstance, deps: ServerDeps): void {
+export function registerDashboardRoutes(app: HttpApp, deps: ServerDeps): void {
   const cache = new Map<string, Buffer>();
   const asset = async (file: string): Promise<Buffer> => {
     let body = cache.get(file);
@@ -55,7 +56,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: ServerDeps):
     }
     return body;
   };
-  const send = async (file: string, reply: FastifyReply, edit?: (text: string) => string) =>
+  const send = async (file: string, reply: Reply, edit?: (text: string) => string) =>
     reply
       .header('content-type', ASSETS[file] ?? 'application/octet-stream')
       .header('content-security-policy', CSP)
@@ -70,10 +71,10 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: ServerDeps):
       html.replace('<meta name="hooks-auth" content="none" />', `<meta name="hooks-auth" content="${authMeta}" />`),
     ),
   );
-  app.get<{ Params: { file: string } }>('/ui/:file', async (req, reply) => {
-    if (!Object.hasOwn(ASSETS, req.params.file))
-      return reply.code(404).send({ error: 'not_found', message: `No asset ${req.params.file}` });
-    return send(req.params.file, reply);
+  app.get('/ui/:file', async (req, reply) => {
+    const file = req.params['file'] ?? '';
+    if (!Object.hasOwn(ASSETS, file)) return reply.code(404).send({ error: 'not_found', message: `No asset ${file}` });
+    return send(file, reply);
   });
 
   const drains = createDrainTracker(deps);
@@ -85,7 +86,7 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: ServerDeps):
       deps.liveHosts?.() ?? Promise.resolve([]),
     ]);
     // What this service can do that an older one could not: the page only asks for what exists.
-    const features = { output: app.hasRoute({ method: 'GET', url: '/tasks/:id/output' }) };
+    const features = { output: app.hasRoute('GET', '/tasks/:id/output') };
     return { health, agents, drain, features, host_id: deps.hostId ?? null, hosts };
   });
 }

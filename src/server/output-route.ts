@@ -5,45 +5,44 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { taskLogPath } from '../tasks/output-log.js';
 import type { ServerDeps } from './deps.js';
+import type { HttpApp } from './http/app.js';
+import type { Reply } from './http/reply.js';
+import { taskIdParams, validatePart } from './validate.js';
 
-const params = z.object({ id: z.string().regex(/^[0-9a-fA-F-]{36}$/, 'Expected a task id (a UUID)') });
-const query = z.object({ follow: z.enum(['0', '1', 'true', 'false']).optional() });
+const query = z.object({ follow: z.optional(z.enum(['0', '1', 'true', 'false'])) });
 
 /** How often a follow checks the log and the task's status, in ms. */
 export const FOLLOW_POLL_MS = 200;
 
 /** Register the output route (when the service keeps output logs). */
-export function registerOutputRoute(app: FastifyInstance, deps: ServerDeps): void {
+export function registerOutputRoute(app: HttpApp, deps: ServerDeps): void {
   const dir = deps.outputLogDir;
   if (dir === undefined) return;
-  app.get<{ Params: { id: string }; Querystring: { follow?: string } }>(
-    '/tasks/:id/output',
-    { schema: { params, querystring: query } },
-    async (req, reply) => {
-      const row = await deps.store.get(req.params.id);
-      if (!row) return reply.code(404).send({ error: 'not_found', message: `No task ${req.params.id}` });
-      const path = taskLogPath(dir, row.id);
-      const follow = req.query.follow === '1' || req.query.follow === 'true';
-      const exists = path !== null && (await stat(path).catch(() => null))?.isFile() === true;
-      if (path === null || (!exists && !(follow && (row.status === 'queued' || row.status === 'running'))))
-        return reply
-          .code(404)
-          .send({ error: 'no_output', message: `Task ${row.id} has no output log (it wrote nothing, or the log was pruned)` });
-      if (!follow) return reply.type('text/plain; charset=utf-8').send((await import('node:fs')).createReadStream(path));
-      return streamFollow(reply, path, async () => {
-        const now = await deps.store.get(row.id);
-        return now === undefined || (now.status !== 'queued' && now.status !== 'running');
-      });
-    },
-  );
+  app.get('/tasks/:id/output', async (req, reply) => {
+    const { id } = validatePart(taskIdParams, 'params', req.params);
+    const { follow: followed } = validatePart(query, 'querystring', req.query);
+    const row = await deps.store.get(id);
+    if (!row) return reply.code(404).send({ error: 'not_found', message: `No task ${id}` });
+    const path = taskLogPath(dir, row.id);
+    const follow = followed === '1' || followed === 'true';
+    const exists = path !== null && (await stat(path).catch(() => null))?.isFile() === true;
+    if (path === null || (!exists && !(follow && (row.status === 'queued' || row.status === 'running'))))
+      return reply
+        .code(404)
+        .send({ error: 'no_output', message: `Task ${row.id} has no output log (it wrote nothing, or the log was pruned)` });
+    if (!follow) return reply.type('text/plain; charset=utf-8').send((await import('node:fs')).createReadStream(path));
+    return streamFollow(reply, path, async () => {
+      const now = await deps.store.get(row.id);
+      return now === undefined || (now.status !== 'queued' && now.status !== 'running');
+    });
+  });
 }
 
 // Stream the log as it grows until `ended()` and no more bytes came, or the client went away.
-async function streamFollow(reply: FastifyReply, path: string, ended: () => Promise<boolean>): Promise<void> {
+async function streamFollow(reply: Reply, path: string, ended: () => Promise<boolean>): Promise<void> {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });

@@ -1,8 +1,9 @@
 /** POST /webhook/forgejo: verify the HMAC over the raw body, then enqueue tasks; replays are idempotent. */
 import { admit } from './admit.js';
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from './deps.js';
+import type { HttpApp } from './http/app.js';
+import { mediaType } from './http/body.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
 import { verifySignature } from './signature.js';
 import { readWebhook } from './webhook-event.js';
@@ -10,15 +11,15 @@ import { readWebhook } from './webhook-event.js';
 const DELIVERY_HEADERS = ['x-forgejo-delivery', 'x-gitea-delivery', 'x-github-delivery'];
 const EVENT_HEADERS = ['x-forgejo-event', 'x-gitea-event', 'x-github-event'];
 
-/** Register the webhook route in its own scope (raw-body JSON parser). */
-export function registerWebhookRoute(app: FastifyInstance, deps: ServerDeps): void {
-  void app.register(async (scope) => {
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    scope.post('/webhook/forgejo', async (req, reply) => {
-      // Another content type reaches here parsed by fastify (text/plain as a string): its raw bytes are gone, so
-      // the signature could only be called wrong. Forgejo, Gitea and GitHub send JSON when the hook says so.
-      if (req.body !== undefined && !(req.body instanceof Buffer))
+/** Register the webhook route: its body is read raw, for the signature. */
+export function registerWebhookRoute(app: HttpApp, deps: ServerDeps): void {
+  app.post(
+    '/webhook/forgejo',
+    async (req, reply) => {
+      // The signature is over the raw bytes of a JSON body; another content type would only get a
+      // confusing "signature mismatch". Forgejo, Gitea and GitHub send JSON when the hook says so.
+      const type = mediaType(req.headers['content-type']);
+      if (type !== '' && type !== 'application/json')
         return reply.code(415).send({
           error: 'unsupported_media_type',
           message: `Expected content-type application/json (set the webhook's content type to JSON), got ${JSON.stringify(req.headers['content-type'] ?? '')}`,
@@ -56,8 +57,9 @@ export function registerWebhookRoute(app: FastifyInstance, deps: ServerDeps): vo
         tasks.push({ ...accepted, agent: t.agent, duplicate });
       }
       return reply.code(tasks.every((t) => t.duplicate) ? 200 : 202).send({ tasks });
-    });
-  });
+    },
+    'raw',
+  );
 }
 
 // First present header among `names`.

@@ -4,9 +4,9 @@
  * over to the next instance: the listener closes, requests in flight finish with
  * `Connection: close`, then the store closes. The figures all come from the one {@link DrainPlan}.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../runtime.js';
 import { RETRY_AFTER_S } from '../server/app.js';
+import type { HttpApp } from '../server/http/app.js';
 import type { SseHub } from '../server/sse-hub.js';
 import type { DrainPlan } from '../shutdown/budget.js';
 import { createDrain, type Drain, type SettledTask } from '../shutdown/drain.js';
@@ -27,7 +27,7 @@ export interface ServeDrainDeps {
   dispatcher: Dispatcher;
   store: TaskStore;
   hub: SseHub;
-  server: FastifyInstance;
+  server: HttpApp;
   logger: JournalLogger;
   notifier: Notifier;
   statusLine: StatusLine;

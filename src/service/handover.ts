@@ -6,10 +6,10 @@
  * keep-alive connections are left idle to close under a client's feet.
  */
 import { Server as NetServer } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { HttpApp } from '../server/http/app.js';
 
 /** Stop accepting, then close the server once what is in flight has finished. */
-export async function handOver(server: FastifyInstance): Promise<void> {
+export async function handOver(server: HttpApp): Promise<void> {
   // net.Server's close stops the listener at once, before http.Server's close drops the idle connections.
   if (server.server.listening) NetServer.prototype.close.call(server.server);
   await server.close();

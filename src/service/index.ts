@@ -11,7 +11,6 @@ import { monitorLag } from '../event-loop-lag.js';
 import { leftoverKillers, selectRunner } from '../runners/select.js';
 import { loadSupervisor } from '../runners/process-runner.js';
 import type { Runtime } from '../runtime.js';
-import { preloadServer } from '../server/app.js';
 import { createSseHub } from '../server/sse-hub.js';
 import { planDrainFromConfig } from '../shutdown/budget.js';
 import type { SettledTask } from '../shutdown/drain.js';
@@ -63,7 +62,6 @@ export interface ServiceOptions {
 export async function runService(options: ServiceOptions): Promise<number> {
   const { config, runtime } = options;
   const { env, clock } = runtime;
-  preloadServer(); // fastify loads while the store opens: READY waits for both, not one after the other
   const timers = options.timers ?? realTimers;
   const logger = options.logger ?? createJournalLogger({ env, stderr: runtime.stderr, fields: { HOOKS_SERVICE: config.service.name } });
   const notifier = options.notifier ?? createNotifier({ env });
@@ -129,7 +127,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     accepting: () => intake() === 'open',
     remoteStore: isDatabaseUrl(config.service.db),
   });
-  const server = await buildFrontDoor({
+  const server = buildFrontDoor({
     config,
     env,
     store,

@@ -1,14 +1,14 @@
 /**
  * Adopting the listening sockets systemd passes (socket activation, sd_listen_fds(3)) onto the
- * fastify app: the first TCP fd becomes the app's own listener, every other one (a unix socket
+ * HTTP app: the first TCP fd becomes the app's own listener, every other one (a unix socket
  * from `unit.listen_unix`) hands its connections to the same HTTP server. A task child spawned
  * after that does not hold an adopted fd (checked on /proc by the integration test); an fd that
  * is not adopted is closed here, so it cannot leak into one either.
  */
 import { closeSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import type { FastifyInstance, FastifyListenOptions } from 'fastify';
 import { ExitCode, HooksError } from '../errors.js';
+import type { HttpApp } from '../server/http/app.js';
 import type { ListenFd } from '../systemd/listen/listen-fds.js';
 
 /** The names of fds this service adopts: its socket unit's FileDescriptorName=, or systemd's defaults. */
@@ -35,8 +35,7 @@ export const realProc: ProcReader = {
 
 /**
  * `unix` when the fd's socket inode is in the unix socket table, else `tcp`. Node cannot tell a
- * TCP fd from a unix one before opening it, and fastify's listen logs the address, which a unix
- * fd opened this way does not have.
+ * TCP fd from a unix one before opening it, and the app's own listener must have a TCP address.
  */
 export function fdKind(fd: number, proc: ProcReader): FdKind {
   const inode = /^socket:\[(\d+)\]$/.exec(proc.fdLink(fd))?.[1];
@@ -70,11 +69,7 @@ export interface AdoptedListeners {
  * `server.server`. No TCP fd is `hooks.serve.listen_fds` (exit 78): the socket unit must carry
  * `ListenStream=` of `service.host:port`. The extra listeners close when the app closes.
  */
-export async function adoptListeners(
-  server: FastifyInstance,
-  fds: readonly ListenFd[],
-  proc: ProcReader = realProc,
-): Promise<AdoptedListeners> {
+export async function adoptListeners(server: HttpApp, fds: readonly ListenFd[], proc: ProcReader = realProc): Promise<AdoptedListeners> {
   const closed = fds.filter((f) => !isHttpListener(f));
   for (const f of closed) closeSync(f.fd);
   const adopted = fds.filter(isHttpListener).map((f) => ({ ...f, kind: fdKind(f.fd, proc) }));
@@ -88,20 +83,16 @@ export async function adoptListeners(
       },
     );
   const extras: Server[] = [];
-  server.addHook('preClose', async () => {
+  server.onClose(async () => {
     await Promise.all(extras.map((s) => new Promise((resolve) => s.close(resolve))));
   });
-  // fastify hands these options to net.Server#listen, which takes `fd` (fastify's types leave it
-  // out). Node ignores `host` when `fd` is given; fastify reads it only to decide whether to bind
-  // a second `localhost` address, which an adopted socket must never do.
-  const options: { fd: number; host: string } = { fd: primary.fd, host: '0.0.0.0' };
-  await server.listen(options as FastifyListenOptions);
+  await server.listen({ fd: primary.fd });
   for (const f of adopted.filter((a) => a !== primary)) extras.push(await forward(server, f.fd));
   return { adopted, closed };
 }
 
 // A listener on `fd` whose connections the app's HTTP server handles.
-async function forward(server: FastifyInstance, fd: number): Promise<Server> {
+async function forward(server: HttpApp, fd: number): Promise<Server> {
   const extra = createServer((socket) => server.server.emit('connection', socket));
   await new Promise<void>((resolve, reject) => {
     extra.once('error', reject);

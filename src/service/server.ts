@@ -1,10 +1,10 @@
-/** The HTTP front door of `serve`: the fastify app over the store and dispatcher, listening on the configured port. */
-import type { FastifyInstance } from 'fastify';
+/** The HTTP front door of `serve`: the HTTP app over the store and dispatcher, listening on the configured port. */
 import type { Config } from '../config/schema.js';
 import { ExitCode, HooksError } from '../errors.js';
 import type { Env } from '../runtime.js';
 import { buildServer } from '../server/app.js';
 import type { Health, Intake, ServerDeps } from '../server/deps.js';
+import type { HttpApp } from '../server/http/app.js';
 import type { SseHub } from '../server/sse-hub.js';
 import type { JournalLogger } from '../systemd/journal/journal.js';
 import type { ListenFds } from '../systemd/listen/listen-fds.js';
@@ -33,7 +33,7 @@ export interface FrontDoorDeps {
 }
 
 /** Build the app (not listening yet). */
-export function buildFrontDoor(deps: FrontDoorDeps): Promise<FastifyInstance> {
+export function buildFrontDoor(deps: FrontDoorDeps): HttpApp {
   const { config, env } = deps;
   const secrets = serviceSecrets(config, env);
   return buildServer({
@@ -53,7 +53,7 @@ export function buildFrontDoor(deps: FrontDoorDeps): Promise<FastifyInstance> {
 }
 
 /** Listen on `service.host:port`; a port in use or not allowed is exit 69, anything else 70. */
-export async function listenOnPort(server: FastifyInstance, config: Config): Promise<void> {
+export async function listenOnPort(server: HttpApp, config: Config): Promise<void> {
   const { host, port } = config.service;
   try {
     await server.listen({ host, port });
@@ -70,7 +70,7 @@ export async function listenOnPort(server: FastifyInstance, config: Config): Pro
  * Listen on the sockets systemd passed (socket activation), or else bind `service.host:port`
  * as a hand-run `serve` does. Returns the adopted listeners, or null when it bound its own port.
  */
-export async function listenFrontDoor(server: FastifyInstance, config: Config, listen: ListenFds): Promise<AdoptedListeners | null> {
+export async function listenFrontDoor(server: HttpApp, config: Config, listen: ListenFds): Promise<AdoptedListeners | null> {
   if (!listen.passed) {
     await listenOnPort(server, config);
     return null;

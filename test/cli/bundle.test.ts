@@ -30,19 +30,19 @@ describe('the bundled CLI', () => {
     expect([...states.values()].every((s) => s === 'accepted')).toBe(true);
   });
 
-  it('loads no zod, fastify, execa or SQLite for --help (the chunks the core training run loaded)', () => {
+  it('loads no zod, HTTP app, execa or SQLite for --help (the chunks the core training run loaded)', () => {
     const files = readdirSync(new URL('cache/core/', BUNDLE)).map((f) => f.replace(/\.cache$/, ''));
     const text = files.map((f) => readFileSync(new URL(f, BUNDLE), 'utf8')).join('\n');
     expect(files).toContain('bin.cjs');
     expect(text).toContain('hooksctl'); // the program itself
     expect(text).not.toContain('$ZodType'); // zod's core
-    expect(text).not.toContain('FST_ERR_'); // fastify's error codes
+    expect(text).not.toContain('createHttpApp'); // serve's HTTP app
     expect(text).not.toContain('execaCoreAsync'); // execa
     expect(text).not.toContain('better-sqlite3');
     expect(files.length).toBeLessThanOrEqual(12);
   });
 
-  it("starts serve without https, http2 or tls (fastify's requires of them are stand-ins, scripts/lazy-requires.mjs)", async () => {
+  it('starts serve without https, http2 or tls, which nothing on its way to READY needs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hooks-bundle-serve-'));
     try {
       // A preload that, on SIGUSR2, prints the Node modules loaded so far and exits; sent once serve is ready.
@@ -66,7 +66,7 @@ describe('the bundled CLI', () => {
       child.kill('SIGUSR2');
       await child;
       const loaded = /LOADED (.*)/.exec(output)?.[1]?.split(',') ?? [];
-      expect(loaded).toContain('NativeModule http'); // the probe ran, after fastify loaded
+      expect(loaded).toContain('NativeModule http'); // the probe ran, after the HTTP app loaded
       for (const m of ['https', 'http2', 'tls']) expect(loaded).not.toContain(`NativeModule ${m}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -76,7 +76,6 @@ describe('the bundled CLI', () => {
   it('has caches recorded for serve and validate-unit, which load their own chunks', () => {
     const serve = readdirSync(new URL('cache/serve/', BUNDLE));
     expect(serve).toContain(`${chunk(/^service-[A-Z0-9]+\.cjs$/)}.cache`);
-    expect(serve).toContain(`${chunk(/^fastify-[A-Z0-9]+\.cjs$/)}.cache`);
     expect(readdirSync(new URL('cache/validate-unit/', BUNDLE))).toContain(`${chunk(/^validate-unit-action-[A-Z0-9]+\.cjs$/)}.cache`);
   });
 

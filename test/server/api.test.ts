@@ -1,6 +1,6 @@
-// The HTTP API over a real listening fastify server and a real SQLite store (runner faked: pure queueing).
+// The HTTP API over a real listening HTTP server and a real SQLite store (runner faked: pure queueing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import type { HttpApp } from '../../src/server/http/app.js';
 import { buildServer } from '../../src/server/app.js';
 import { createSseHub } from '../../src/server/sse-hub.js';
 import type { Intake } from '../../src/server/deps.js';
@@ -12,7 +12,7 @@ import { systemClock } from '../../src/runtime.js';
 
 const SECRET = 'hook-secret';
 const TOKEN = 'tok-123';
-let app: FastifyInstance;
+let app: HttpApp;
 let base: string;
 let store: TaskStore;
 let intake: Intake = 'open';

@@ -1,7 +1,7 @@
-// The dashboard routes over a real listening fastify server and a real SQLite store: the shell and
+// The dashboard routes over a real listening HTTP server and a real SQLite store: the shell and
 // its assets are public (and shipped in ui/), /overview needs the token, /events takes it as ?token=.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import type { HttpApp } from '../../src/server/http/app.js';
 import { request } from 'node:http';
 import { buildServer } from '../../src/server/app.js';
 import { createSseHub, type SseHub } from '../../src/server/sse-hub.js';
@@ -11,7 +11,7 @@ import { createDispatcher } from '../../src/tasks/dispatcher.js';
 import { systemClock } from '../../src/runtime.js';
 
 const TOKEN = 'tok-dash';
-let app: FastifyInstance;
+let app: HttpApp;
 let base: string;
 let store: TaskStore;
 let hub: SseHub;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { HttpApp } from '../../src/server/http/app.js';
 import { buildServer } from '../../src/server/app.js';
 import { createSseHub } from '../../src/server/sse-hub.js';
 import { createDispatcher } from '../../src/tasks/dispatcher.js';
@@ -13,7 +13,7 @@ import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import type { TaskStore } from '../../src/tasks/store.js';
 import { systemClock } from '../../src/runtime.js';
 
-let app: FastifyInstance;
+let app: HttpApp;
 let base: string;
 let store: TaskStore;
 let dir: string;

@@ -1,13 +1,13 @@
-// The hand-over on a real listening fastify server: once it begins, new connections are refused,
+// The hand-over on a real listening HTTP app: once it begins, new connections are refused,
 // and a connection accepted just before, whose request is still on its way, is answered.
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { createHttpApp } from '../../src/server/http/app.js';
 import { handOver } from '../../src/service/handover.js';
 
 describe('handOver', () => {
   it('stops accepting, still answers a request on a connection accepted just before, then closes', async () => {
-    const { default: fastify } = await import('fastify');
-    const app = fastify({ forceCloseConnections: 'idle', return503OnClosing: false });
+    const app = createHttpApp({ bodyLimit: 1024, notFound: (_req, reply) => reply.code(404).send({}) });
     app.get('/x', async () => ({ ok: true }));
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();

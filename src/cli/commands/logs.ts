@@ -45,7 +45,7 @@ export function makeLogsCommand(ctx: CliContext): Command {
     });
 }
 
-/** True when the 404 is for the route itself (the fastify not-found handler), not for the task. */
+/** True when the 404 is for the route itself (the app's not-found handler), not for the task. */
 export function isMissingRoute(answer: ServiceAnswer): boolean {
   return answer.status === 404 && answer.json?.['error'] === 'not_found' && /^No route /.test(String(answer.json['message'] ?? ''));
 }
