@@ -88,6 +88,8 @@ describe('POST /task', () => {
     ['an agent with a newline', '{"agent":"dev-default\\nX"}', 404],
     ['a body over the limit', JSON.stringify({ agent: 'dev-default', payload: 'x'.repeat(70 * 1024) }), 413],
     ['a non-JSON content type', 'agent=dev-default', 415, { 'content-type': 'application/x-www-form-urlencoded' }],
+    ['a JSON body sent as text/plain', '{"agent":"dev-default"}', 415, { 'content-type': 'text/plain' }],
+    ['a __proto__ key in the payload', '{"agent":"dev-default","payload":{"__proto__":{"admin":true}}}', 400],
     ['no bearer token', '{"agent":"dev-default"}', 401, { authorization: '' }],
     ['a wrong bearer token', '{"agent":"dev-default"}', 401, { authorization: 'Bearer nope' }],
   ];
@@ -97,6 +99,10 @@ describe('POST /task', () => {
     const json = (await r.json()) as { error: string; message: string };
     expect(typeof json.message).toBe('string');
     expect(json.message).not.toMatch(/\n\s+at /);
+  });
+  it('says why a body with a __proto__ key is refused', async () => {
+    const r = await post('/task', '{"agent":"dev-default","payload":{"__proto__":{"admin":true}}}');
+    expect(await r.json()).toEqual({ error: 'bad_request', message: expect.stringContaining('"__proto__" key') });
   });
 });
 
