@@ -1,5 +1,5 @@
 // The bundled CLI (scripts/build-cli.mjs, dist/bundle/): what bin/hooksctl runs, what `--help`
-// loads, that V8 takes the code caches the build recorded (and that a bad one costs only time), and
+// and `config` load, that V8 takes the code caches the build recorded (and that a bad one costs only time), and
 // that stack traces from the bundle point into src/.
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -40,6 +40,28 @@ describe('the bundled CLI', () => {
     expect(text).not.toContain('execaCoreAsync'); // execa
     expect(text).not.toContain('better-sqlite3');
     expect(files.length).toBeLessThanOrEqual(12);
+  });
+
+  it('checks a config with zod/mini and its English messages only, no zod classic or other locale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hooks-bundle-config-'));
+    try {
+      const config = join(dir, 'agents.json');
+      writeFileSync(config, JSON.stringify({ service: { port: 'x' } }));
+      const r = await execa(process.execPath, [BIN, 'config', '--config', config], { env: DEBUG, reject: false });
+      expect(r.exitCode).toBe(78);
+      expect(r.stderr).toContain('service.port: Invalid input: expected number, received string');
+      // What the chunks this run loaded were built from (their maps' sources).
+      const sources = [...cacheStates(r.stderr).keys()].flatMap(
+        (name) => (JSON.parse(readFileSync(new URL(`${name}.map`, BUNDLE), 'utf8')) as { sources: string[] }).sources,
+      );
+      const zod = sources.filter((s) => s.includes('node_modules/zod/')).map((s) => s.replace(/.*node_modules\/zod\//, ''));
+      expect(zod).toContain('v4/mini/schemas.js');
+      expect(zod).toContain('v4/locales/en.js');
+      expect(zod.filter((s) => s.startsWith('v4/classic/'))).toEqual([]);
+      expect(zod.filter((s) => s.startsWith('v4/locales/') && s !== 'v4/locales/en.js')).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("starts serve without https, http2 or tls (fastify's requires of them are stand-ins, scripts/lazy-requires.mjs)", async () => {
