@@ -46,6 +46,7 @@ const timespan = (minUs: number, what: string) =>
 
 const noControl = (what: string) => z.string().check(z.refine((s) => !/[\0\r\n]/.test(s), `Expected ${what} to hold no newline or NUL`));
 
+// An environment variable name (`token_env`, `webhook_secret_env`, a type's `env` keys).
 const envName = z.string().check(z.regex(ENV_NAME, 'Expected an environment variable name'));
 
 // A non-empty string, the second stage of a path key's pipe.
