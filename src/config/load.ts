@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { describeReadError, readRegularFile } from '../read-file.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ExitCode, HooksError } from '../errors.js';
 import { escapeControl } from '../escape.js';
 import type { Env } from '../runtime.js';

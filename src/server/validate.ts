@@ -5,6 +5,7 @@
  * loads too: zod's classic API costs start-up time that READY=1 would wait for.
  */
 import * as z from 'zod/mini';
+import '../config/zod-english.js';
 import { HttpError } from './http/body.js';
 
 /** The parsed `data`, or an {@link HttpError} 400 describing the first issue. */

@@ -1,5 +1,5 @@
 // The bundled CLI (scripts/build-cli.mjs, dist/bundle/): what bin/hooksctl runs, what `--help`
-// loads, that V8 takes the code caches the build recorded (and that a bad one costs only time), and
+// and `config` load, that V8 takes the code caches the build recorded (and that a bad one costs only time), and
 // that stack traces from the bundle point into src/.
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -42,7 +42,33 @@ describe('the bundled CLI', () => {
     expect(files.length).toBeLessThanOrEqual(12);
   });
 
-  it('starts serve without https, http2 or tls, which nothing on its way to READY needs', async () => {
+  // The zod modules the chunks a run loaded (its code-cache report on stderr) were built from, by their maps' sources.
+  const expectZodMiniOnly = (stderr: string): void => {
+    const sources = [...cacheStates(stderr).keys()].flatMap(
+      (name) => (JSON.parse(readFileSync(new URL(`${name}.map`, BUNDLE), 'utf8')) as { sources: string[] }).sources,
+    );
+    const zod = sources.filter((s) => s.includes('node_modules/zod/')).map((s) => s.replace(/.*node_modules\/zod\//, ''));
+    expect(zod).toContain('v4/mini/schemas.js');
+    expect(zod).toContain('v4/locales/en.js');
+    expect(zod.filter((s) => s.startsWith('v4/classic/'))).toEqual([]);
+    expect(zod.filter((s) => s.startsWith('v4/locales/') && s !== 'v4/locales/en.js')).toEqual([]);
+  };
+
+  it('checks a config with zod/mini and its English messages only, no zod classic or other locale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hooks-bundle-config-'));
+    try {
+      const config = join(dir, 'agents.json');
+      writeFileSync(config, JSON.stringify({ service: { port: 'x' } }));
+      const r = await execa(process.execPath, [BIN, 'config', '--config', config], { env: DEBUG, reject: false });
+      expect(r.exitCode).toBe(78);
+      expect(r.stderr).toContain('service.port: Invalid input: expected number, received string');
+      expectZodMiniOnly(r.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts serve without https, http2, tls or zod classic, which nothing on its way to READY needs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hooks-bundle-serve-'));
     try {
       // A preload that, on SIGUSR2, prints the Node modules loaded so far and exits; sent once serve is ready.
@@ -54,7 +80,11 @@ describe('the bundled CLI', () => {
       const config = join(dir, 'agents.json');
       const port = await freePort();
       writeFileSync(config, JSON.stringify({ service: { name: 'bundle-probe', port, db: join(dir, 'hooks.db') } }));
-      const child = execa(process.execPath, ['-r', probe, BIN, 'serve', '--config', config], { reject: false, timeout: 30_000 });
+      const child = execa(process.execPath, ['-r', probe, BIN, 'serve', '--config', config], {
+        env: DEBUG,
+        reject: false,
+        timeout: 30_000,
+      });
       let output = '';
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       // Ready once it answers (its ready line goes to the journal where there is one, to stderr elsewhere).
@@ -68,6 +98,7 @@ describe('the bundled CLI', () => {
       const loaded = /LOADED (.*)/.exec(output)?.[1]?.split(',') ?? [];
       expect(loaded).toContain('NativeModule http'); // the probe ran, after the HTTP app loaded
       for (const m of ['https', 'http2', 'tls']) expect(loaded).not.toContain(`NativeModule ${m}`);
+      expectZodMiniOnly(output);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
