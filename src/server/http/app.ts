@@ -83,7 +83,8 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const router = createRouter<RouteValue>();
   const closeHooks: Array<() => Promise<void>> = [];
-  const server = createServer((raw, res) => void handle(raw, res));
+  // handle() answers its own errors; should answering one fail too, the connection is dropped rather than the process.
+  const server = createServer((raw, res) => void handle(raw, res).catch(() => res.destroy()));
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   let closing = false;
   let closed = false;

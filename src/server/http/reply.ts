@@ -4,7 +4,7 @@
  * the raw response over (SSE, a followed log) calls {@link Reply.hijack} and writes it itself.
  */
 import type { ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 
 /** The reply a route handler builds. Every setter returns the reply, so calls chain. */
 export interface Reply {
@@ -54,8 +54,8 @@ export function createReply(raw: ServerResponse, beforeSend: (reply: Reply) => v
       if (isReadable(payload)) {
         headers['content-type'] ??= 'application/octet-stream';
         for (const [name, value] of Object.entries(headers)) raw.setHeader(name, value);
-        payload.once('error', () => raw.destroy());
-        payload.pipe(raw);
+        // pipeline: a read error, or the client going away, destroys both ends (no file left open).
+        pipeline(payload, raw, () => undefined);
         return reply;
       }
       const body = encode(payload, headers);
