@@ -1,6 +1,6 @@
 // bench/drain: time from the last in-flight task's end to the drain's end (server closed, store
 // checkpointed, bye logged) for N = 1, 10, 100, 1000 in-flight tasks. Real store (SQLite file),
-// real dispatcher, real fastify server and the real drain coordinator; tasks are timers so that
+// real dispatcher, real HTTP app and the real drain coordinator; tasks are timers so that
 // only the drain's own cost is measured. Target <= 20 ms and flat in N.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -119,7 +119,7 @@ describe('GET /tasks/:id and POST /cancel/:id', () => {
       expect(await r.json()).toEqual({ error: 'bad_request', message: expect.stringContaining('not a valid url component') });
     }
   });
-  it('a path parameter over the router limit: 414 (the status fastify gives), in the same JSON shape', async () => {
+  it('a path parameter over the router limit: 414 (as fastify gave), in the same JSON shape', async () => {
     const r = await fetch(`${base}/tasks/${'a'.repeat(200)}`, { headers: auth });
     expect(r.status).toBe(414);
     expect(await r.json()).toEqual({ error: 'bad_request', message: expect.any(String) });

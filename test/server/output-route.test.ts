@@ -1,4 +1,4 @@
-// GET /tasks/:id/output over a real listening fastify and a real SQLite store: the whole log as
+// GET /tasks/:id/output over a real listening HTTP app and a real SQLite store: the whole log as
 // text/plain, 404s for an unknown task and a task without a log, and ?follow=1 streaming a
 // running task's log until it ends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
