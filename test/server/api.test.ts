@@ -9,6 +9,7 @@ import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import type { TaskStore } from '../../src/tasks/store.js';
 import { createDispatcher } from '../../src/tasks/dispatcher.js';
 import { systemClock } from '../../src/runtime.js';
+import { portOf, rawExchange, statuses } from '../harness/raw-http.js';
 
 const SECRET = 'hook-secret';
 const TOKEN = 'tok-123';
@@ -322,6 +323,14 @@ describe('intake defer (the default while starting or draining)', () => {
     } finally {
       intake = 'open';
     }
+  });
+
+  it('HEAD /events answers with the stream headers and ends, so a pipelined request is answered too', async () => {
+    const head = `HEAD /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`;
+    const r = await rawExchange(portOf(base), [head], { waitMs: 500 });
+    expect(statuses(r.text)).toEqual([200, 200]);
+    expect(r.text).toContain('text/event-stream');
+    expect(r.text).not.toContain(': hooksctl events');
   });
 
   it('once the hand-over begins, every response says Connection: close', async () => {

@@ -4,9 +4,11 @@
  * module and boot were the largest part of serve's start-up left on the way to READY=1.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { HttpError, readJsonBody, readRawBody } from './body.js';
+import { bodyUnread, HttpError, readJsonBody, readRawBody } from './body.js';
+import { answerClientError } from './client-error.js';
 import { createReply, type Reply } from './reply.js';
 import { createRouter } from './router.js';
+import { originForm, parseQuery } from './target.js';
 
 /** One request as a handler sees it. */
 export interface HttpRequest {
@@ -86,6 +88,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   // handle() answers its own errors; should answering one fail too, the connection is dropped rather than the process.
   const server = createServer((raw, res) => void handle(raw, res).catch(() => res.destroy()));
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // `Expect: 100-continue`: the request runs at once, and 100 Continue goes out only when its body
+  // is about to be read, so a request refused first (401, 404, 413 by Content-Length) sends no body.
+  server.on('checkContinue', (raw: IncomingMessage, res: ServerResponse) => server.emit('request', raw, res));
+  server.on('clientError', answerClientError);
   let closing = false;
   let closed = false;
   server.once('close', () => {
@@ -98,7 +104,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       // Once closing, a kept-alive connection ends with this response, rather than idling until its timeout.
       if (closing) r.header('connection', 'close');
     });
-    const url = raw.url ?? '/';
+    const url = originForm(raw.url ?? '/');
     const mark = url.indexOf('?');
     const path = mark === -1 ? url : url.slice(0, mark);
     const method = raw.method ?? 'GET';
@@ -126,8 +132,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         return;
       }
       const { handler, body } = match.route.value;
-      if (body === 'json') req.body = await readJsonBody(raw, options.bodyLimit);
-      else if (body === 'raw') req.body = await readRawBody(raw, options.bodyLimit);
+      const start = (): void => {
+        if (/^100-continue$/i.test(raw.headers.expect ?? '')) res.writeContinue();
+      };
+      if (body === 'json') req.body = await readJsonBody(raw, options.bodyLimit, start);
+      else if (body === 'raw') req.body = await readRawBody(raw, options.bodyLimit, start);
       const result: unknown = await handler(req, reply);
       if (reply.done) return;
       if (result === undefined || result === reply) throw new Error(`route ${method} ${match.route.pattern} sent no reply`);
@@ -139,9 +148,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   function answerError(error: unknown, reply: Reply): void {
     if (reply.done) {
+      // Mid-stream (hijacked or piped): the status is out, so the connection is cut, and the error still reported.
+      if (!(error instanceof HttpError)) options.onInternalError?.(error);
       if (!reply.raw.writableEnded) reply.raw.destroy();
       return;
     }
+    // The body was not read to its end (413, a client gone): what is left of it cannot be told from a next request.
+    if (bodyUnread(reply.raw.req)) reply.header('connection', 'close');
     if (error instanceof HttpError) {
       reply.code(error.statusCode).send({ error: error.error, message: error.message });
       return;
@@ -168,23 +181,14 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     },
     async close() {
       closing = true;
-      for (const hook of closeHooks) await hook();
-      if (closed) return;
       // http.Server#close stops accepting (if it still does) and drops the idle keep-alive
-      // connections; 'close' comes once the connections in flight have ended too.
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // connections, those that extra listeners handed over included, before the hooks wait for
+      // those listeners' connections to end; 'close' comes once the connections in flight have ended too.
+      const ended = closed ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const hook of closeHooks) await hook();
+      await ended;
     },
   };
-}
-
-/** The query string as an object: a string per key, an array when the key repeats (`+` is a space, as in forms). */
-export function parseQuery(search: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  for (const [key, value] of new URLSearchParams(search)) {
-    const had = query[key];
-    query[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
-  }
-  return query;
 }
 
 // The base URL of a listening server, for callers (and tests) that listened on port 0.
