@@ -9,6 +9,7 @@ import { answerClientError } from './client-error.js';
 import { createReply, type Reply } from './reply.js';
 import { createRouter } from './router.js';
 import { originForm, parseQuery } from './target.js';
+import { HTTP_TIMEOUTS, KEEP_ALIVE_TIMEOUT_MS, type HttpTimeouts } from './timeouts.js';
 
 /** One request as a handler sees it. */
 export interface HttpRequest {
@@ -48,8 +49,10 @@ export interface HttpAppOptions {
   beforeSend?(reply: Reply): void;
   /** A request no route matches. */
   notFound(req: HttpRequest, reply: Reply): void;
-  /** An error a handler threw that is not an {@link HttpError}: answered 500 after this is called. */
+  /** An error a handler threw that is not an {@link HttpError} (answered 500 after this is called), or the server's own. */
   onInternalError?(error: unknown): void;
+  /** The limits on a client's request (defaults: {@link HTTP_TIMEOUTS}). */
+  timeouts?: Partial<HttpTimeouts>;
 }
 
 /** Where to listen: a host and port, or an fd already listening (socket activation). */
@@ -78,15 +81,16 @@ interface RouteValue {
   body: BodyMode;
 }
 
-// fastify's default, kept: a client's idle keep-alive connection stays open 72 s.
-const KEEP_ALIVE_TIMEOUT_MS = 72_000;
-
 /** Create the app (not listening yet). */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const router = createRouter<RouteValue>();
   const closeHooks: Array<() => Promise<void>> = [];
   // handle() answers its own errors; should answering one fail too, the connection is dropped rather than the process.
-  const server = createServer((raw, res) => void handle(raw, res).catch(() => res.destroy()));
+  const timeouts = { ...HTTP_TIMEOUTS, ...options.timeouts };
+  const server = createServer(
+    { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs },
+    (raw, res) => void handle(raw, res).catch(() => res.destroy()),
+  );
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // `Expect: 100-continue`: the request runs at once, and 100 Continue goes out only when its body
   // is about to be read, so a request refused first (401, 404, 413 by Content-Length) sends no body.
@@ -173,6 +177,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         server.once('error', reject);
         server.listen(target, () => {
           server.off('error', reject);
+          // Once listening, a server error (an accept that fails: EMFILE) is reported, not thrown at the process.
+          server.on('error', (error) => options.onInternalError?.(error));
           resolve(baseUrl(server));
         });
       }),

@@ -153,3 +153,33 @@ describe('close() with an extra listener', () => {
     expect([statuses(r.text), r.closed]).toEqual([[200], true]);
   });
 });
+
+describe('timeouts', () => {
+  it('a client that stalls in its headers gets a 408 and is dropped; a stream outlives the request timeout', async () => {
+    const timed = createHttpApp({
+      bodyLimit: 16,
+      notFound: (_req, reply) => reply.code(404).send({}),
+      timeouts: { headersMs: 200, requestMs: 300, checkEveryMs: 50 },
+    });
+    let write = (_text: string): void => undefined;
+    timed.get('/stream', (_req, reply) => {
+      if (!openStream(reply, { 'content-type': 'text/event-stream' })) return;
+      write = (text) => reply.raw.write(text);
+    });
+    const timedPort = portOf(await timed.listen({ host: '127.0.0.1', port: 0 }));
+    const stream = rawExchange(timedPort, [get('/stream')], { waitMs: 1500 });
+    const stalled = await rawExchange(timedPort, ['GET /stream HTTP/1.1\r\nHost: x\r\n'], { waitMs: 1500 });
+    expect([statuses(stalled.text), stalled.closed]).toEqual([[408], true]);
+    expect(bodyOf(stalled.text)).toEqual({ error: 'timeout', message: expect.any(String) });
+    write('data: late\n\n');
+    const open = await stream;
+    expect(open.text).toContain('data: late');
+    expect(open.closed).toBe(false);
+    await timed.close();
+  });
+  it('a server error once listening is reported, not thrown', () => {
+    const before = internal.length;
+    app.server.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }));
+    expect(internal.slice(before).map((e) => (e as Error).message)).toEqual(['accept EMFILE']);
+  });
+});
