@@ -101,6 +101,11 @@ describe('POST /task', () => {
     expect(typeof json.message).toBe('string');
     expect(json.message).not.toMatch(/\n\s+at /);
   });
+  it('a body that is not UTF-8: 400, not stored with replacement characters', async () => {
+    const body = Buffer.concat([Buffer.from('{"agent":"dev-default","payload":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const r = await fetch(`${base}/task`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...auth } });
+    expect([r.status, await r.json()]).toEqual([400, { error: 'bad_request', message: 'Body is not valid UTF-8' }]);
+  });
   it('says why a body with a __proto__ key is refused', async () => {
     const r = await post('/task', '{"agent":"dev-default","payload":{"__proto__":{"admin":true}}}');
     expect(await r.json()).toEqual({ error: 'bad_request', message: expect.stringContaining('"__proto__" key') });
@@ -261,6 +266,15 @@ describe('POST /webhook/forgejo', () => {
     const r = await hook(body, { 'x-forgejo-signature': signBody(SECRET, body), 'content-type': 'text/plain' });
     expect(r.status).toBe(415);
     expect(await r.json()).toMatchObject({ error: 'unsupported_media_type', message: expect.stringContaining('application/json') });
+  });
+  it('400 for a correctly signed body that is not UTF-8', async () => {
+    const body = Buffer.concat([Buffer.from(issue().slice(0, -1)), Buffer.from(',"x":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]);
+    const r = await fetch(`${base}/webhook/forgejo`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-forgejo-signature': signBody(SECRET, body) },
+    });
+    expect([r.status, await r.json()]).toEqual([400, { error: 'bad_json', message: 'Body is not valid UTF-8' }]);
   });
   it('400 for a correctly signed body nested too deep', async () => {
     const body = issue().replace(/}$/, `,"sender":${'['.repeat(30_000)}${']'.repeat(30_000)}}`);

@@ -69,7 +69,18 @@ export async function readJsonBody(req: IncomingMessage, limit: number, start?: 
   if (type !== 'application/json')
     throw new HttpError(415, 'unsupported_media_type', `Expected content-type application/json, got ${JSON.stringify(type)}`);
   if (raw.length === 0) throw new HttpError(400, 'bad_request', 'Body is empty, but content-type is application/json');
-  return parseJson(raw.toString('utf8'));
+  return parseJson(decodeUtf8(raw));
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of a JSON body; bytes that are not UTF-8 (RFC 8259 requires it) are a 400, not silently replaced. */
+export function decodeUtf8(raw: Buffer): string {
+  try {
+    return UTF8.decode(raw);
+  } catch {
+    throw new HttpError(400, 'bad_request', 'Body is not valid UTF-8');
+  }
 }
 
 /** JSON.parse, refusing prototype keys; a syntax error is a 400 naming it. */
