@@ -9,6 +9,7 @@ import { bearerMatches, tokenMatches } from './auth.js';
 import { DASHBOARD_PUBLIC_PATHS, registerDashboardRoutes } from './dashboard-route.js';
 import type { ServerDeps } from './deps.js';
 import { createHttpApp, type HttpApp } from './http/app.js';
+import { openStream } from './http/reply.js';
 import { parseLastEventId } from './sse-frame.js';
 import { registerOutputRoute } from './output-route.js';
 import { registerTaskRoutes } from './task-routes.js';
@@ -64,8 +65,7 @@ export function buildServer(deps: ServerDeps): HttpApp {
   });
 
   app.get('/events', (req, reply) => {
-    reply.hijack();
-    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    if (!openStream(reply, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })) return;
     reply.raw.write(': hooksctl events\n\n');
     const remove = deps.hub.add(reply.raw, parseLastEventId(req.headers['last-event-id'] ?? req.query['last_event_id']));
     req.raw.on('close', remove);

@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { taskLogPath } from '../tasks/output-log.js';
 import type { ServerDeps } from './deps.js';
 import type { HttpApp } from './http/app.js';
-import type { Reply } from './http/reply.js';
+import { openStream, type Reply } from './http/reply.js';
 import { taskIdParams, validatePart } from './validate.js';
 
 const query = z.object({ follow: z.optional(z.enum(['0', '1', 'true', 'false'])) });
@@ -43,9 +43,9 @@ export function registerOutputRoute(app: HttpApp, deps: ServerDeps): void {
 
 // Stream the log as it grows until `ended()` and no more bytes came, or the client went away.
 async function streamFollow(reply: Reply, path: string, ended: () => Promise<boolean>): Promise<void> {
-  reply.hijack();
+  if (!openStream(reply, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }))
+    return;
   const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
   const gone = new AbortController();
   res.on('close', () => gone.abort());
   let offset = 0;

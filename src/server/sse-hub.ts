@@ -44,7 +44,11 @@ export interface SseHub {
   broadcast(type: string, data: Record<string, unknown>): void;
   /** Resolves once every event broadcast so far has been written. */
   flushed(): Promise<void>;
-  /** End every stream, after a `retry:` hint of `retryMs` when given. */
+  /**
+   * End every stream, after a `retry:` hint of `retryMs` when given. The hub stays closed: a
+   * stream added later (a request already on its way) gets the hint and ends at once, so none is
+   * left open for the server's close to wait on.
+   */
   closeAll(retryMs?: number): void;
   /** Number of open streams. */
   readonly size: number;
@@ -61,6 +65,12 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
   const keepAliveMs = options.keepAliveMs ?? SSE_KEEPALIVE_MS;
   let chain: Promise<void> = Promise.resolve();
   let keepAlive: unknown;
+  // Set by closeAll: the hub then ends each stream it is given, with this retry hint.
+  let closed: { retryMs: number | undefined } | undefined;
+  const endStream = (res: ServerResponse): void => {
+    if (closed?.retryMs !== undefined) res.write(formatRetry(closed.retryMs));
+    res.end();
+  };
   const serial = (step: () => Promise<void> | void): void => {
     chain = chain.then(step).catch((error: unknown) => options.onError?.(`sse: ${(error as Error).message}`));
   };
@@ -83,6 +93,10 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
   };
   return {
     add(res, lastEventId = null) {
+      if (closed !== undefined) {
+        endStream(res);
+        return () => undefined;
+      }
       let removed = false;
       const drop = (): void => {
         removed = true;
@@ -98,6 +112,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
           }
         }
         if (removed || res.writableEnded) return;
+        if (closed !== undefined) return endStream(res);
         streams.set(res, sent);
         arm();
       });
@@ -121,10 +136,8 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
     },
     flushed: () => chain,
     closeAll(retryMs) {
-      for (const res of streams.keys()) {
-        if (retryMs !== undefined) res.write(formatRetry(retryMs));
-        res.end();
-      }
+      closed = { retryMs };
+      for (const res of streams.keys()) endStream(res);
       streams.clear();
       disarm();
     },

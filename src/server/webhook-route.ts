@@ -3,7 +3,7 @@ import { admit } from './admit.js';
 import { createHash } from 'node:crypto';
 import type { ServerDeps } from './deps.js';
 import type { HttpApp } from './http/app.js';
-import { mediaType } from './http/body.js';
+import { decodeUtf8, mediaType } from './http/body.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
 import { verifySignature } from './signature.js';
 import { readWebhook } from './webhook-event.js';
@@ -35,7 +35,7 @@ export function registerWebhookRoute(app: HttpApp, deps: ServerDeps): void {
       }
       let body: unknown;
       try {
-        body = JSON.parse(raw.toString('utf8'));
+        body = JSON.parse(decodeUtf8(raw));
       } catch (error) {
         return reply.code(400).send({ error: 'bad_json', message: (error as Error).message });
       }

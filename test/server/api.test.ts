@@ -9,6 +9,7 @@ import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import type { TaskStore } from '../../src/tasks/store.js';
 import { createDispatcher } from '../../src/tasks/dispatcher.js';
 import { systemClock } from '../../src/runtime.js';
+import { portOf, rawExchange, statuses } from '../harness/raw-http.js';
 
 const SECRET = 'hook-secret';
 const TOKEN = 'tok-123';
@@ -99,6 +100,11 @@ describe('POST /task', () => {
     const json = (await r.json()) as { error: string; message: string };
     expect(typeof json.message).toBe('string');
     expect(json.message).not.toMatch(/\n\s+at /);
+  });
+  it('a body that is not UTF-8: 400, not stored with replacement characters', async () => {
+    const body = Buffer.concat([Buffer.from('{"agent":"dev-default","payload":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const r = await fetch(`${base}/task`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...auth } });
+    expect([r.status, await r.json()]).toEqual([400, { error: 'bad_request', message: 'Body is not valid UTF-8' }]);
   });
   it('says why a body with a __proto__ key is refused', async () => {
     const r = await post('/task', '{"agent":"dev-default","payload":{"__proto__":{"admin":true}}}');
@@ -261,6 +267,15 @@ describe('POST /webhook/forgejo', () => {
     expect(r.status).toBe(415);
     expect(await r.json()).toMatchObject({ error: 'unsupported_media_type', message: expect.stringContaining('application/json') });
   });
+  it('400 for a correctly signed body that is not UTF-8', async () => {
+    const body = Buffer.concat([Buffer.from(issue().slice(0, -1)), Buffer.from(',"x":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]);
+    const r = await fetch(`${base}/webhook/forgejo`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-forgejo-signature': signBody(SECRET, body) },
+    });
+    expect([r.status, await r.json()]).toEqual([400, { error: 'bad_json', message: 'Body is not valid UTF-8' }]);
+  });
   it('400 for a correctly signed body nested too deep', async () => {
     const body = issue().replace(/}$/, `,"sender":${'['.repeat(30_000)}${']'.repeat(30_000)}}`);
     const r = await hook(body, { 'x-forgejo-signature': signBody(SECRET, body) });
@@ -322,6 +337,14 @@ describe('intake defer (the default while starting or draining)', () => {
     } finally {
       intake = 'open';
     }
+  });
+
+  it('HEAD /events answers with the stream headers and ends, so a pipelined request is answered too', async () => {
+    const head = `HEAD /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`;
+    const r = await rawExchange(portOf(base), [head], { waitMs: 500 });
+    expect(statuses(r.text)).toEqual([200, 200]);
+    expect(r.text).toContain('text/event-stream');
+    expect(r.text).not.toContain(': hooksctl events');
   });
 
   it('once the hand-over begins, every response says Connection: close', async () => {

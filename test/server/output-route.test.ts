@@ -1,6 +1,6 @@
 // GET /tasks/:id/output over a real listening HTTP app and a real SQLite store: the whole log as
 // text/plain, 404s for an unknown task and a task without a log, and ?follow=1 streaming a
-// running task's log until it ends.
+// running task's log until it ends (HEAD of it answers with its headers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { createDispatcher } from '../../src/tasks/dispatcher.js';
 import { openSqliteStore } from '../../src/tasks/sqlite/store.js';
 import type { TaskStore } from '../../src/tasks/store.js';
 import { systemClock } from '../../src/runtime.js';
+import { portOf, rawExchange, statuses } from '../harness/raw-http.js';
 
 let app: HttpApp;
 let base: string;
@@ -77,6 +78,16 @@ describe('GET /tasks/:id/output', () => {
     expect(none.status).toBe(404);
     expect(((await none.json()) as { error: string }).error).toBe('no_output');
     expect((await fetch(`${base}/tasks/..%2F..%2Fetc/output`)).status).toBe(400);
+  });
+
+  it('HEAD of ?follow=1 on a running task answers with the headers at once, and the connection goes on', async () => {
+    const t = await runningTask();
+    writeFileSync(join(dir, `${t.id}.log`), 'line one\n');
+    const head = `HEAD /tasks/${t.id}/output?follow=1 HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`;
+    const r = await rawExchange(portOf(base), [head], { waitMs: 500 });
+    expect(statuses(r.text)).toEqual([200, 200]);
+    expect(r.text).not.toContain('line one');
+    await t.end();
   });
 
   it('?follow=1 streams what a running task writes and ends when the task has ended', async () => {

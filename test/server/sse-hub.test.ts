@@ -140,6 +140,26 @@ describe('createSseHub', () => {
     expect(time.pending()).toBe(0);
   });
 
+  it('once closed, ends a stream added later (or whose replay was still being read) with the retry hint', async () => {
+    let release = (): void => undefined;
+    const log = {
+      appendEvent: async (): Promise<StoredEvent> => ({ id: 1, type: 'x', data: {} }),
+      eventsAfter: () => new Promise<StoredEvent[]>((resolve) => (release = () => resolve([]))),
+    };
+    const hub = createSseHub({ log });
+    const replaying = fakeResponse();
+    hub.add(replaying.res, 0);
+    await new Promise((resolve) => setImmediate(resolve)); // the replay is now reading the log
+    hub.closeAll(1000);
+    const late = fakeResponse();
+    hub.add(late.res);
+    expect([late.chunks, late.ended()]).toEqual([['retry: 1000\n\n'], true]);
+    release();
+    await hub.flushed();
+    expect([replaying.chunks, replaying.ended()]).toEqual([['retry: 1000\n\n'], true]);
+    expect(hub.size).toBe(0);
+  });
+
   it('still sends an event whose logging failed, without an id, and reports it', async () => {
     const errors: string[] = [];
     const hub = createSseHub({

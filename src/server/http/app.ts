@@ -4,9 +4,12 @@
  * module and boot were the largest part of serve's start-up left on the way to READY=1.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { HttpError, readJsonBody, readRawBody } from './body.js';
+import { bodyUnread, HttpError, readJsonBody, readRawBody } from './body.js';
+import { answerClientError } from './client-error.js';
 import { createReply, type Reply } from './reply.js';
 import { createRouter } from './router.js';
+import { originForm, parseQuery } from './target.js';
+import { HTTP_TIMEOUTS, KEEP_ALIVE_TIMEOUT_MS, type HttpTimeouts } from './timeouts.js';
 
 /** One request as a handler sees it. */
 export interface HttpRequest {
@@ -46,8 +49,10 @@ export interface HttpAppOptions {
   beforeSend?(reply: Reply): void;
   /** A request no route matches. */
   notFound(req: HttpRequest, reply: Reply): void;
-  /** An error a handler threw that is not an {@link HttpError}: answered 500 after this is called. */
+  /** An error a handler threw that is not an {@link HttpError} (answered 500 after this is called), or the server's own. */
   onInternalError?(error: unknown): void;
+  /** The limits on a client's request (defaults: {@link HTTP_TIMEOUTS}). */
+  timeouts?: Partial<HttpTimeouts>;
 }
 
 /** Where to listen: a host and port, or an fd already listening (socket activation). */
@@ -76,16 +81,21 @@ interface RouteValue {
   body: BodyMode;
 }
 
-// fastify's default, kept: a client's idle keep-alive connection stays open 72 s.
-const KEEP_ALIVE_TIMEOUT_MS = 72_000;
-
 /** Create the app (not listening yet). */
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const router = createRouter<RouteValue>();
   const closeHooks: Array<() => Promise<void>> = [];
   // handle() answers its own errors; should answering one fail too, the connection is dropped rather than the process.
-  const server = createServer((raw, res) => void handle(raw, res).catch(() => res.destroy()));
+  const timeouts = { ...HTTP_TIMEOUTS, ...options.timeouts };
+  const server = createServer(
+    { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs },
+    (raw, res) => void handle(raw, res).catch(() => res.destroy()),
+  );
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // `Expect: 100-continue`: the request runs at once, and 100 Continue goes out only when its body
+  // is about to be read, so a request refused first (401, 404, 413 by Content-Length) sends no body.
+  server.on('checkContinue', (raw: IncomingMessage, res: ServerResponse) => server.emit('request', raw, res));
+  server.on('clientError', answerClientError);
   let closing = false;
   let closed = false;
   server.once('close', () => {
@@ -98,7 +108,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       // Once closing, a kept-alive connection ends with this response, rather than idling until its timeout.
       if (closing) r.header('connection', 'close');
     });
-    const url = raw.url ?? '/';
+    const url = originForm(raw.url ?? '/');
     const mark = url.indexOf('?');
     const path = mark === -1 ? url : url.slice(0, mark);
     const method = raw.method ?? 'GET';
@@ -126,8 +136,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         return;
       }
       const { handler, body } = match.route.value;
-      if (body === 'json') req.body = await readJsonBody(raw, options.bodyLimit);
-      else if (body === 'raw') req.body = await readRawBody(raw, options.bodyLimit);
+      const start = (): void => {
+        if (/^100-continue$/i.test(raw.headers.expect ?? '')) res.writeContinue();
+      };
+      if (body === 'json') req.body = await readJsonBody(raw, options.bodyLimit, start);
+      else if (body === 'raw') req.body = await readRawBody(raw, options.bodyLimit, start);
       const result: unknown = await handler(req, reply);
       if (reply.done) return;
       if (result === undefined || result === reply) throw new Error(`route ${method} ${match.route.pattern} sent no reply`);
@@ -139,9 +152,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   function answerError(error: unknown, reply: Reply): void {
     if (reply.done) {
+      // Mid-stream (hijacked or piped): the status is out, so the connection is cut, and the error still reported.
+      if (!(error instanceof HttpError)) options.onInternalError?.(error);
       if (!reply.raw.writableEnded) reply.raw.destroy();
       return;
     }
+    // The body was not read to its end (413, a client gone): what is left of it cannot be told from a next request.
+    if (bodyUnread(reply.raw.req)) reply.header('connection', 'close');
     if (error instanceof HttpError) {
       reply.code(error.statusCode).send({ error: error.error, message: error.message });
       return;
@@ -160,6 +177,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         server.once('error', reject);
         server.listen(target, () => {
           server.off('error', reject);
+          // Once listening, a server error (an accept that fails: EMFILE) is reported, not thrown at the process.
+          server.on('error', (error) => options.onInternalError?.(error));
           resolve(baseUrl(server));
         });
       }),
@@ -168,23 +187,14 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     },
     async close() {
       closing = true;
-      for (const hook of closeHooks) await hook();
-      if (closed) return;
       // http.Server#close stops accepting (if it still does) and drops the idle keep-alive
-      // connections; 'close' comes once the connections in flight have ended too.
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // connections, those that extra listeners handed over included, before the hooks wait for
+      // those listeners' connections to end; 'close' comes once the connections in flight have ended too.
+      const ended = closed ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const hook of closeHooks) await hook();
+      await ended;
     },
   };
-}
-
-/** The query string as an object: a string per key, an array when the key repeats (`+` is a space, as in forms). */
-export function parseQuery(search: string): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  for (const [key, value] of new URLSearchParams(search)) {
-    const had = query[key];
-    query[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
-  }
-  return query;
 }
 
 // The base URL of a listening server, for callers (and tests) that listened on port 0.

@@ -27,32 +27,60 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-/** Read the whole body as bytes, refusing more than `limit`. */
-export async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Read the whole body as bytes, refusing more than `limit`. Past the limit it stops collecting
+ * but leaves the request flowing, so the 413 can still be written (the app then closes the
+ * connection); a client that goes away mid-body is a 400 `aborted`, not an internal error.
+ * `start` runs once the body is going to be read, past the Content-Length check (the app sends
+ * `100 Continue` then).
+ */
+export function readRawBody(req: IncomingMessage, limit: number, start?: () => void): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  if (req.destroyed) return Promise.reject(aborted());
+  start?.();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error?: HttpError): void => {
+      req.off('data', onData).off('end', onEnd).off('error', onAbort).off('close', onAbort);
+      if (error === undefined) resolve(Buffer.concat(chunks, size));
+      else reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) settle(tooLarge(limit));
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => settle();
+    const onAbort = (): void => settle(aborted());
+    req.on('data', onData).on('end', onEnd).on('error', onAbort).on('close', onAbort);
+  });
 }
 
 /**
  * The JSON body: undefined when the request has no body and no content type; 415 for a body of
  * another type; 400 for an empty or broken JSON body.
  */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, limit: number, start?: () => void): Promise<unknown> {
   const type = mediaType(req.headers['content-type']);
-  const raw = await readRawBody(req, limit);
+  const raw = await readRawBody(req, limit, start);
   if (type === '' && raw.length === 0) return undefined;
   if (type !== 'application/json')
     throw new HttpError(415, 'unsupported_media_type', `Expected content-type application/json, got ${JSON.stringify(type)}`);
   if (raw.length === 0) throw new HttpError(400, 'bad_request', 'Body is empty, but content-type is application/json');
-  return parseJson(raw.toString('utf8'));
+  return parseJson(decodeUtf8(raw));
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of a JSON body; bytes that are not UTF-8 (RFC 8259 requires it) are a 400, not silently replaced. */
+export function decodeUtf8(raw: Buffer): string {
+  try {
+    return UTF8.decode(raw);
+  } catch {
+    throw new HttpError(400, 'bad_request', 'Body is not valid UTF-8');
+  }
 }
 
 /** JSON.parse, refusing prototype keys; a syntax error is a 400 naming it. */
@@ -76,6 +104,15 @@ function refusePrototypeKeys(this: unknown, key: string, value: unknown): unknow
   return value;
 }
 
+function aborted(): HttpError {
+  return new HttpError(400, 'aborted', 'The request body ended before its declared end');
+}
+
 function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'too_large', `Request body is larger than ${limit} bytes`);
+}
+
+/** True when the request announced a body (Content-Length > 0, or chunked) that has not all arrived. */
+export function bodyUnread(req: IncomingMessage): boolean {
+  return !req.complete && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0);
 }

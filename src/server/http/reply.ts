@@ -3,7 +3,7 @@
  * as JSON, a string as text, a Buffer as bytes and a readable stream piped; a handler that takes
  * the raw response over (SSE, a followed log) calls {@link Reply.hijack} and writes it itself.
  */
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 
 /** The reply a route handler builds. Every setter returns the reply, so calls chain. */
@@ -66,6 +66,19 @@ export function createReply(raw: ServerResponse, beforeSend: (reply: Reply) => v
     },
   };
   return reply;
+}
+
+/**
+ * Take the response over to stream it (SSE, a followed log): the 200 and `headers` are written
+ * at once. Returns false for a HEAD request, whose response then ends with its headers: Node
+ * writes no body for HEAD and flushes no headers until the end, so a stream would never answer.
+ */
+export function openStream(reply: Reply, headers: OutgoingHttpHeaders): boolean {
+  reply.hijack();
+  reply.raw.writeHead(200, headers);
+  if (reply.raw.req.method !== 'HEAD') return true;
+  reply.raw.end();
+  return false;
 }
 
 // The bytes of a payload, setting the content type it implies unless one is set.

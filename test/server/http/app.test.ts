@@ -3,7 +3,8 @@
 // read; HEAD has no body; the query keeps repeated keys; closing ends kept-alive connections.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp, parseQuery, type HttpApp } from '../../../src/server/http/app.js';
+import { createHttpApp, type HttpApp } from '../../../src/server/http/app.js';
+import { parseQuery } from '../../../src/server/http/target.js';
 import { HttpError } from '../../../src/server/http/body.js';
 
 let app: HttpApp;
