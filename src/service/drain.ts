@@ -92,7 +92,8 @@ export function createServeDrain(deps: ServeDrainDeps): Drain {
       await hub.flushed();
       hub.closeAll(SSE_RETRY_MS);
       deps.stopLoops();
-      await handOver(server);
+      // Half the cleanup budget for busy connections, the rest for the store.
+      await handOver(server, { timers, graceMs: plan.cleanupMs / 2 });
       await store.compact('full');
       await store.close();
     },

@@ -3,14 +3,33 @@
  * socket activation systemd keeps the socket, and new connections wait in its backlog for the
  * next instance), then close the server: idle keep-alive connections at once, requests in
  * flight as they finish. The drain has answered with `Connection: close` since it began, so few
- * keep-alive connections are left idle to close under a client's feet.
+ * keep-alive connections are left idle to close under a client's feet. A connection still busy
+ * after `graceMs` (a client that sent half its headers and stalled) is cut, so that the rest of
+ * the cleanup (the store's checkpoint and close) is not starved of its budget by one client.
  */
 import { Server as NetServer } from 'node:net';
 import type { HttpApp } from '../server/http/app.js';
+import type { Timers } from '../timers.js';
 
-/** Stop accepting, then close the server once what is in flight has finished. */
-export async function handOver(server: HttpApp): Promise<void> {
+/** How long the hand-over waits for busy connections before cutting them. */
+export interface HandOverBound {
+  /** Timer source (fake in tests). */
+  timers: Timers;
+  /** The wait, in ms. */
+  graceMs: number;
+}
+
+/** Stop accepting, then close the server once what is in flight has finished (or, with `bound`, cut what is left after its grace). */
+export async function handOver(server: HttpApp, bound?: HandOverBound): Promise<void> {
   // net.Server's close stops the listener at once, before http.Server's close drops the idle connections.
   if (server.server.listening) NetServer.prototype.close.call(server.server);
-  await server.close();
+  const closed = server.close();
+  if (bound === undefined) return closed;
+  let timer: unknown;
+  const late = new Promise<'late'>((resolve) => {
+    timer = bound.timers.setTimeout(() => resolve('late'), bound.graceMs);
+  });
+  if ((await Promise.race([closed.then(() => 'closed' as const), late])) === 'late') server.server.closeAllConnections();
+  bound.timers.clearTimeout(timer);
+  await closed;
 }

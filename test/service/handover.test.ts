@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/server/http/app.js';
 import { handOver } from '../../src/service/handover.js';
+import { realTimers } from '../../src/timers.js';
 
 describe('handOver', () => {
   it('stops accepting, still answers a request on a connection accepted just before, then closes', async () => {
@@ -36,5 +37,24 @@ describe('handOver', () => {
     await closed;
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(answer).toContain('{"ok":true}');
+  });
+
+  it('cuts a connection still busy after the grace (a client stalled in its headers), so the hand-over ends', async () => {
+    const app = createHttpApp({ bodyLimit: 1024, notFound: (_req, reply) => reply.code(404).send({}) });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const stalled = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
+    stalled.write('GET /x HTTP/1.1\r\nHost: x\r\n'); // and never the blank line
+    const cut = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+    stalled.on('error', () => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await handOver(app, { timers: realTimers, graceMs: 200 });
+    await cut;
+    // Without the bound it would wait for Node's headers timeout (60 s): the test's own timeout says so.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
