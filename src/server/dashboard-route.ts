@@ -4,12 +4,12 @@
  * the one call the page (and `hooksctl status`) makes at load: health, agents and the drain
  * in progress. The page and its assets hold no data, so they need no token; `/overview` does.
  */
-import { readFile } from 'node:fs/promises';
 import type { ServerDeps } from './deps.js';
 import type { HttpApp } from './http/app.js';
 import type { Reply } from './http/reply.js';
 import { packageFile } from '../package-root.js';
 import { foldDrain, type DrainView } from './drain-watch.js';
+import { fsPromises } from './lazy-fs.js';
 
 /** Paths anyone may fetch without the token: the page shell and its assets. */
 export const DASHBOARD_PUBLIC_PATHS: ReadonlySet<string> = new Set(['/', '/ui/:file']);
@@ -51,7 +51,7 @@ export function registerDashboardRoutes(app: HttpApp, deps: ServerDeps): void {
   const asset = async (file: string): Promise<Buffer> => {
     let body = cache.get(file);
     if (body === undefined) {
-      body = await readFile(new URL(file, UI_DIR));
+      body = await (await fsPromises()).readFile(new URL(file, UI_DIR));
       cache.set(file, body);
     }
     return body;

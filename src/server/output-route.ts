@@ -3,10 +3,10 @@
  * stays open and streams what the agent writes until the task has ended and the log is read to
  * its end (like `tail -f` that stops by itself).
  */
-import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod/mini';
 import { taskLogPath } from '../tasks/output-log.js';
+import { fsPromises } from './lazy-fs.js';
 import type { ServerDeps } from './deps.js';
 import type { HttpApp } from './http/app.js';
 import { openStream, type Reply } from './http/reply.js';
@@ -28,7 +28,7 @@ export function registerOutputRoute(app: HttpApp, deps: ServerDeps): void {
     if (!row) return reply.code(404).send({ error: 'not_found', message: `No task ${id}` });
     const path = taskLogPath(dir, row.id);
     const follow = followed === '1' || followed === 'true';
-    const exists = path !== null && (await stat(path).catch(() => null))?.isFile() === true;
+    const exists = path !== null && (await (await fsPromises()).stat(path).catch(() => null))?.isFile() === true;
     if (path === null || (!exists && !(follow && (row.status === 'queued' || row.status === 'running'))))
       return reply
         .code(404)
@@ -63,7 +63,7 @@ async function streamFollow(reply: Reply, path: string, ended: () => Promise<boo
 
 // Write the bytes of `path` after `offset`; returns the new offset (unchanged when the file is missing).
 async function copyNew(path: string, offset: number, write: (chunk: Buffer) => void): Promise<number> {
-  const handle = await open(path, 'r').catch(() => null);
+  const handle = await (await fsPromises()).open(path, 'r').catch(() => null);
   if (handle === null) return offset;
   try {
     const buffer = Buffer.alloc(64 * 1024);
