@@ -1,10 +1,10 @@
 /** Process entry of the CLI: wire the real runtime, run, and set the exit code. */
 import { fileURLToPath } from 'node:url';
-import { main } from './main.js';
 import { bufferEarlySignals } from './early-signals.js';
 import { realRuntime } from './runtime.js';
 import { packageFile } from '../package-root.js';
 import { installSourceMappedStacks } from './source-mapped-stacks.js';
+import { directServeArgs, serveDirect } from './serve-direct.js';
 
 // Stack traces point into src/: this module's folder is the bundle (or tsc's dist/cli/), each file with its map.
 installSourceMappedStacks(new URL('./', import.meta.url).href);
@@ -12,7 +12,12 @@ installSourceMappedStacks(new URL('./', import.meta.url).href);
 // `serve` must not die from a stop that arrives while it is still loading.
 const early = process.argv[2] === 'serve' ? bufferEarlySignals(['SIGTERM', 'SIGINT']) : undefined;
 const entryPath = fileURLToPath(packageFile('bin/hooksctl'));
-void main(process.argv.slice(2), { runtime: realRuntime(early), execPath: process.execPath, entryPath }).then((code) => {
+const argv = process.argv.slice(2);
+const ctx = { runtime: realRuntime(early), execPath: process.execPath, entryPath };
+// The unit's own `serve` command line starts the service directly; everything else builds the CLI (commander), loaded only then.
+const direct = directServeArgs(argv);
+const run = direct !== null ? serveDirect(direct.config, ctx) : import('./main.js').then(({ main }) => main(argv, ctx));
+void run.then((code) => {
   early?.release();
   process.exitCode = code;
 });

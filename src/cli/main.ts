@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from './commander.js';
-import { ExitCode, isHooksError, type ErrorCode } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import { report, reportError, type JsonError } from './error-report.js';
 import type { CliContext } from './context.js';
 import { packageFile } from '../package-root.js';
 import { makeAgentsSyncCommand } from './commands/agents-sync.js';
@@ -110,28 +111,10 @@ function handleError(error: unknown, ctx: CliContext, json: boolean): number {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     // A script that asked for --json reads the usage error as JSON too, as every other error.
-    report(ctx, json, `Run 'hooksctl --help' for usage.\n`, usageError(error));
+    report(ctx.runtime, json, `Run 'hooksctl --help' for usage.\n`, usageError(error));
     return ExitCode.usage;
   }
-  if (isHooksError(error)) {
-    report(ctx, json, `hooksctl: ${error.message} [${error.code}]\n`, { code: error.code, message: error.message, details: error.details });
-    return error.exitCode;
-  }
-  const stack = (error as Error)?.stack ?? String(error);
-  report(ctx, json, `hooksctl: internal error: ${stack}\n`, { code: 'hooks.internal', message: 'internal error', details: { stack } });
-  return ExitCode.internal;
-}
-
-/** The `--json` error object: a stable code, the message, and details for scripts. */
-interface JsonError {
-  code: ErrorCode;
-  message: string;
-  details?: Record<string, unknown> | undefined;
-}
-
-// One error on stderr: its text line, or with --json its JSON object on one line.
-function report(ctx: CliContext, json: boolean, text: string, body: JsonError): void {
-  ctx.runtime.stderr.write(json ? `${JSON.stringify({ error: body })}\n` : text);
+  return reportError(error, ctx.runtime, json);
 }
 
 // A commander error as the `--json` error object: code `hooks.cli.usage`, commander's own code in the details.

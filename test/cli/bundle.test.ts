@@ -107,6 +107,9 @@ describe('the bundled CLI', () => {
   it('has caches recorded for serve and validate-unit, which load their own chunks', () => {
     const serve = readdirSync(new URL('cache/serve/', BUNDLE));
     expect(serve).toContain(`${chunk(/^service-[A-Z0-9]+\.cjs$/)}.cache`);
+    // serve's own command line starts directly (src/cli/serve-direct.ts): commander and the verbs' definitions stay unloaded.
+    expect(serve.filter((f) => /^main-[A-Z0-9]+\.cjs\.cache$/.test(f))).toEqual([]);
+    expect(readdirSync(new URL('cache/core/', BUNDLE))).toContain(`${chunk(/^main-[A-Z0-9]+\.cjs$/)}.cache`);
     expect(readdirSync(new URL('cache/validate-unit/', BUNDLE))).toContain(`${chunk(/^validate-unit-action-[A-Z0-9]+\.cjs$/)}.cache`);
   });
 
