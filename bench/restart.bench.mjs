@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { interleave, median, report } from './lib.mjs';
 import { startSandbox } from './sandbox.mjs';
 
+// Restarts per unit, interleaved: single restarts here move by tens of ms, so the medians need many.
+const RUNS = 31;
 const BIN = fileURLToPath(new URL('../bin/hooksctl', import.meta.url));
 const SD_NOTIFY = fileURLToPath(new URL('../node_modules/sd-notify/index.js', import.meta.url));
 const sb = await startSandbox();
@@ -64,9 +66,9 @@ try {
   };
   const adopted = (unit) => sb.run(['systemctl', '--user', 'show', '-p', 'TriggeredBy', '--value', `${unit}.service`]).stdout.trim();
   console.log(`socket activation: floor ${adopted('bench-floor') || 'none'}, serve ${adopted('bench-serve') || 'none'}`);
-  const samples = interleave({ floor: restart('bench-floor'), hard: restart('bench-hard'), serve: restart('bench-serve') }, 15, 2);
+  const samples = interleave({ floor: restart('bench-floor'), hard: restart('bench-hard'), serve: restart('bench-serve') }, RUNS, 2);
   report(
-    'restart (systemctl --user restart to READY, both socket-activated, median of 15)',
+    `restart (systemctl --user restart to READY, both socket-activated, median of ${RUNS})`,
     median(samples.serve),
     median(samples.floor),
     1.5,
