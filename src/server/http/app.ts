@@ -85,10 +85,10 @@ interface RouteValue {
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const router = createRouter<RouteValue>();
   const closeHooks: Array<() => Promise<void>> = [];
-  // handle() answers its own errors; should answering one fail too, the connection is dropped rather than the process.
   const timeouts = { ...HTTP_TIMEOUTS, ...options.timeouts };
   const server = createServer(
     { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: timeouts.checkEveryMs },
+    // handle() answers its own errors; should answering one fail too, the connection is dropped rather than the process.
     (raw, res) => void handle(raw, res).catch(() => res.destroy()),
   );
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
