@@ -5,6 +5,7 @@ import { realRuntime } from './runtime.js';
 import { packageFile } from '../package-root.js';
 import { installSourceMappedStacks } from './source-mapped-stacks.js';
 import { directServeArgs, serveDirect } from './serve-direct.js';
+import { startEarlyAnalysis } from './early-analysis.js';
 
 // Stack traces point into src/: this module's folder is the bundle (or tsc's dist/cli/), each file with its map.
 installSourceMappedStacks(new URL('./', import.meta.url).href);
@@ -13,11 +14,15 @@ installSourceMappedStacks(new URL('./', import.meta.url).href);
 const early = process.argv[2] === 'serve' ? bufferEarlySignals(['SIGTERM', 'SIGINT']) : undefined;
 const entryPath = fileURLToPath(packageFile('bin/hooksctl'));
 const argv = process.argv.slice(2);
-const ctx = { runtime: realRuntime(early), execPath: process.execPath, entryPath };
+const runtime = realRuntime(early);
+// validate-unit's analyzers start now, to overlap building the CLI (it takes them if its parse agrees).
+const earlyAnalysis = startEarlyAnalysis(argv, runtime.cwd, runtime.env);
+const ctx = { runtime, execPath: process.execPath, entryPath, earlyAnalysis };
 // The unit's own `serve` command line starts the service directly; everything else builds the CLI (commander), loaded only then.
 const direct = directServeArgs(argv);
 const run = direct !== null ? serveDirect(direct.config, ctx) : import('./main.js').then(({ main }) => main(argv, ctx));
 void run.then((code) => {
+  earlyAnalysis?.abandon();
   early?.release();
   process.exitCode = code;
 });

@@ -1,5 +1,6 @@
 /** What every CLI command receives: the injected outside world and a way to set the exit code. */
 import type { Runtime } from '../runtime.js';
+import type { EarlyAnalysis } from './early-analysis.js';
 
 /** Shared context for `makeXCommand(ctx)` factories. */
 export interface CliContext {
@@ -11,4 +12,6 @@ export interface CliContext {
   entryPath: string;
   /** Record the exit code the process should end with. */
   setExitCode(code: number): void;
+  /** `validate-unit`'s systemd-analyze runs, when bin.ts started them before building the CLI. */
+  earlyAnalysis?: EarlyAnalysis | undefined;
 }

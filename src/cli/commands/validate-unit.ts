@@ -52,10 +52,13 @@ export function makeValidateUnitCommand(ctx: CliContext): Command {
     .option('--json', 'print machine-readable JSON')
     .addHelpText('after', HELP)
     .action(async (file: string, opts: ValidateUnitFlags) => {
-      // Start systemd-analyze first (a light import) so its child processes overlap loading the rules.
-      const { startAnalysis } = await import('../../systemd/unit/analyze.js');
+      // systemd-analyze runs first (bin.ts may have started it already) so its child processes overlap loading the rules.
+      const path = resolve(ctx.runtime.cwd, file);
+      const scope = opts.system === true ? 'system' : 'user';
+      const early = opts.analyze ? (ctx.earlyAnalysis?.take(path, scope) ?? null) : null;
       const analysis = opts.analyze
-        ? startAnalysis(resolve(ctx.runtime.cwd, file), { scope: opts.system ? 'system' : 'user', env: ctx.runtime.env })
+        ? (early ??
+          import('../../systemd/unit/analyze.js').then(({ startAnalysis }) => startAnalysis(path, { scope, env: ctx.runtime.env })))
         : null;
       const { runValidateUnit } = await import('./validate-unit-action.js');
       await runValidateUnit(ctx, file, opts, analysis);
