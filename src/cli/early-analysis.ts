@@ -8,12 +8,12 @@
 import { resolve } from 'node:path';
 import { CONFIG_FLAGS } from './config-option.js';
 import type { Env } from '../runtime.js';
-import type { UnitAnalysis } from '../systemd/unit/analyze.js';
+import type { StagedAnalysis } from '../systemd/unit/analyze.js';
 
 /** An analysis started early, for the command to take. */
 export interface EarlyAnalysis {
   /** The analysis, when it was started for this file (absolute) and scope; otherwise it is aborted and null returned. */
-  take(file: string, scope: 'user' | 'system'): Promise<UnitAnalysis> | null;
+  take(file: string, scope: 'user' | 'system'): StagedAnalysis | null;
   /** Abort it unless taken (the run is over). */
   abandon(): void;
 }
@@ -35,10 +35,21 @@ export function startEarlyAnalysis(argv: readonly string[], cwd: string, env: En
   if (guess === null) return undefined;
   const abort = new AbortController();
   let taken = false;
-  const analysis = import('../systemd/unit/analyze.js').then(({ startAnalysis }) =>
-    startAnalysis(guess.file, { scope: guess.scope, env, signal: abort.signal }),
-  );
-  analysis.catch(() => undefined); // an aborted or failed guess is never awaited by anyone
+  let released = false;
+  const staged = import('../systemd/unit/analyze.js').then(({ startStagedAnalysis }) => {
+    const s = startStagedAnalysis(guess.file, { scope: guess.scope, env, signal: abort.signal });
+    if (released) s.release();
+    return s;
+  });
+  const result = staged.then((s) => s.result);
+  result.catch(() => undefined); // an aborted or failed guess is never awaited by anyone
+  const analysis: StagedAnalysis = {
+    result,
+    release() {
+      released = true;
+      void staged.then((s) => s.release());
+    },
+  };
   return {
     take(file, scope) {
       if (taken || file !== guess.file || scope !== guess.scope) {

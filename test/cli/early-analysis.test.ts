@@ -44,7 +44,8 @@ describe('startEarlyAnalysis', () => {
       });
       const taken = other?.take(unit, 'system');
       expect(taken).not.toBeNull();
-      const result = await taken;
+      taken?.release();
+      const result = await taken?.result;
       expect(result?.security).toMatchObject({ available: true, exposure: expect.any(Number) });
       expect(other?.take(unit, 'system')).toBeNull(); // taken once
       expect(startEarlyAnalysis(['status'], dir, {})).toBeUndefined();

@@ -55,12 +55,13 @@ export function makeValidateUnitCommand(ctx: CliContext): Command {
       // systemd-analyze runs first (bin.ts may have started it already) so its child processes overlap loading the rules.
       const path = resolve(ctx.runtime.cwd, file);
       const scope = opts.system === true ? 'system' : 'user';
-      const early = opts.analyze ? (ctx.earlyAnalysis?.take(path, scope) ?? null) : null;
-      const analysis = opts.analyze
-        ? (early ??
-          import('../../systemd/unit/analyze.js').then(({ startAnalysis }) => startAnalysis(path, { scope, env: ctx.runtime.env })))
+      const staged = opts.analyze
+        ? (ctx.earlyAnalysis?.take(path, scope) ??
+          (await import('../../systemd/unit/analyze.js')).startStagedAnalysis(path, { scope, env: ctx.runtime.env }))
         : null;
       const { runValidateUnit } = await import('./validate-unit-action.js');
-      await runValidateUnit(ctx, file, opts, analysis);
+      // Our own loading is done: security (the short run) starts now, beside verify.
+      staged?.release();
+      await runValidateUnit(ctx, file, opts, staged?.result ?? null);
     });
 }

@@ -85,3 +85,24 @@ export async function startAnalysis(file: string, o: { scope: 'user' | 'system';
   const [verify, security] = await Promise.all([analyzeVerify(file, o), analyzeSecurity(file, o)]);
   return { verify, security };
 }
+
+/** An analysis whose `security` run waits for {@link StagedAnalysis.release}. */
+export interface StagedAnalysis {
+  /** Both results, once both ran. */
+  result: Promise<UnitAnalysis>;
+  /** Start `security` (idempotent). */
+  release(): void;
+}
+
+/**
+ * Start `verify` now and `security` once released: verify is the long run (~60 ms against ~20),
+ * so the caller releases security when its own loading is done, and the three processes do not
+ * share two cores at once (measured: verify then ends ~10 ms sooner).
+ */
+export function startStagedAnalysis(file: string, o: { scope: 'user' | 'system'; env: Env; signal?: AbortSignal }): StagedAnalysis {
+  let release = (): void => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const verify = analyzeVerify(file, o);
+  const security = released.then(() => analyzeSecurity(file, o));
+  return { result: Promise.all([verify, security]).then(([v, s]) => ({ verify: v, security: s })), release: () => release() };
+}
