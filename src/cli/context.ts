@@ -1,4 +1,5 @@
 /** What every CLI command receives: the injected outside world and a way to set the exit code. */
+import { ExitCode } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import type { EarlyAnalysis } from './early-analysis.js';
 
@@ -14,4 +15,18 @@ export interface CliContext {
   setExitCode(code: number): void;
   /** `validate-unit`'s systemd-analyze runs, when bin.ts started them before building the CLI. */
   earlyAnalysis?: EarlyAnalysis | undefined;
+}
+
+/** A full context for `ctx`, and the exit code its verb set (0 unless it called `setExitCode`). */
+export function withExitCode(ctx: Omit<CliContext, 'setExitCode'>): { ctx: CliContext; code(): number } {
+  let code: number = ExitCode.ok;
+  return {
+    ctx: {
+      ...ctx,
+      setExitCode: (c) => {
+        code = c;
+      },
+    },
+    code: () => code,
+  };
 }

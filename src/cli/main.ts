@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from './commander.js';
 import { ExitCode } from '../errors.js';
 import { report, reportError, type JsonError } from './error-report.js';
-import type { CliContext } from './context.js';
+import { withExitCode, type CliContext } from './context.js';
 import { packageFile } from '../package-root.js';
 import { makeAgentsSyncCommand } from './commands/agents-sync.js';
 import { makeCancelCommand } from './commands/cancel.js';
@@ -70,13 +70,7 @@ export function buildProgram(ctx: CliContext, json = false): Command {
 
 /** Run the CLI with `argv` (user args only, without node and script). Resolves to the exit code. */
 export async function main(argv: readonly string[], ctx: Omit<CliContext, 'setExitCode'>): Promise<number> {
-  let code: number = ExitCode.ok;
-  const full: CliContext = {
-    ...ctx,
-    setExitCode: (c) => {
-      code = c;
-    },
-  };
+  const { ctx: full, code } = withExitCode(ctx);
   const json = argv.includes('--json');
   const program = buildProgram(full, json);
   if (argv.length === 0) {
@@ -85,7 +79,7 @@ export async function main(argv: readonly string[], ctx: Omit<CliContext, 'setEx
   }
   try {
     await program.parseAsync(withoutHelpForUnknownVerb(program, argv), { from: 'user' });
-    return code;
+    return code();
   } catch (error) {
     return handleError(error, full, json);
   }

@@ -5,9 +5,8 @@
  * (`--help`, another option, a value that looks like an option) goes through the full CLI, which
  * parses and reports it as for every verb. Errors are reported as the full CLI reports them.
  */
-import { ExitCode } from '../errors.js';
 import { CONFIG_FLAGS } from './config-option.js';
-import type { CliContext } from './context.js';
+import { withExitCode, type CliContext } from './context.js';
 import { reportError } from './error-report.js';
 import { runServe } from './commands/serve-action.js';
 
@@ -31,16 +30,10 @@ function isPlainValue(value: string): boolean {
 
 /** Run serve with `config` (see {@link directServeArgs}); resolves to the exit code, as main() does. */
 export async function serveDirect(config: string | undefined, ctx: Omit<CliContext, 'setExitCode'>): Promise<number> {
-  let code: number = ExitCode.ok;
-  const full: CliContext = {
-    ...ctx,
-    setExitCode: (c) => {
-      code = c;
-    },
-  };
+  const { ctx: full, code } = withExitCode(ctx);
   try {
     await runServe(full, config);
-    return code;
+    return code();
   } catch (error) {
     return reportError(error, ctx.runtime, false);
   }

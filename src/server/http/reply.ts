@@ -51,17 +51,14 @@ export function createReply(raw: ServerResponse, beforeSend: (reply: Reply) => v
       beforeSend(reply);
       done = true;
       raw.statusCode = status;
-      if (isReadable(payload)) {
-        headers['content-type'] ??= 'application/octet-stream';
-        for (const [name, value] of Object.entries(headers)) raw.setHeader(name, value);
-        // pipeline: a read error, or the client going away, destroys both ends (no file left open).
-        pipeline(payload, raw, () => undefined);
-        return reply;
-      }
-      const body = encode(payload, headers);
-      headers['content-length'] = String(body.length);
+      const stream = isReadable(payload) ? payload : null;
+      const body = stream === null ? encode(payload, headers) : null;
+      if (stream !== null) headers['content-type'] ??= 'application/octet-stream';
+      if (body !== null) headers['content-length'] = String(body.length);
       for (const [name, value] of Object.entries(headers)) raw.setHeader(name, value);
-      raw.end(body);
+      // pipeline: a read error, or the client going away, destroys both ends (no file left open).
+      if (stream !== null) pipeline(stream, raw, () => undefined);
+      else raw.end(body);
       return reply;
     },
   };

@@ -81,9 +81,10 @@ export interface UnitAnalysis {
 }
 
 /** Start `verify` and `security --offline=yes` on a unit file at once (they run as child processes). */
-export async function startAnalysis(file: string, o: { scope: 'user' | 'system'; env: Env; signal?: AbortSignal }): Promise<UnitAnalysis> {
-  const [verify, security] = await Promise.all([analyzeVerify(file, o), analyzeSecurity(file, o)]);
-  return { verify, security };
+export function startAnalysis(file: string, o: { scope: 'user' | 'system'; env: Env; signal?: AbortSignal }): Promise<UnitAnalysis> {
+  const staged = startStagedAnalysis(file, o);
+  staged.release();
+  return staged.result;
 }
 
 /** An analysis whose `security` run waits for {@link StagedAnalysis.release}. */
