@@ -33,13 +33,20 @@ export interface HostLoopOptions {
   onError?: (message: string) => void;
 }
 
-/** One round: heartbeat, reclaim, re-queue, offer the queue. Exported for tests. */
-export async function hostRound(options: HostLoopOptions): Promise<void> {
+/**
+ * One round: heartbeat, reclaim, re-queue, offer the queue. A reclaim leaves its rows `crashed`
+ * until the re-queue has run: when the re-queue fails (the database went away in between), the
+ * rows are kept in `owed` and the next round re-queues them, though it reclaims nothing new.
+ * Exported for tests.
+ */
+export async function hostRound(options: HostLoopOptions, owed: Set<string> = new Set()): Promise<void> {
   const { store } = options;
   await store.heartbeat();
-  const reclaimed = await store.reclaimExpired();
-  if (reclaimed.length > 0) {
+  for (const id of await store.reclaimExpired()) owed.add(id);
+  if (owed.size > 0) {
     const { requeued, exhausted } = await requeueRetryable(store, options.recovery);
+    const reclaimed = [...owed];
+    owed.clear();
     options.onReclaimed?.(reclaimed, requeued, exhausted);
   }
   await offerQueued(store, options.agents, options.onQueued);
@@ -55,9 +62,10 @@ export function startHostLoop(options: HostLoopOptions): () => void {
   const everyMs = Math.max(MIN_POLL_MS, options.everyMs);
   let handle: unknown;
   let stopped = false;
+  const owed = new Set<string>();
   const schedule = () => {
     handle = options.timers.setTimeout(() => {
-      hostRound(options)
+      hostRound(options, owed)
         .catch((error: unknown) => options.onError?.(`host loop: ${(error as Error).message}`))
         .finally(() => {
           if (!stopped) schedule();

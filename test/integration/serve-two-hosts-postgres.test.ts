@@ -91,7 +91,8 @@ describe('two serve hosts on one PostgreSQL', () => {
       'host A to reclaim the expired lease',
       async () => {
         const t = await a().http.task(id);
-        return t['status'] === 'crashed' ? t : undefined;
+        // The reclaim marks the row crashed, then queues the next attempt: wait for both.
+        return t['status'] === 'crashed' && typeof t['retried_as'] === 'string' ? t : undefined;
       },
       LEASE_DEFAULTS.leaseMs + LEASE_DEFAULTS.renewMs + 10_000,
       250,

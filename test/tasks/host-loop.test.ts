@@ -73,6 +73,44 @@ describe('startHostLoop', () => {
     expect(requeued.map(([old]) => old)).toEqual([first.id]);
     expect(offered.map((r) => [r.attempt, r.retry_of])).toEqual([[2, first.id]]);
   });
+
+  it('a re-queue that fails after its reclaim is owed: the next round re-queues those rows, though it reclaims nothing', async () => {
+    const time = createFakeTime();
+    const base = await openSqliteStore(':memory:', time.clock);
+    const first = (await base.enqueue({ agent: 'a', payload: 1 })).row;
+    await base.claim(first.id);
+    await base.crashRunning();
+    const reclaims = [[first.id]];
+    let listFails = 1;
+    const store: TaskStore = {
+      ...base,
+      reclaimExpired: async () => reclaims.shift() ?? [],
+      listRetryable: async () => {
+        if (listFails-- > 0) throw new Error('connection terminated');
+        return base.listRetryable();
+      },
+    };
+    const errors: string[] = [];
+    const seen: Array<[string[], Array<[string, string]>, string[]]> = [];
+    startHostLoop({
+      store,
+      timers: time.timers,
+      everyMs: 1_000,
+      recovery: { requeue: true, maxAttempts: 3 },
+      agents: new Set(['a']),
+      onQueued: () => {},
+      onReclaimed: (...args) => seen.push(args),
+      onError: (m) => errors.push(m),
+    });
+    await time.advance(1_000);
+    expect(errors).toEqual(['host loop: connection terminated']);
+    expect((await base.get(first.id))?.retried_as).toBeNull();
+    await time.advance(1_000);
+    expect(seen.map(([reclaimed, requeued]) => [reclaimed, requeued.map(([old]) => old)])).toEqual([[[first.id], [first.id]]]);
+    expect((await base.get(first.id))?.retried_as).toEqual(expect.any(String));
+    await time.advance(1_000);
+    expect(seen).toHaveLength(1);
+  });
 });
 
 describe('hosts', () => {
