@@ -16,7 +16,7 @@ import type { Notifier } from '../systemd/notify/notify.js';
 import type { Timers } from '../timers.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
-import { handOver } from './handover.js';
+import { handOverAndClose } from './handover.js';
 import type { StatusLine } from './status.js';
 
 /** What the serve drain touches. */
@@ -85,17 +85,16 @@ export function createServeDrain(deps: ServeDrainDeps): Drain {
     whileWaiting: () => {
       store.compact('idle').catch(() => undefined);
     },
-    // The hand-over: SSE clients learn the drain is over and where to go, the listener closes
-    // (systemd keeps the socket and its backlog for the next instance), requests in flight finish.
+    // The hand-over: SSE clients learn the drain is over and where to go, the store folds its
+    // write-ahead log while the listener still answers, the listener closes (systemd keeps the
+    // socket and its backlog for the next instance), requests in flight finish, the store closes.
     cleanup: async () => {
       hub.broadcast('service_stopping', { retry_ms: SSE_RETRY_MS });
       await hub.flushed();
       hub.closeAll(SSE_RETRY_MS);
       deps.stopLoops();
       // Half the cleanup budget for busy connections, the rest for the store.
-      await handOver(server, { timers, graceMs: plan.cleanupMs / 2 });
-      await store.compact('full');
-      await store.close();
+      await handOverAndClose(server, store, { timers, graceMs: plan.cleanupMs / 2 });
     },
   });
 }

@@ -1,9 +1,10 @@
 // The hand-over on a real listening HTTP app: once it begins, new connections are refused,
-// and a connection accepted just before, whose request is still on its way, is answered.
+// and a connection accepted just before, whose request is still on its way, is answered. With
+// the store, the full checkpoint comes before the listener closes, and the store's close after.
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/server/http/app.js';
-import { handOver } from '../../src/service/handover.js';
+import { handOver, handOverAndClose } from '../../src/service/handover.js';
 import { realTimers } from '../../src/timers.js';
 
 describe('handOver', () => {
@@ -56,5 +57,17 @@ describe('handOver', () => {
     // Without the bound it would wait for Node's headers timeout (60 s): the test's own timeout says so.
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('with the store: folds the log in full while the listener still accepts, closes the store after the listener', async () => {
+    const app = createHttpApp({ bodyLimit: 1024, notFound: (_req, reply) => reply.code(404).send({}) });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const steps: string[] = [];
+    const store = {
+      compact: async (mode?: 'idle' | 'full') => void steps.push(`compact ${mode ?? ''} listening=${String(app.server.listening)}`),
+      close: async () => void steps.push(`close listening=${String(app.server.listening)}`),
+    };
+    await handOverAndClose(app, store, { timers: realTimers, graceMs: 200 });
+    expect(steps).toEqual(['compact full listening=true', 'close listening=false']);
   });
 });
