@@ -219,6 +219,15 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     },
   );
 
+  it('rejects a --unit-dir with a newline (exit 78 naming it, nothing written)', async () => {
+    const units = join(dir, 'bad\nunits');
+    const r = await run('--system', '--unit-dir', units, '--no-reload', '--no-catalog', '--config', config('ud.json', {}));
+    expect(r.exitCode, String(r.stderr)).toBe(78);
+    expect(String(r.stderr)).toContain('hooks.unit.unsafe_value');
+    expect(String(r.stderr)).toContain('--unit-dir');
+    expect(existsSync(units)).toBe(false);
+  });
+
   it('--no-analyze skips systemd-analyze but keeps the rules: a bad budget is still refused', async () => {
     const ok = await run('--system', '--dry-run', '--json', '--no-analyze', '--config', config('e.json', { service: { name: 'noan' } }));
     expect(ok.exitCode, String(ok.stderr)).toBe(0);

@@ -15,6 +15,7 @@ import { checkUnitFile, startAnalysis, type UnitCheckReport } from '../../system
 import { unitDiff } from '../../systemd/unit/diff.js';
 import { generateUnit, usesContainers } from '../../systemd/unit/generate.js';
 import { defaultUnitDir, writeUnitAtomic } from '../../systemd/unit/install.js';
+import { assertSafeValue } from '../../systemd/unit/quote.js';
 import { agentSandbox } from '../../systemd/unit/sandbox.js';
 import type { CliContext } from '../context.js';
 import { loadCliConfig } from '../config-option.js';
@@ -59,6 +60,8 @@ export function serviceEnvironment(config: Config, env: Env): Record<string, str
 /** Run `install-unit`. */
 export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): Promise<void> {
   const { runtime } = ctx;
+  // A directory systemd would never search, and whose name breaks every line that prints it.
+  if (flags.unitDir !== undefined) assertSafeValue('--unit-dir', flags.unitDir);
   const loaded = await loadCliConfig(ctx, flags.config);
   const scope = flags.system ? 'system' : 'user';
   const name = unitName(flags.name, loaded.config);
