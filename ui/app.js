@@ -260,7 +260,7 @@ function renderAgents() {
       el('td', {}, a.mode),
       el('td', { className: 'host', title: agentHost(a) }, agentHost(a)),
       el('td', {}, a.state === 'busy' ? `busy (${a.task?.slice(0, 8)})` : 'idle'),
-      el('td', {}, a.mode === 'container' ? (a.container ?? 'unknown') : '—'),
+      el('td', { className: a.container ? `container ${a.container}` : 'container' }, a.container ?? '—'),
     ),
   );
   $('[data-testid="agents"] tbody').replaceChildren(...rows);

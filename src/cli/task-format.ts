@@ -73,15 +73,18 @@ export function formatStatus(overview: Record<string, unknown>, now: number): st
   const agents = overview['agents'] as Record<string, unknown>[] | undefined;
   if (agents) {
     lines.push('agents:');
+    // The container column only where some instance here runs in a container.
+    const containers = agents.some((a) => typeof a['container'] === 'string');
     lines.push(
       ...table(
-        ['  INSTANCE', 'TYPE', 'MODE', 'HOST', 'STATE'],
+        ['  INSTANCE', 'TYPE', 'MODE', 'HOST', 'STATE', ...(containers ? ['CONTAINER'] : [])],
         agents.map((a) => [
           `  ${str(a['name'])}`,
           str(a['type']),
           str(a['mode']),
           str(a['running_on']) || str(a['host']) || 'any',
           a['task'] ? `busy ${str(a['task'])}` : str(a['state']),
+          ...(containers ? [str(a['container']) || '-'] : []),
         ]),
       ),
     );

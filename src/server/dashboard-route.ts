@@ -43,6 +43,12 @@ export interface AgentView {
   host: string | null;
   /** The host running its task now, if busy. */
   running_on: string | null;
+  /**
+   * Container mode on this host: its container's state (`running`, `stopped`, `paused`), `missing`
+   * when it has none, `unavailable` when the engine did not answer. Null in process mode, and for
+   * an instance another host runs.
+   */
+  container: string | null;
 }
 
 /** Register `/`, `/ui/:file` and `/overview`. */
@@ -93,10 +99,19 @@ export function registerDashboardRoutes(app: HttpApp, deps: ServerDeps): void {
 
 // Every agent instance with whether it is busy now, on any host of the store (its running rows), and where.
 async function agentViews(deps: ServerDeps): Promise<AgentView[]> {
+  const containers = deps.containerStates?.().catch(() => 'unavailable' as const);
   const busy = new Map<string, { task: string; host: string | null }>();
   for (const row of await deps.store.list('running')) busy.set(row.agent, { task: row.id, host: row.host });
   for (const b of deps.dispatcher.busy()) if (!busy.has(b.agent)) busy.set(b.agent, { task: b.id, host: deps.hostId ?? null });
-  return (await deps.store.listAgents()).map((a) => {
+  const agents = await deps.store.listAgents();
+  const states = await containers;
+  const container = (name: string, mode: string): string | null => {
+    if (mode !== 'container' || states === undefined) return null;
+    const host = deps.instanceHosts?.get(name);
+    if (host !== undefined && deps.hostId !== undefined && host !== deps.hostId) return null;
+    return states === 'unavailable' ? states : (states.get(name) ?? 'missing');
+  };
+  return agents.map((a) => {
     const run = busy.get(a.name);
     return {
       name: a.name,
@@ -106,6 +121,7 @@ async function agentViews(deps: ServerDeps): Promise<AgentView[]> {
       task: run?.task ?? null,
       host: deps.instanceHosts?.get(a.name) ?? null,
       running_on: run?.host ?? null,
+      container: container(a.name, a.mode),
     };
   });
 }

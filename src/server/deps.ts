@@ -65,4 +65,6 @@ export interface ServerDeps {
   liveHosts?: () => Promise<HostView[]>;
   /** The directory of the per-task output logs (`GET /tasks/:id/output`); undefined: no such route. */
   outputLogDir?: string;
+  /** The state of this host's containers by instance (`/overview`); absent: no instance here runs in a container. */
+  containerStates?: () => Promise<ReadonlyMap<string, 'running' | 'stopped' | 'paused'>>;
 }

@@ -26,9 +26,11 @@ import { startHostLoop } from '../tasks/host-loop.js';
 import { watchCancels } from '../tasks/cancel-watch.js';
 import { liveHosts, ownInstances, resolveHostId } from '../tasks/hosts.js';
 import { serviceSecrets } from './secrets.js';
+import { fleetContainerStates } from './container-states.js';
 import { createServeDrain } from './drain.js';
 import { createHealth } from './health.js';
 import type { Intake } from '../server/deps.js';
+import { announceQueued } from '../server/admit.js';
 import { buildFrontDoor, listenFrontDoor } from './server.js';
 import { listenForStop } from './signals.js';
 import { routeStop, waitForDrain } from './pending-drain.js';
@@ -138,6 +140,10 @@ export async function runService(options: ServiceOptions): Promise<number> {
     closing: () => closing,
     health: health.report,
     logger,
+    // The dashboard's container column: only when an instance here runs in a container.
+    ...([...own.values()].some((i) => i.type.mode === 'container')
+      ? { containerStates: fleetContainerStates(config.service.name, childRuntime.env, clock, timers) }
+      : {}),
     hosts: {
       hostId,
       instanceHosts: new Map([...instances.values()].flatMap((i) => (i.host === undefined ? [] : [[i.name, i.host] as const]))),
@@ -192,7 +198,12 @@ export async function runService(options: ServiceOptions): Promise<number> {
   dispatcher.hold();
   // Open first, then load the queue: a task stored while starting is in the list, or else submitted by its own request.
   open = true;
-  for (const task of await store.list('queued')) if (!remote.includes(task.agent)) dispatcher.submit(task);
+  // The attempts recovery just queued are announced here; the rest were announced when stored.
+  const requeuedIds = new Set(recovery.requeued.map(([, fresh]) => fresh));
+  for (const task of await store.list('queued')) {
+    if (requeuedIds.has(task.id)) announceQueued(hub, task);
+    if (!remote.includes(task.agent)) dispatcher.submit(task);
+  }
   await store.heartbeat().catch((error: unknown) => logger.warn(`could not record this host's heartbeat: ${(error as Error).message}`));
   const unwatch = await watchOwnQueues(store, new Set(own.keys()), dispatcher, logger);
   // A cancel asked on another host for a task running here: the store tells us, we abort the run.
@@ -222,10 +233,16 @@ export async function runService(options: ServiceOptions): Promise<number> {
     recovery: { requeue: config.shutdown.requeue, maxAttempts: config.shutdown.max_attempts },
     agents: new Set(own.keys()),
     onQueued: (row) => dispatcher.submit(row),
-    onReclaimed: (reclaimed, requeued) =>
+    onReclaimed: (reclaimed, requeued) => {
       logger.warn(`reclaimed ${reclaimed.length} task(s) whose host lost its lease; ${requeued.length} queued again`, {
         TASK_IDS: reclaimed.join(','),
-      }),
+      });
+      for (const [, fresh] of requeued)
+        void store.get(fresh).then(
+          (row) => row && announceQueued(hub, row),
+          (error: unknown) => logger.warn(`could not announce task ${fresh}: ${(error as Error).message}`),
+        );
+    },
     onError: (message) => logger.warn(message),
   });
   stopLoops = () => {

@@ -30,6 +30,8 @@ export interface FrontDoorDeps {
   logger: JournalLogger;
   /** This host's id, the instances' hosts and the live hosts (see {@link ServerDeps}). */
   hosts?: Pick<ServerDeps, 'hostId' | 'instanceHosts' | 'liveHosts'>;
+  /** This host's containers by instance, for `/overview` (see {@link ServerDeps}). */
+  containerStates?: ServerDeps['containerStates'];
 }
 
 /** Build the app (not listening yet). */
@@ -49,6 +51,7 @@ export function buildFrontDoor(deps: FrontDoorDeps): HttpApp {
     health: deps.health,
     log: (message, fields) => deps.logger.info(message, fields),
     ...deps.hosts,
+    ...(deps.containerStates ? { containerStates: deps.containerStates } : {}),
   });
 }
 

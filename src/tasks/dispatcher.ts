@@ -23,9 +23,11 @@ export interface RunContext {
 /** Runs one task to its end. Must never reject. */
 export type TaskRunner = (task: TaskRow, ctx: RunContext) => Promise<TaskEnd>;
 
-/** Events the dispatcher emits (for SSE, STATUS= and the drain). */
+/**
+ * Events the dispatcher emits (for SSE, STATUS= and the drain). `task_queued` is not one of them:
+ * the host that stores a queued row announces it (src/server/admit.ts), once, whichever host runs it.
+ */
 export type DispatchEvent =
-  | { type: 'task_queued'; id: string; agent: string }
   | { type: 'task_started'; id: string; agent: string; attempt: number; host: string | null }
   | { type: 'task_ended'; id: string; agent: string; status: string; reason: string | null; exit_code: number | null; duration_ms: number };
 
@@ -228,7 +230,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const queue = queues.get(row.agent);
       if (!queue && remote.has(row.agent)) {
         // Another host runs this instance: the row stays queued, and the store wakes that host.
-        onEvent({ type: 'task_queued', id: row.id, agent: row.agent });
         return;
       }
       if (queue?.has(row.id) || claimingIds.has(row.id) || running.has(row.id)) return;
@@ -239,7 +240,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         return;
       }
       queue.push(row.id);
-      onEvent({ type: 'task_queued', id: row.id, agent: row.agent });
       startNext(row.agent);
     },
     async cancel(id, reason) {

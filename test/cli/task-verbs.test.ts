@@ -103,6 +103,24 @@ describe('task verbs', () => {
     ]);
   });
 
+  it('status shows a CONTAINER column only when some instance here runs in a container', () => {
+    const status = formatStatus(
+      {
+        health: { ok: true, state: 'running', running: 0, queued: 0 },
+        agents: [
+          { name: 'box-1', type: 'box', mode: 'container', state: 'idle', task: null, host: null, running_on: null, container: 'stopped' },
+          { name: 'dev-default', type: 'dev', mode: 'process', state: 'idle', task: null, host: null, running_on: null, container: null },
+        ],
+      },
+      NOW,
+    );
+    expect(status.slice(-3)).toEqual([
+      '  INSTANCE     TYPE  MODE       HOST  STATE  CONTAINER',
+      '  box-1        box   container  any   idle   stopped',
+      '  dev-default  dev   process    any   idle   -',
+    ]);
+  });
+
   it('serviceAddress reaches a wildcard host on loopback', () => {
     const config = defaultConfig('/usr/bin/node') as unknown as Config;
     expect(serviceAddress({ ...config, service: { ...config.service, host: '0.0.0.0' } })).toEqual({ host: '127.0.0.1', port: 8787 });

@@ -1,6 +1,7 @@
 // Container mode in `serve`, end to end against a real dockerd: tasks run inside the agent's
-// container, a stopped container is started first, and the drain's force-abort reaches the
-// in-container process through the orphan guard.
+// container, a stopped container is started first (the dashboard's overview and `hooksctl status`
+// show it stopped, then running), and the drain's force-abort reaches the in-container process
+// through the orphan guard.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -60,10 +61,20 @@ describe('serve in container mode', () => {
       });
       expect(String(done['output'])).toContain('{"hello":"box"} from box-default');
 
+      // The dashboard's agents table (GET /overview) shows each container's state, read from the engine.
+      const containerOf = async (agent: string) => {
+        const agents = (await http.get('/overview')).json['agents'] as Array<Record<string, unknown>>;
+        return agents.find((a) => a['name'] === agent)?.['container'];
+      };
+      expect(await containerOf('box-default')).toBe('running');
       expect((await dk.docker(['stop', '-t', '1', `${name}-box-default`])).exitCode).toBe(0);
+      await waitFor('the overview to show the container stopped', async () => (await containerOf('box-default')) === 'stopped', 10_000);
+      const status = await execa(BIN, ['status', '--config', cfg], { env, reject: false });
+      expect(status.stdout).toMatch(/box-default +box +container +any +idle +stopped/);
       const again = await http.post('/task', { agent: 'box-default', payload: { n: 2 } });
       await waitFor('task after auto-start', async () => (await http.task(String(again.json['id'])))['status'] === 'succeeded');
       expect(String((await dk.docker(['inspect', '-f', '{{.State.Running}}', `${name}-box-default`])).stdout).trim()).toBe('true');
+      await waitFor('the overview to show it running again', async () => (await containerOf('box-default')) === 'running', 10_000);
 
       const slow = await http.post('/task', { agent: 'slow-default', payload: {} });
       const slowId = String(slow.json['id']);

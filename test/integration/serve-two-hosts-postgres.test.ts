@@ -17,6 +17,40 @@ import { fixture } from '../harness/processes.js';
 
 const AGENT = fixture('lease-agent.mjs');
 
+// The events GET /events replays from the start of the log (Last-Event-ID: 0), up to the first for which `last` holds.
+async function replayEvents(base: string, last: (e: { type: string; data: Record<string, unknown> }) => boolean) {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/events`, { headers: { 'last-event-id': '0' }, signal: controller.signal });
+  const reader = res.body?.getReader();
+  if (!reader) throw new Error('no body');
+  const events: Array<{ type: string; data: Record<string, unknown> }> = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const deadline = setTimeout(() => controller.abort(), 10_000);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return events;
+      buffer += decoder.decode(value, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const lines = buffer.slice(0, end).split('\n');
+        buffer = buffer.slice(end + 2);
+        const type = lines
+          .find((l) => l.startsWith('event:'))
+          ?.slice(6)
+          .trim();
+        const data = lines.find((l) => l.startsWith('data:'))?.slice(5);
+        if (type === undefined || data === undefined) continue;
+        events.push({ type, data: JSON.parse(data) as Record<string, unknown> });
+        if (last(events[events.length - 1] as (typeof events)[number])) return events;
+      }
+    }
+  } finally {
+    clearTimeout(deadline);
+    controller.abort();
+  }
+}
+
 describe('two serve hosts on one PostgreSQL', () => {
   let pg: PostgresServer | undefined;
   let dir = '';
@@ -77,6 +111,12 @@ describe('two serve hosts on one PostgreSQL', () => {
     expect(status.stdout).toMatch(/on-b +work +process +host-b +idle/);
     const tasks = await execa(process.execPath, [BIN, 'tasks', '--config', b().config], { reject: false, env: { HOOKS_CONFIG: '' } });
     expect(tasks.stdout).toMatch(new RegExp(`${id.slice(0, 8)}.* on-b +host-b +succeeded`));
+    // The shared event log, replayed from its start on either host: the task was announced once
+    // (by A, which stored it), not again by B, which ran it.
+    for (const host of hosts) {
+      const events = await replayEvents(host.http.base, (e) => e.type === 'task_ended' && e.data['id'] === id);
+      expect(events.filter((e) => e.data['id'] === id).map((e) => e.type)).toEqual(['task_queued', 'task_started', 'task_ended']);
+    }
   });
 
   it('B killed mid-task: A reclaims the lease, B comes back, kills its leftover and runs the new attempt; no stale result', async () => {

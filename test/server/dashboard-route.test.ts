@@ -15,6 +15,8 @@ let app: HttpApp;
 let base: string;
 let store: TaskStore;
 let hub: SseHub;
+// The engine's answer for this host's containers (a fake: the real read is tested against dockerd).
+let containers: () => Promise<ReadonlyMap<string, 'running' | 'stopped' | 'paused'>> = async () => new Map([['box-1', 'running']]);
 
 beforeAll(async () => {
   store = await openSqliteStore(':memory:', systemClock);
@@ -41,6 +43,7 @@ beforeAll(async () => {
     closing: () => false,
     health: async () => ({ ok: true, state: 'running', running: 0, queued: 0, checks: {} }),
     log: () => {},
+    containerStates: () => containers(),
   });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 });
@@ -104,11 +107,30 @@ describe('GET /overview', () => {
     const r = await fetch(`${base}/overview`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const body = (await r.json()) as Record<string, unknown>;
     expect(body['agents']).toEqual([
-      { name: 'box-1', type: 'box', mode: 'container', state: 'idle', task: null, host: null, running_on: null },
-      { name: 'dev-default', type: 'dev', mode: 'process', state: 'idle', task: null, host: null, running_on: null },
+      { name: 'box-1', type: 'box', mode: 'container', state: 'idle', task: null, host: null, running_on: null, container: 'running' },
+      { name: 'dev-default', type: 'dev', mode: 'process', state: 'idle', task: null, host: null, running_on: null, container: null },
     ]);
     expect(body['drain']).toBeNull();
     expect(body['features']).toEqual({ output: false });
+  });
+
+  it.each([
+    ['stopped', async () => new Map([['box-1', 'stopped' as const]]), 'stopped'],
+    ['no container for the instance', async () => new Map(), 'missing'],
+    ['the engine failing', () => Promise.reject(new Error('Cannot connect to the Docker daemon')), 'unavailable'],
+  ])('the container column with %s: %s, and the overview still answers', async (_what, states, shown) => {
+    containers = states;
+    try {
+      const r = await fetch(`${base}/overview`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(r.status).toBe(200);
+      const agents = ((await r.json()) as { agents: Array<Record<string, unknown>> }).agents;
+      expect(agents.map((a) => [a['name'], a['container']])).toEqual([
+        ['box-1', shown],
+        ['dev-default', null],
+      ]);
+    } finally {
+      containers = async () => new Map([['box-1', 'running']]);
+    }
   });
 
   it('shows the drain from the event log until service_ready', async () => {
