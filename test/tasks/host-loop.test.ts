@@ -9,6 +9,34 @@ import { createFakeTime } from '../harness/fake-time.js';
 import { liveHosts, ownInstances, resolveHostId, splitByHost } from '../../src/tasks/hosts.js';
 import type { AgentInstance } from '../../src/config/instances.js';
 
+// A store on fake time holding one task that crashed, ready to be re-queued.
+async function crashedTask() {
+  const time = createFakeTime();
+  const base = await openSqliteStore(':memory:', time.clock);
+  const first = (await base.enqueue({ agent: 'a', payload: 1 })).row;
+  await base.claim(first.id);
+  await base.crashRunning();
+  return { time, base, first };
+}
+
+// Start the loop over `store` for agent `a`, recording what it offers, reclaims and reports.
+function watchLoop(store: TaskStore, time: ReturnType<typeof createFakeTime>, everyMs: number) {
+  const errors: string[] = [];
+  const seen: Array<[string[], Array<[string, string]>, string[]]> = [];
+  const offered: TaskRow[] = [];
+  startHostLoop({
+    store,
+    timers: time.timers,
+    everyMs,
+    recovery: { requeue: true, maxAttempts: 3 },
+    agents: new Set(['a']),
+    onQueued: (row) => offered.push(row),
+    onReclaimed: (...args) => seen.push(args),
+    onError: (m) => errors.push(m),
+  });
+  return { errors, seen, offered };
+}
+
 describe('startHostLoop', () => {
   it('heartbeats, offers queued rows of its own agents only, and never runs faster than once a second', async () => {
     const time = createFakeTime();
@@ -37,11 +65,7 @@ describe('startHostLoop', () => {
   });
 
   it('re-queues what it reclaimed with attempt counting, and keeps going after a failed round', async () => {
-    const time = createFakeTime();
-    const base = await openSqliteStore(':memory:', time.clock);
-    const first = (await base.enqueue({ agent: 'a', payload: 1 })).row;
-    await base.claim(first.id);
-    await base.crashRunning();
+    const { time, base, first } = await crashedTask();
     const rounds: Array<string[] | Error> = [new Error('connection refused'), [first.id]];
     const store: TaskStore = {
       ...base,
@@ -51,19 +75,7 @@ describe('startHostLoop', () => {
         return next;
       },
     };
-    const errors: string[] = [];
-    const seen: Array<[string[], Array<[string, string]>, string[]]> = [];
-    const offered: TaskRow[] = [];
-    startHostLoop({
-      store,
-      timers: time.timers,
-      everyMs: 5_000,
-      recovery: { requeue: true, maxAttempts: 3 },
-      agents: new Set(['a']),
-      onQueued: (row) => offered.push(row),
-      onReclaimed: (...args) => seen.push(args),
-      onError: (m) => errors.push(m),
-    });
+    const { errors, seen, offered } = watchLoop(store, time, 5_000);
     await time.advance(5_000);
     expect(errors).toEqual(['host loop: connection refused']);
     await time.advance(5_000);
@@ -75,11 +87,7 @@ describe('startHostLoop', () => {
   });
 
   it('a re-queue that fails after its reclaim is owed: the next round re-queues those rows, though it reclaims nothing', async () => {
-    const time = createFakeTime();
-    const base = await openSqliteStore(':memory:', time.clock);
-    const first = (await base.enqueue({ agent: 'a', payload: 1 })).row;
-    await base.claim(first.id);
-    await base.crashRunning();
+    const { time, base, first } = await crashedTask();
     const reclaims = [[first.id]];
     let listFails = 1;
     const store: TaskStore = {
@@ -90,18 +98,7 @@ describe('startHostLoop', () => {
         return base.listRetryable();
       },
     };
-    const errors: string[] = [];
-    const seen: Array<[string[], Array<[string, string]>, string[]]> = [];
-    startHostLoop({
-      store,
-      timers: time.timers,
-      everyMs: 1_000,
-      recovery: { requeue: true, maxAttempts: 3 },
-      agents: new Set(['a']),
-      onQueued: () => {},
-      onReclaimed: (...args) => seen.push(args),
-      onError: (m) => errors.push(m),
-    });
+    const { errors, seen } = watchLoop(store, time, 1_000);
     await time.advance(1_000);
     expect(errors).toEqual(['host loop: connection terminated']);
     expect((await base.get(first.id))?.retried_as).toBeNull();
