@@ -7,9 +7,13 @@
 import type { Health } from '../server/deps.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
+import { realTimers, type Timers } from '../timers.js';
 
 /** A lag above this fails the event-loop check. */
 export const MAX_LAG_MS = 5_000;
+
+/** A store that has not answered its ping within this fails the store check (a network that drops packets never answers). */
+export const PING_TIMEOUT_MS = 2_000;
 
 /** What the checks read. */
 export interface HealthDeps {
@@ -27,6 +31,8 @@ export interface HealthDeps {
    * the watchdog leaves it out; /healthz still reports it.
    */
   remoteStore?: boolean;
+  /** Timers for the ping's time limit (default: the real ones). */
+  timers?: Timers;
 }
 
 /** The checks, as /healthz and the watchdog use them. */
@@ -39,7 +45,16 @@ export interface HealthChecks {
 
 /** Build the health checks. */
 export function createHealth(deps: HealthDeps): HealthChecks {
-  const storeOk = async (): Promise<boolean> => deps.store.ping().catch(() => false);
+  const timers = deps.timers ?? realTimers;
+  const storeOk = (): Promise<boolean> =>
+    new Promise<boolean>((resolve) => {
+      const late = timers.setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+      const settle = (ok: boolean) => {
+        timers.clearTimeout(late);
+        resolve(ok);
+      };
+      deps.store.ping().then(settle, () => settle(false));
+    });
   const lagOk = (): boolean => deps.lagMs() < MAX_LAG_MS;
   return {
     async report() {

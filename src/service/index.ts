@@ -128,6 +128,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     state: () => (readySent ? drain.state() : 'starting'),
     accepting: () => intake() === 'open',
     remoteStore: isDatabaseUrl(config.service.db),
+    timers,
   });
   const server = buildFrontDoor({
     config,

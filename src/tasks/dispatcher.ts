@@ -181,13 +181,38 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
 
   // Renew the lease while the run lasts; when the store says another host took it, kill the run.
+  // On a shared store the run also stops once the lease may run out before the next renewal, on a
+  // timer of its own: a renewal that never answers (a network that drops packets) stops it too.
   const keepLease = (row: TaskRow, abort: AbortController): (() => void) => {
     const lease = options.lease;
     if (!lease) return () => {};
     let handle: unknown;
+    let deadline: unknown;
     let stopped = false;
     // When the last renewal that held was sent (the claim, at first): the store's expiry is at least leaseMs after it.
     let heldFrom = clock.monotonic();
+    const stop = () => {
+      stopped = true;
+      lease.timers.clearTimeout(handle);
+      lease.timers.clearTimeout(deadline);
+    };
+    const armDeadline = () => {
+      if (lease.leaseMs === undefined) return;
+      const leaseMs = lease.leaseMs;
+      lease.timers.clearTimeout(deadline);
+      deadline = lease.timers.setTimeout(
+        () => {
+          if (stopped) return;
+          const unrenewedMs = clock.monotonic() - heldFrom;
+          onError(
+            `task ${row.id}: its lease was not renewed for ${Math.round(unrenewedMs)} ms and runs out within ${Math.round(leaseMs - unrenewedMs)} ms, when another host may take it; stopping the run`,
+          );
+          stop();
+          abort.abort(LEASE_LOST);
+        },
+        Math.max(0, heldFrom + leaseMs - lease.renewMs - clock.monotonic()),
+      );
+    };
     const schedule = () => {
       handle = lease.timers.setTimeout(() => {
         const sentAt = clock.monotonic();
@@ -196,33 +221,25 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
             if (stopped) return;
             if (held) {
               heldFrom = sentAt;
+              armDeadline();
               return schedule();
             }
             onError(`task ${row.id}: its lease was taken by another host; stopping the run`);
+            stop();
             abort.abort(LEASE_LOST);
           },
           (error: unknown) => {
             if (stopped) return;
+            // The database is away: keep the run and try again, until the deadline says the lease may run out.
             onError(`could not renew the lease of task ${row.id}: ${(error as Error).message}`);
-            // The database is away: keep the run and try again, unless the lease may run out before the next try.
-            const unrenewedMs = clock.monotonic() - heldFrom;
-            if (lease.leaseMs !== undefined && unrenewedMs >= lease.leaseMs - lease.renewMs) {
-              onError(
-                `task ${row.id}: its lease was not renewed for ${Math.round(unrenewedMs)} ms and runs out within ${Math.round(lease.leaseMs - unrenewedMs)} ms, when another host may take it; stopping the run`,
-              );
-              abort.abort(LEASE_LOST);
-              return;
-            }
             schedule();
           },
         );
       }, lease.renewMs);
     };
+    armDeadline();
     schedule();
-    return () => {
-      stopped = true;
-      lease.timers.clearTimeout(handle);
-    };
+    return stop;
   };
 
   return {

@@ -1,5 +1,6 @@
 // The partition proxy on real sockets (no mocks): bytes go through both ways, cut() drops open
-// connections and refuses new ones, restore() listens again on the same port.
+// connections and refuses new ones, restore() listens again on the same port, stall() holds
+// every byte without resetting anything and unstall() lets them through.
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
@@ -67,6 +68,28 @@ describe('startTcpProxy', () => {
     inbound[0]?.destroy();
     await closed(s);
     await waitUntil(() => p.open() === 0);
+  });
+
+  it('stall holds bytes both ways and answers no new connection, resetting nothing; unstall lets them through', async () => {
+    echo = await echoServer();
+    proxy = await startTcpProxy({ host: '127.0.0.1', port: echo.port });
+    const open = await connect(proxy.port);
+    expect(await roundTrip(open, 'a')).toBe('A');
+    proxy.stall();
+    const late = await connect(proxy.port);
+    const got: string[] = [];
+    open.on('data', (d: Buffer) => got.push(d.toString()));
+    late.on('data', (d: Buffer) => got.push(d.toString()));
+    open.write('held');
+    late.write('new');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got).toEqual([]);
+    expect(open.destroyed || late.destroyed).toBe(false);
+    proxy.unstall();
+    await waitUntil(() => got.length === 2);
+    expect(got.sort()).toEqual(['HELD', 'NEW']);
+    open.destroy();
+    late.destroy();
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * A TCP proxy on 127.0.0.1 in front of one target, for partition tests: `cut()` destroys every
  * proxied connection and refuses new ones (the port stops listening), `restore()` listens again on
- * the same port. What goes through is copied byte for byte.
+ * the same port. `stall()` is the silent partition (a network that drops packets): nothing is
+ * reset or refused, but no byte goes through either way, and new connections get no answer;
+ * `unstall()` lets what waited through. What goes through is copied byte for byte.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
@@ -17,6 +19,10 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listen again on the same port after {@link TcpProxy.cut}. */
   restore(): Promise<void>;
+  /** Stall: hold every byte in both directions (kernel buffers, so TCP flow control stops the sender), reset nothing. */
+  stall(): void;
+  /** Let the held bytes through, and forward again. */
+  unstall(): void;
   /** Stop it for good. */
   close(): Promise<void>;
 }
@@ -26,8 +32,8 @@ export async function startTcpProxy(target: { host: string; port: number }, port
   const pairs = new Set<[Socket, Socket]>();
   let accepted = 0;
   let server: Server | undefined;
-  const onConnection = (inbound: Socket) => {
-    accepted += 1;
+  let stalled = false;
+  const connectPair = (inbound: Socket) => {
     const outbound = createConnection(target);
     const pair: [Socket, Socket] = [inbound, outbound];
     pairs.add(pair);
@@ -40,6 +46,15 @@ export async function startTcpProxy(target: { host: string; port: number }, port
     outbound.on('error', drop).on('close', drop);
     inbound.pipe(outbound);
     outbound.pipe(inbound);
+  };
+  // Connections accepted while stalled: no answer until unstall.
+  const waiting = new Set<Socket>();
+  const onConnection = (inbound: Socket) => {
+    accepted += 1;
+    if (!stalled) return connectPair(inbound);
+    inbound.pause();
+    waiting.add(inbound);
+    inbound.on('error', () => waiting.delete(inbound)).on('close', () => waiting.delete(inbound));
   };
   const listen = (on: number) =>
     new Promise<number>((resolve, reject) => {
@@ -65,6 +80,8 @@ export async function startTcpProxy(target: { host: string; port: number }, port
       outbound.destroy();
     }
     pairs.clear();
+    for (const inbound of waiting) inbound.destroy();
+    waiting.clear();
     await closing;
   };
   const bound = await listen(port);
@@ -75,6 +92,26 @@ export async function startTcpProxy(target: { host: string; port: number }, port
     cut,
     async restore() {
       if (!server) await listen(bound);
+    },
+    stall() {
+      stalled = true;
+      for (const [inbound, outbound] of pairs) {
+        inbound.unpipe(outbound);
+        outbound.unpipe(inbound);
+        inbound.pause();
+        outbound.pause();
+      }
+    },
+    unstall() {
+      stalled = false;
+      for (const [inbound, outbound] of pairs) {
+        inbound.pipe(outbound);
+        outbound.pipe(inbound);
+      }
+      for (const inbound of waiting) {
+        waiting.delete(inbound);
+        connectPair(inbound);
+      }
     },
     close: cut,
   };

@@ -5,7 +5,8 @@
 // (lease-lost), so it is not running when A reclaims the task at the lease's expiry and re-queues
 // it for B. Whatever B would write for the old attempt is refused by fencing: it keeps what the
 // reclaim wrote. When the proxy is restored, B runs the new attempt and takes new work, without a
-// restart.
+// restart. Then the silent partition (the proxy stalls: packets dropped, nothing reset, so no
+// renewal ever fails): B still stops its run before A reclaims, on the lease's own deadline.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +51,9 @@ describe('a network partition of one host', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('B cut off for longer than its lease: B stops its run, A reclaims, fencing keeps the reclaim, B recovers without a restart', async () => {
-    const work = mkdtempSync(join(dir, 'long-'));
+  // Post a 2-minute task to A for B's instance; resolves once its run is up on B.
+  const startLongOnB = async (prefix: string) => {
+    const work = mkdtempSync(join(dir, prefix));
     const posted = await a().http.post('/task', { agent: 'on-b', payload: { dir: work, long_ms: 120_000 } });
     expect(posted.status).toBe(202);
     const id = String(posted.json['id']);
@@ -59,6 +61,11 @@ describe('a network partition of one host', () => {
       existsSync(join(work, 'first')) ? Number(readFileSync(join(work, 'first'), 'utf8')) : undefined,
     );
     strays.push(first);
+    return { work, id, first };
+  };
+
+  it('B cut off for longer than its lease: B stops its run, A reclaims, fencing keeps the reclaim, B recovers without a restart', async () => {
+    const { work, id, first } = await startLongOnB('long-');
     expect(await a().http.task(id)).toMatchObject({ status: 'running', host: 'host-b' });
     const pidOfB = b().proc?.pid;
 
@@ -114,5 +121,37 @@ describe('a network partition of one host', () => {
     console.log(
       `partition of ${CUT_MS} ms: reclaimed by A after ${reclaimMs} ms (lease ${LEASE.lease_ms} ms); B stopped its run ${killedAfterMs} ms after the cut`,
     );
+  }, 90_000);
+
+  it('B silently partitioned (packets dropped, nothing reset): B stops its run on its own timer before A reclaims; after, B runs the new attempt', async () => {
+    const { id, first } = await startLongOnB('silent-');
+    b().log = '';
+    proxy.stall();
+    const stalledAt = Date.now();
+    try {
+      // No renewal ever fails (none answers): B stops the run on the lease's own deadline.
+      const stopped = waitFor('B to stop its run', async () => !isAlive(first), 15_000, 25).then(() => Date.now() - stalledAt);
+      await sleep(1_500);
+      // /healthz answers (its store ping is time-boxed), and says the store is down.
+      const health = await b().http.get('/healthz');
+      expect(health.status).toBe(503);
+      expect(health.json['checks']).toMatchObject({ store: false, event_loop: true });
+      const reclaimed = await waitForTask(a().http, id, 'crashed', {
+        timeoutMs: LEASE.lease_ms + 10_000,
+        also: (t) => typeof t['retried_as'] === 'string',
+      });
+      const reclaimMs = Date.now() - stalledAt;
+      const killedAfterMs = await stopped;
+      expect(killedAfterMs).toBeLessThan(reclaimMs);
+      expect(b().log).toMatch(new RegExp(`task ${id}: its lease was not renewed for \\d+ ms and runs out within`));
+      expect(isRunning(b())).toBe(true);
+      proxy.unstall();
+      const second = await waitForTask(a().http, String(reclaimed['retried_as']), 'succeeded', { timeoutMs: 30_000 });
+      expect(second).toMatchObject({ host: 'host-b', attempt: 2 });
+      expect(isRunning(b())).toBe(true);
+      console.log(`silent partition: B stopped its run ${killedAfterMs} ms after the stall; A reclaimed after ${reclaimMs} ms`);
+    } finally {
+      proxy.unstall();
+    }
   }, 90_000);
 });

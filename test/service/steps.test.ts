@@ -5,7 +5,8 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import type { SignalSource } from '../../src/runtime.js';
 import { openStoreAndAgents, recoverLeftovers } from '../../src/service/boot.js';
-import { createHealth, MAX_LAG_MS } from '../../src/service/health.js';
+import { createHealth, MAX_LAG_MS, PING_TIMEOUT_MS } from '../../src/service/health.js';
+import { createFakeTime } from '../harness/fake-time.js';
 import { listenForStop } from '../../src/service/signals.js';
 import { createStatusLine, describeLoad } from '../../src/service/status.js';
 import { createNotifier } from '../../src/systemd/notify/notify.js';
@@ -108,6 +109,20 @@ describe('createHealth', () => {
     expect(pings).toBe(1);
     const stuck = createHealth({ ...base, store: { ping }, remoteStore: true, lagMs: () => MAX_LAG_MS });
     expect(await stuck.alive()).toBe(false);
+  });
+
+  it('a store that never answers its ping (packets dropped) fails the store check at PING_TIMEOUT_MS, not never', async () => {
+    const time = createFakeTime();
+    const h = createHealth({ ...base, store: { ping: () => new Promise<boolean>(() => {}) }, timers: time.timers });
+    const report = h.report();
+    await time.advance(PING_TIMEOUT_MS - 1);
+    let settled = false;
+    void report.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await time.advance(1);
+    expect(await report).toMatchObject({ ok: false, checks: { store: false, event_loop: true } });
+    expect(time.pending()).toBe(0);
   });
 });
 

@@ -257,8 +257,8 @@ describe('dispatcher: hosts and leases', () => {
   // A dispatcher whose renewals answer `answers` in turn, then `after`; with `reclaimed`, another host
   // has taken the row, so a fenced finish is refused.
   async function scriptedLease(
-    answers: Array<boolean | Error>,
-    after: boolean | Error,
+    answers: Array<boolean | Error | 'hang'>,
+    after: boolean | Error | 'hang',
     lease: { renewMs: number; leaseMs?: number },
     { reclaimed = true } = {},
   ) {
@@ -268,6 +268,7 @@ describe('dispatcher: hosts and leases', () => {
       ...base,
       renew: async () => {
         const next = answers.shift() ?? after;
+        if (next === 'hang') return new Promise<boolean>(() => {});
         if (next instanceof Error) throw next;
         return next;
       },
@@ -317,6 +318,16 @@ describe('dispatcher: hosts and leases', () => {
     // The renewal sent at 10 s held, so the lease lasts until at least 30 s: the failures at 15 and
     // 20 s keep the run; the one at 25 s stops it, since the lease may run out before the next try.
     await expectLeaseLostAfter(setup, 20_000);
+    expect(errors.some((m) => m.includes('was not renewed for 15000 ms and runs out within 5000 ms'))).toBe(true);
+    expect(time.pending()).toBe(0);
+  });
+
+  it('on a shared store, renewals that never answer (packets dropped) stop the run at leaseMs - renewMs, on its own timer', async () => {
+    // Holds at 5 s; from 10 s on every renewal hangs, so no answer ever says it failed.
+    const setup = await scriptedLease([true], 'hang', { renewMs: 5_000, leaseMs: 20_000 });
+    const { time, errors } = setup;
+    // Held at 5 s: the lease lasts until at least 25 s, and the run stops at 20 s, a renewal ahead.
+    await expectLeaseLostAfter(setup, 15_000);
     expect(errors.some((m) => m.includes('was not renewed for 15000 ms and runs out within 5000 ms'))).toBe(true);
     expect(time.pending()).toBe(0);
   });

@@ -1,7 +1,9 @@
 /**
  * The connection pool of the PostgreSQL store (`pg`): BIGINT columns come back as numbers
  * (seq, event ids and lease times stay far below 2^53), and a connection failure at open is
- * exit 69, the database being unavailable.
+ * exit 69, the database being unavailable. No call waits forever on a network that drops
+ * packets: connecting is bounded (5 s), every query too ({@link QUERY_TIMEOUT_MS}; the pool then
+ * drops that connection), and TCP keepalive is on.
  */
 import type { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { ExitCode, HooksError } from '../../errors.js';
@@ -21,7 +23,12 @@ export interface PoolOptions {
   onError?: (message: string) => void;
   /** At most this many connections (default 10). */
   max?: number;
+  /** How long one query may wait for its answer, ms (default {@link QUERY_TIMEOUT_MS}). */
+  queryTimeoutMs?: number;
 }
+
+/** The default bound on one query: long enough for a migration of a large history, short of forever. */
+export const QUERY_TIMEOUT_MS = 60_000;
 
 const INT8_OID = 20;
 
@@ -32,6 +39,9 @@ export async function openPool(url: string, options: PoolOptions = {}): Promise<
     connectionString: withPassword(url, options.password),
     max: options.max ?? 10,
     connectionTimeoutMillis: 5_000,
+    query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
@@ -63,15 +73,17 @@ function withPassword(url: string, password: string | undefined): string {
 /** Run `fn` inside one transaction on one client; roll back if it throws. */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let result: T;
   try {
     await client.query('BEGIN');
-    const result = await fn(client);
+    result = await fn(client);
     await client.query('COMMIT');
-    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
+    // The connection may be mid-query (a timed-out statement): the pool drops it, never reuses it.
+    client.release(error as Error);
     throw error;
-  } finally {
-    client.release();
   }
+  client.release();
+  return result;
 }

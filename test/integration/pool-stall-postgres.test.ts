@@ -1,0 +1,42 @@
+// The PostgreSQL pool on a network that drops packets (a stalled TCP proxy in front of a real
+// server: nothing is reset, no byte goes through): a query fails at its time limit instead of
+// waiting forever, a transaction too, and once the network is back the pool answers again on a
+// fresh connection (the timed-out one is dropped, never reused mid-query).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pool } from 'pg';
+import { inTransaction, openPool } from '../../src/tasks/postgres/pool.js';
+import { startPostgres, type PostgresServer } from '../harness/postgres.js';
+import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy.js';
+
+let pg: PostgresServer;
+let proxy: TcpProxy;
+let pool: Pool;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  const url = pg.createDatabase('stall');
+  proxy = await startTcpProxy({ host: '127.0.0.1', port: pg.port });
+  pool = await openPool(url.replace(`:${pg.port}/`, `:${proxy.port}/`), { queryTimeoutMs: 700 });
+}, 60_000);
+
+afterAll(async () => {
+  proxy?.unstall();
+  await pool?.end().catch(() => {});
+  await proxy?.close();
+  pg?.destroy();
+});
+
+describe('the pool on a stalled network', () => {
+  it('a query and a transaction fail at the time limit; after the stall the pool answers again', async () => {
+    expect((await pool.query<{ n: number }>('SELECT 1 AS n')).rows).toEqual([{ n: 1 }]);
+    proxy.stall();
+    const started = Date.now();
+    await expect(pool.query('SELECT 2')).rejects.toThrow(/timeout/i);
+    await expect(inTransaction(pool, (c) => c.query('SELECT 3'))).rejects.toThrow(/timeout/i);
+    // Two time limits (and the transaction's connect, bounded too), not forever.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    proxy.unstall();
+    expect((await pool.query<{ n: number }>('SELECT 4 AS n')).rows).toEqual([{ n: 4 }]);
+    expect((await inTransaction(pool, (c) => c.query<{ n: number }>('SELECT 5 AS n'))).rows).toEqual([{ n: 5 }]);
+  }, 30_000);
+});
