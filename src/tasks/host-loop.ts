@@ -52,9 +52,9 @@ export async function hostRound(options: HostLoopOptions, owed: Set<string> = ne
   await offerQueued(store, options.agents, options.onQueued);
 }
 
-/** Offer every queued row of `agents` to `onQueued`, oldest first. */
+/** Offer every queued row of `agents` to `onQueued`, oldest first (reading only those rows, not every host's queue). */
 export async function offerQueued(store: TaskStore, agents: ReadonlySet<string>, onQueued: (row: TaskRow) => void): Promise<void> {
-  for (const row of await store.list('queued')) if (agents.has(row.agent)) onQueued(row);
+  for (const row of await store.listQueued([...agents])) onQueued(row);
 }
 
 /** Start the loop; returns its stop function (idempotent). A round in progress finishes. */

@@ -129,6 +129,8 @@ export interface TaskStore {
   get(id: string): Promise<TaskRow | undefined>;
   /** Rows in a status, oldest first. */
   list(status: TaskStatus, limit?: number): Promise<TaskRow[]>;
+  /** Queued rows of these instances only, oldest first: what one host may run, without reading every host's queue. */
+  listQueued(agents: readonly string[]): Promise<TaskRow[]>;
   /** Rows newest first, optionally only some statuses, a page at a time (keyset on `seq`). */
   page(query: TaskPageQuery): Promise<TaskPage>;
   /**

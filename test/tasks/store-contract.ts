@@ -55,16 +55,22 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       await store.close();
     });
 
-    it('lists by status oldest first, with a limit, and counts every status', async () => {
+    it('lists by status oldest first, with a limit, the queued rows of some instances only, and counts every status', async () => {
       const store = await open();
       const ids = [];
       for (let i = 0; i < 3; i++) ids.push((await store.enqueue({ agent: 'a', payload: i })).row.id);
       await store.claim(ids[1] ?? '');
       expect((await store.list('queued')).map((r) => r.id)).toEqual([ids[0], ids[2]]);
       expect((await store.list('queued', 1)).map((r) => r.id)).toEqual([ids[0]]);
+      const other = (await store.enqueue({ agent: "b'); DROP TABLE task_history; --", payload: null })).row;
+      const third = (await store.enqueue({ agent: 'c', payload: null })).row;
+      expect((await store.listQueued(['a'])).map((r) => r.id)).toEqual([ids[0], ids[2]]);
+      expect((await store.listQueued(['c', "b'); DROP TABLE task_history; --"])).map((r) => r.id)).toEqual([other.id, third.id]);
+      expect(await store.listQueued([])).toEqual([]);
+      expect(await store.listQueued(['nobody'])).toEqual([]);
       const counts = await store.counts();
       expect(Object.keys(counts).sort()).toEqual([...TASK_STATUSES].sort());
-      expect(counts).toMatchObject({ queued: 2, running: 1, succeeded: 0 });
+      expect(counts).toMatchObject({ queued: 4, running: 1, succeeded: 0 });
       await store.close();
     });
 

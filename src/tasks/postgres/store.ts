@@ -106,6 +106,15 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
     get: (id) => byId(pool, id),
     list: async (status, limit = 1_000_000) =>
       (await pool.query<TaskRow>(`SELECT ${TASK_COLUMNS} FROM task_history WHERE status = $1 ORDER BY seq LIMIT $2`, [status, limit])).rows,
+    listQueued: async (agents) =>
+      agents.length === 0
+        ? []
+        : (
+            await pool.query<TaskRow>(
+              `SELECT ${TASK_COLUMNS} FROM task_history WHERE status = 'queued' AND agent = ANY($1::text[]) ORDER BY seq`,
+              [[...agents]],
+            )
+          ).rows,
     page: (query) => postgresPage(pool, TASK_COLUMNS, query),
     claim: (id) => one(pool, CLAIM([iso(), hostId, clock.now() + leaseMs, id])),
     renew: async (id, fence) =>

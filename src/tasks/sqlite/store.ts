@@ -75,6 +75,7 @@ export function createSqliteStore(db: Database, clock: Clock, options: StoreOpti
     enqueue: async (task) => enqueue(task.agent, JSON.stringify(task.payload ?? null), task.source ?? 'http', task.dedupeKey ?? null),
     get: async (id) => q.byId.get(id) as TaskRow | undefined,
     list: async (status, limit = 1_000_000) => q.byStatus.all(status, limit) as TaskRow[],
+    listQueued: async (agents) => (agents.length === 0 ? [] : (q.queuedOf.all(JSON.stringify(agents)) as TaskRow[])),
     page: async (query) => pager(query),
     claim: async (id) => (q.claim.run(iso(), hostId, id).changes === 1 ? (q.byId.get(id) as TaskRow) : undefined),
     // One file is one host: a lease cannot be taken over, so it holds while the row runs with that fence.
@@ -147,6 +148,7 @@ function statements(db: Database) {
     byId: db.prepare('SELECT * FROM task_history WHERE id = ?'),
     byKey: db.prepare('SELECT * FROM task_history WHERE dedupe_key = ?'),
     byStatus: db.prepare('SELECT * FROM task_history WHERE status = ? ORDER BY seq LIMIT ?'),
+    queuedOf: db.prepare("SELECT * FROM task_history WHERE status = 'queued' AND agent IN (SELECT value FROM json_each(?)) ORDER BY seq"),
     claim: db.prepare(
       "UPDATE task_history SET status = 'running', started_at = ?, host = ?, fence = fence + 1 WHERE id = ? AND status = 'queued'",
     ),
