@@ -17,6 +17,9 @@ const query = z.object({ follow: z.optional(z.enum(['0', '1', 'true', 'false']))
 /** How often a follow checks the log and the task's status, in ms. */
 export const FOLLOW_POLL_MS = 200;
 
+// What a log is sent as.
+const LOG_HEADERS = { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' } as const;
+
 /** Register the output route (when the service keeps output logs). */
 export function registerOutputRoute(app: HttpApp, deps: ServerDeps): void {
   const dir = deps.outputLogDir;
@@ -28,12 +31,25 @@ export function registerOutputRoute(app: HttpApp, deps: ServerDeps): void {
     if (!row) return reply.code(404).send({ error: 'not_found', message: `No task ${id}` });
     const path = taskLogPath(dir, row.id);
     const follow = followed === '1' || followed === 'true';
-    const exists = path !== null && (await (await fsPromises()).stat(path).catch(() => null))?.isFile() === true;
-    if (path === null || (!exists && !(follow && (row.status === 'queued' || row.status === 'running'))))
+    // Opened, then checked on the open file: a log pruned after the check cannot turn into a reset.
+    const file = path === null ? null : await openRegular(path);
+    if (path === null || (file === null && !(follow && (row.status === 'queued' || row.status === 'running'))))
       return reply
         .code(404)
         .send({ error: 'no_output', message: `Task ${row.id} has no output log (it wrote nothing, or the log was pruned)` });
-    if (!follow) return reply.type('text/plain; charset=utf-8').send((await import('node:fs')).createReadStream(path));
+    if (!follow && file !== null) {
+      // HEAD: the headers, with how long the log is now; nothing is read.
+      if (req.raw.method === 'HEAD') {
+        await file.handle.close();
+        openStream(reply, { ...LOG_HEADERS, 'content-length': String(file.size) });
+        return;
+      }
+      return reply
+        .type(LOG_HEADERS['content-type'])
+        .header('x-content-type-options', LOG_HEADERS['x-content-type-options'])
+        .send(file.handle.createReadStream());
+    }
+    await file?.handle.close();
     return streamFollow(reply, path, async () => {
       const now = await deps.store.get(row.id);
       return now === undefined || (now.status !== 'queued' && now.status !== 'running');
@@ -43,8 +59,7 @@ export function registerOutputRoute(app: HttpApp, deps: ServerDeps): void {
 
 // Stream the log as it grows until `ended()` and no more bytes came, or the client went away.
 async function streamFollow(reply: Reply, path: string, ended: () => Promise<boolean>): Promise<void> {
-  if (!openStream(reply, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }))
-    return;
+  if (!openStream(reply, { ...LOG_HEADERS, 'cache-control': 'no-cache' })) return;
   const res = reply.raw;
   const gone = new AbortController();
   res.on('close', () => gone.abort());
@@ -77,4 +92,14 @@ async function copyNew(path: string, offset: number, write: (chunk: Buffer) => v
   } finally {
     await handle.close();
   }
+}
+
+// The open log and its size, or null when it is missing or not a regular file.
+async function openRegular(path: string): Promise<{ handle: import('node:fs/promises').FileHandle; size: number } | null> {
+  const handle = await (await fsPromises()).open(path, 'r').catch(() => null);
+  if (handle === null) return null;
+  const stat = await handle.stat().catch(() => null);
+  if (stat?.isFile() === true) return { handle, size: stat.size };
+  await handle.close();
+  return null;
 }

@@ -80,6 +80,18 @@ describe('GET /tasks/:id/output', () => {
     expect((await fetch(`${base}/tasks/..%2F..%2Fetc/output`)).status).toBe(400);
   });
 
+  it("HEAD of an ended task's log: its headers and length, no body, and the connection goes on", async () => {
+    const t = await runningTask();
+    await t.end();
+    writeFileSync(join(dir, `${t.id}.log`), 'x'.repeat(5000));
+    const head = `HEAD /tasks/${t.id}/output HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`;
+    const r = await rawExchange(portOf(base), [head], { waitMs: 500 });
+    expect(statuses(r.text)).toEqual([200, 200]);
+    expect(r.text).toMatch(/content-length: 5000\r\n/i);
+    expect(r.text).toMatch(/content-type: text\/plain/i);
+    expect(r.text).not.toContain('xxxx');
+  });
+
   it('HEAD of ?follow=1 on a running task answers with the headers at once, and the connection goes on', async () => {
     const t = await runningTask();
     writeFileSync(join(dir, `${t.id}.log`), 'line one\n');
