@@ -77,10 +77,22 @@ export interface DispatcherOptions {
   /**
    * Renew each running task's lease every `renewMs` on these timers; a lost lease aborts the run
    * with reason `lease-lost`. With `leaseMs` (a store other hosts share), a run whose renewals have
-   * failed for `leaseMs - renewMs` since the last one that held is stopped too, before the lease can
-   * run out and another host reclaim it: two hosts must not run it at once. Absent: no renewal.
+   * not held for `leaseMs - renewMs` since the last one that did is stopped too (when `renewMs` is
+   * over a third of `leaseMs`, half-way between the next renewal and the lease's end instead:
+   * {@link deadlineMarginMs}), before the lease can run out and another host reclaim it: two hosts
+   * must not run it at once. Absent: no renewal.
    */
   lease?: { timers: Timers; renewMs: number; leaseMs?: number };
+}
+
+/**
+ * How long before its lease runs out (counted from the last renewal that held) a run whose
+ * renewals have not answered is stopped: one renewal period, but never so much that the deadline
+ * comes before the next renewal has had time to answer (half of what is left of the lease after
+ * it), else a `lease_renew_ms` of half `lease_ms` or more would stop every run on a healthy network.
+ */
+export function deadlineMarginMs(leaseMs: number, renewMs: number): number {
+  return Math.min(renewMs, (leaseMs - renewMs) / 2);
 }
 
 /** The abort reason of a run whose lease another host took: its result is not recorded. */
@@ -199,6 +211,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const armDeadline = () => {
       if (lease.leaseMs === undefined) return;
       const leaseMs = lease.leaseMs;
+      const marginMs = deadlineMarginMs(leaseMs, lease.renewMs);
       lease.timers.clearTimeout(deadline);
       deadline = lease.timers.setTimeout(
         () => {
@@ -210,7 +223,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           stop();
           abort.abort(LEASE_LOST);
         },
-        Math.max(0, heldFrom + leaseMs - lease.renewMs - clock.monotonic()),
+        Math.max(0, heldFrom + leaseMs - marginMs - clock.monotonic()),
       );
     };
     const schedule = () => {

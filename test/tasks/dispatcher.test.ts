@@ -332,6 +332,24 @@ describe('dispatcher: hosts and leases', () => {
     expect(time.pending()).toBe(0);
   });
 
+  it.each([
+    [5_000, 20_000],
+    [10_000, 20_000],
+    [15_000, 20_000],
+  ])('renewals that hold never stop a run (renewMs %i, leaseMs %i): the deadline is after the next renewal', async (renewMs, leaseMs) => {
+    const { d, errors, time } = await scriptedLease([], true, { renewMs, leaseMs });
+    await time.advance(120_000);
+    expect(errors).toEqual([]);
+    expect(d.busy()).toHaveLength(1);
+  });
+
+  it('renewMs over a third of leaseMs: a renewal that hangs stops the run half-way between it and the lease end', async () => {
+    // Holds at 15 s (the claim at 0); the renewal at 30 s hangs; the lease ends at 35 s, the run stops at 32.5 s.
+    const setup = await scriptedLease([true], 'hang', { renewMs: 15_000, leaseMs: 20_000 });
+    await expectLeaseLostAfter(setup, 32_000);
+    expect(setup.errors.some((m) => m.includes('was not renewed for 17500 ms and runs out within 2500 ms'))).toBe(true);
+  });
+
   it('without leaseMs (one host), failed renewals never stop the run', async () => {
     const {
       time,
