@@ -42,7 +42,15 @@ export async function handOver(server: HttpApp, bound?: HandOverBound): Promise<
  * the store, which has only the last requests' writes left to fold.
  */
 export async function handOverAndClose(server: HttpApp, store: Pick<TaskStore, 'compact' | 'close'>, bound: HandOverBound): Promise<void> {
-  await store.compact('full');
-  await handOver(server, bound);
-  await store.close();
+  // A checkpoint that fails (I/O error) must not keep the listener open or the store unclosed: it is reported after both.
+  const failed = await store.compact('full').then(
+    () => null,
+    (error: unknown) => ({ error }),
+  );
+  try {
+    await handOver(server, bound);
+  } finally {
+    await store.close();
+  }
+  if (failed !== null) throw failed.error;
 }

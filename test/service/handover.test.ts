@@ -70,4 +70,21 @@ describe('handOver', () => {
     await handOverAndClose(app, store, { timers: realTimers, graceMs: 200 });
     expect(steps).toEqual(['compact full listening=true', 'close listening=false']);
   });
+
+  it('a checkpoint that fails still hands over and closes the store, then reports the error', async () => {
+    const app = createHttpApp({ bodyLimit: 1024, notFound: (_req, reply) => reply.code(404).send({}) });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    let closed = false;
+    const store = {
+      compact: async () => {
+        throw new Error('disk I/O error');
+      },
+      close: async () => {
+        closed = true;
+      },
+    };
+    await expect(handOverAndClose(app, store, { timers: realTimers, graceMs: 200 })).rejects.toThrow('disk I/O error');
+    expect(app.server.listening).toBe(false);
+    expect(closed).toBe(true);
+  });
 });
