@@ -11,12 +11,14 @@ import { startTcpProxy, type TcpProxy } from '../harness/tcp-proxy.js';
 let pg: PostgresServer;
 let proxy: TcpProxy;
 let pool: Pool;
+// The database through the proxy.
+let url = '';
 
 beforeAll(async () => {
   pg = await startPostgres();
-  const url = pg.createDatabase('stall');
   proxy = await startTcpProxy({ host: '127.0.0.1', port: pg.port });
-  pool = await openPool(url.replace(`:${pg.port}/`, `:${proxy.port}/`), { queryTimeoutMs: 700 });
+  url = pg.createDatabase('stall').replace(`:${pg.port}/`, `:${proxy.port}/`);
+  pool = await openPool(url, { queryTimeoutMs: 700 });
 }, 60_000);
 
 afterAll(async () => {
@@ -38,5 +40,26 @@ describe('the pool on a stalled network', () => {
     proxy.unstall();
     expect((await pool.query<{ n: number }>('SELECT 4 AS n')).rows).toEqual([{ n: 4 }]);
     expect((await inTransaction(pool, (c) => c.query<{ n: number }>('SELECT 5 AS n'))).rows).toEqual([{ n: 5 }]);
+  }, 30_000);
+
+  it('a transaction on a connection that was open before the stall fails within one time limit, and the connection is dropped', async () => {
+    const limitMs = 1_500;
+    const own = await openPool(url, { queryTimeoutMs: limitMs });
+    try {
+      // Two open connections, both idle in the pool when the network stalls.
+      await Promise.all([own.query('SELECT pg_sleep(0.05)'), own.query('SELECT pg_sleep(0.05)')]);
+      expect(own.idleCount).toBe(2);
+      proxy.stall();
+      const started = Date.now();
+      await expect(inTransaction(own, (c) => c.query('SELECT 6'))).rejects.toThrow('Query read timeout');
+      // Its BEGIN timed out; a ROLLBACK queued behind it would have waited out a second limit.
+      expect(Date.now() - started).toBeLessThan(1.8 * limitMs);
+      expect(own.totalCount).toBe(1);
+      proxy.unstall();
+      expect((await own.query<{ n: number }>('SELECT 7 AS n')).rows).toEqual([{ n: 7 }]);
+    } finally {
+      proxy.unstall();
+      await own.end().catch(() => {});
+    }
   }, 30_000);
 });

@@ -32,6 +32,9 @@ export const QUERY_TIMEOUT_MS = 60_000;
 
 const INT8_OID = 20;
 
+// The message of pg's error for a query past `query_timeout` (pg/lib/client.js).
+const READ_TIMEOUT = 'Query read timeout';
+
 /** Open a pool on `url` and prove it connects; refused or unreachable is `hooks.store.open`, exit 69. */
 export async function openPool(url: string, options: PoolOptions = {}): Promise<Pool> {
   const pg = (await import('pg')).default;
@@ -79,7 +82,9 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
     result = await fn(client);
     await client.query('COMMIT');
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    // A statement that timed out is still the connection's active query: a ROLLBACK would queue
+    // behind it and wait out a second time limit. Dropping the connection rolls the transaction back.
+    if ((error as Error).message !== READ_TIMEOUT) await client.query('ROLLBACK').catch(() => {});
     // The connection may be mid-query (a timed-out statement): the pool drops it, never reuses it.
     client.release(error as Error);
     throw error;
