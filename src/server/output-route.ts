@@ -76,10 +76,11 @@ async function streamFollow(reply: Reply, path: string, ended: () => Promise<boo
   }
 }
 
-// Write the bytes of `path` after `offset`; returns the new offset (unchanged when the file is missing).
+// Write the bytes of `path` after `offset`; returns the new offset (unchanged when the file is missing or not a regular file).
 async function copyNew(path: string, offset: number, write: (chunk: Buffer) => void): Promise<number> {
-  const handle = await (await fsPromises()).open(path, 'r').catch(() => null);
-  if (handle === null) return offset;
+  const file = await openRegular(path);
+  if (file === null) return offset;
+  const { handle } = file;
   try {
     const buffer = Buffer.alloc(64 * 1024);
     let at = offset;
@@ -96,7 +97,9 @@ async function copyNew(path: string, offset: number, write: (chunk: Buffer) => v
 
 // The open log and its size, or null when it is missing or not a regular file.
 async function openRegular(path: string): Promise<{ handle: import('node:fs/promises').FileHandle; size: number } | null> {
-  const handle = await (await fsPromises()).open(path, 'r').catch(() => null);
+  const fs = await fsPromises();
+  // O_NONBLOCK: a fifo in the log directory must not hold the open (a thread) until a writer comes; no effect on a regular file.
+  const handle = await fs.open(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK).catch(() => null);
   if (handle === null) return null;
   const stat = await handle.stat().catch(() => null);
   if (stat?.isFile() === true) return { handle, size: stat.size };

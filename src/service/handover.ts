@@ -37,9 +37,10 @@ export async function handOver(server: HttpApp, bound?: HandOverBound): Promise<
 
 /**
  * The last steps of an instance with its store: fold the write-ahead log in full while the
- * listener still answers (7-25 ms of SQLite work: what arrives meanwhile is answered here once
- * it is done, instead of waiting in the backlog for the next instance), hand over, then close
- * the store, which has only the last requests' writes left to fold.
+ * listener still accepts (7-25 ms of SQLite work), let the event loop take what arrived meanwhile
+ * (the checkpoint is synchronous and blocks the loop: without this turn, the listener would close
+ * before those connections were accepted, and they would wait in the backlog for the next
+ * instance), hand over, then close the store, which has only the last requests' writes left.
  */
 export async function handOverAndClose(server: HttpApp, store: Pick<TaskStore, 'compact' | 'close'>, bound: HandOverBound): Promise<void> {
   // A checkpoint that fails (I/O error) must not keep the listener open or the store unclosed: it is reported after both.
@@ -47,10 +48,16 @@ export async function handOverAndClose(server: HttpApp, store: Pick<TaskStore, '
     () => null,
     (error: unknown) => ({ error }),
   );
+  await pollTurn();
   try {
     await handOver(server, bound);
   } finally {
     await store.close();
   }
   if (failed !== null) throw failed.error;
+}
+
+// Resolve after the event loop's next poll phase: two check-phase hops (setImmediate) always have one poll between them.
+function pollTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }

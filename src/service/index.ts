@@ -21,6 +21,7 @@ import { createNotifier, type Notifier } from '../systemd/notify/notify.js';
 import { realTimers, type Timers } from '../timers.js';
 import { startWatchdog } from '../systemd/notify/watchdog.js';
 import { createDispatcher, type DispatchEvent } from '../tasks/dispatcher.js';
+import type { TaskRow } from '../tasks/types.js';
 import { openStoreAndAgents, recoverLeftovers } from './boot.js';
 import { startHostLoop } from '../tasks/host-loop.js';
 import { watchCancels } from '../tasks/cancel-watch.js';
@@ -187,24 +188,20 @@ export async function runService(options: ServiceOptions): Promise<number> {
     throw error;
   }
 
+  // Each new attempt of a crashed or drained task is announced as it is queued (the rest were announced when stored).
+  const recoveryOptions = {
+    requeue: config.shutdown.requeue,
+    maxAttempts: config.shutdown.max_attempts,
+    onRequeued: (row: TaskRow) => announceQueued(hub, row),
+  };
   // Listening is also the single-instance check: recovery must not touch the rows of a live twin.
-  const recovery = await recoverLeftovers(
-    booted,
-    leftoverKillers(config, childRuntime),
-    { requeue: config.shutdown.requeue, maxAttempts: config.shutdown.max_attempts },
-    logger,
-  );
+  const recovery = await recoverLeftovers(booted, leftoverKillers(config, childRuntime), recoveryOptions, logger);
   const finished = waitForDrain(drain, dispatcher, logger);
   // Queued tasks start only after READY=1 (below): READY waits for what intake needs, not for spawning agents.
   dispatcher.hold();
   // Open first, then load the queue: a task stored while starting is in the list, or else submitted by its own request.
   open = true;
-  // The attempts recovery just queued are announced here; the rest were announced when stored.
-  const requeuedIds = new Set(recovery.requeued.map(([, fresh]) => fresh));
-  for (const task of await store.list('queued')) {
-    if (requeuedIds.has(task.id)) announceQueued(hub, task);
-    if (!remote.includes(task.agent)) dispatcher.submit(task);
-  }
+  for (const task of await store.list('queued')) if (!remote.includes(task.agent)) dispatcher.submit(task);
   await store.heartbeat().catch((error: unknown) => logger.warn(`could not record this host's heartbeat: ${(error as Error).message}`));
   const unwatch = await watchOwnQueues(store, new Set(own.keys()), dispatcher, logger);
   // A cancel asked on another host for a task running here: the store tells us, we abort the run.
@@ -231,19 +228,13 @@ export async function runService(options: ServiceOptions): Promise<number> {
     store,
     timers,
     everyMs: renewMs,
-    recovery: { requeue: config.shutdown.requeue, maxAttempts: config.shutdown.max_attempts },
+    recovery: recoveryOptions,
     agents: new Set(own.keys()),
     onQueued: (row) => dispatcher.submit(row),
-    onReclaimed: (reclaimed, requeued) => {
+    onReclaimed: (reclaimed, requeued) =>
       logger.warn(`reclaimed ${reclaimed.length} task(s) whose host lost its lease; ${requeued.length} queued again`, {
         TASK_IDS: reclaimed.join(','),
-      });
-      for (const [, fresh] of requeued)
-        void store.get(fresh).then(
-          (row) => row && announceQueued(hub, row),
-          (error: unknown) => logger.warn(`could not announce task ${fresh}: ${(error as Error).message}`),
-        );
-    },
+      }),
     onError: (message) => logger.warn(message),
   });
   stopLoops = () => {

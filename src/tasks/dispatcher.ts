@@ -165,7 +165,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       .then(async (end) => {
         try {
           stopRenewing();
-          if (!(await store.finish(row.id, end, row.fence)))
+          // A run stopped for its lease records nothing: the row stays running until the lease runs
+          // out, and a host reclaims it (crashed/lease-expired) and queues the next attempt. Recording
+          // cancelled/lease-lost, if the database came back in time, would end the task for good.
+          if (abort.signal.reason === LEASE_LOST)
+            onError(`task ${row.id} stopped (lease-lost): not recorded; once its lease runs out a host reclaims it and queues it again`);
+          else if (!(await store.finish(row.id, end, row.fence)))
             onError(`task ${row.id} ended ${end.status}, but this host no longer holds it; result not recorded`);
         } catch (error) {
           onError(`could not record the end of task ${row.id} (${end.status}): ${(error as Error).message}`);

@@ -6,6 +6,7 @@
  * recovered by the next boot.
  */
 import type { TaskStore } from './store.js';
+import type { TaskRow } from './types.js';
 
 /** What recovery did. */
 export interface RecoveryReport {
@@ -23,6 +24,8 @@ export interface RecoveryOptions {
   requeue: boolean;
   /** How many times a task may run in all (`shutdown.max_attempts`, at least 1). */
   maxAttempts: number;
+  /** Told of each new attempt as soon as it is queued (serve announces it: task_queued), before any host can start it. */
+  onRequeued?: (row: TaskRow) => void;
 }
 
 /** Run crash recovery. Safe to run at every boot; it only touches rows that need it. */
@@ -44,7 +47,9 @@ export async function requeueRetryable(store: TaskStore, options: RecoveryOption
     if (row.attempt >= options.maxAttempts) {
       if (await store.exhaust(row.id)) exhausted.push(row.id);
     } else {
-      requeued.push([row.id, (await store.retry(row)).id]);
+      const next = await store.retry(row);
+      requeued.push([row.id, next.id]);
+      options.onRequeued?.(next);
     }
   }
   return { requeued, exhausted };

@@ -3,6 +3,7 @@
 // running task's log until it ends (HEAD of it answers with its headers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HttpApp } from '../../src/server/http/app.js';
@@ -90,6 +91,15 @@ describe('GET /tasks/:id/output', () => {
     expect(r.text).toMatch(/content-length: 5000\r\n/i);
     expect(r.text).toMatch(/content-type: text\/plain/i);
     expect(r.text).not.toContain('xxxx');
+  });
+
+  it('a fifo where the log would be is 404 no_output at once, not a request that waits for a writer', async () => {
+    const t = await runningTask();
+    await t.end();
+    execFileSync('mkfifo', [join(dir, `${t.id}.log`)]);
+    const r = await fetch(`${base}/tasks/${t.id}/output`, { signal: AbortSignal.timeout(5_000) });
+    expect(r.status).toBe(404);
+    expect(((await r.json()) as { error: string }).error).toBe('no_output');
   });
 
   it('HEAD of ?follow=1 on a running task answers with the headers at once, and the connection goes on', async () => {

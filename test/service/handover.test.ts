@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/server/http/app.js';
 import { handOver, handOverAndClose } from '../../src/service/handover.js';
 import { realTimers } from '../../src/timers.js';
+import { portOf, rawExchange, statuses } from '../harness/raw-http.js';
 
 describe('handOver', () => {
   it('stops accepting, still answers a request on a connection accepted just before, then closes', async () => {
@@ -69,6 +70,26 @@ describe('handOver', () => {
     };
     await handOverAndClose(app, store, { timers: realTimers, graceMs: 200 });
     expect(steps).toEqual(['compact full listening=true', 'close listening=false']);
+  });
+
+  it('a request that arrives during the (synchronous) checkpoint is answered by this instance, not left in the backlog', async () => {
+    const app = createHttpApp({ bodyLimit: 1024, notFound: (_req, reply) => reply.code(404).send({}) });
+    app.get('/x', async () => ({ ok: true }));
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = portOf(`http://127.0.0.1:${String((app.server.address() as { port: number }).port)}`);
+    let answer: Promise<{ text: string }> | undefined;
+    const store = {
+      // Like better-sqlite3's wal_checkpoint: the event loop is blocked while it runs, and a client connects meanwhile.
+      compact: async () => {
+        answer = rawExchange(port, ['GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], { waitMs: 1000 });
+        const until = Date.now() + 300;
+        while (Date.now() < until);
+      },
+      close: async () => {},
+    };
+    await handOverAndClose(app, store, { timers: realTimers, graceMs: 2000 });
+    const r = await (answer ?? Promise.reject(new Error('compact never ran')));
+    expect(statuses(r.text)).toEqual([200]);
   });
 
   it('a checkpoint that fails still hands over and closes the store, then reports the error', async () => {

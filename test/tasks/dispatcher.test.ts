@@ -306,7 +306,7 @@ describe('dispatcher: hosts and leases', () => {
     const { time, base, row, errors } = setup;
     await expectLeaseLostAfter(setup, 10_000);
     expect(errors.some((m) => m.includes('could not renew'))).toBe(true);
-    expect(errors.some((m) => m.includes('no longer holds it'))).toBe(true);
+    expect(errors.some((m) => m.includes('stopped (lease-lost): not recorded'))).toBe(true);
     expect(await base.get(row.id)).toMatchObject({ status: 'running' });
     expect(time.pending()).toBe(0);
   });
@@ -330,6 +330,14 @@ describe('dispatcher: hosts and leases', () => {
     await expectLeaseLostAfter(setup, 15_000);
     expect(errors.some((m) => m.includes('was not renewed for 15000 ms and runs out within 5000 ms'))).toBe(true);
     expect(time.pending()).toBe(0);
+  });
+
+  it('a run stopped for its lease records nothing, even when the database is back before any host reclaimed it', async () => {
+    // The fenced finish would still win here (no other host took the row): it must not be sent.
+    const setup = await scriptedLease([true], 'hang', { renewMs: 5_000, leaseMs: 20_000 }, { reclaimed: false });
+    await expectLeaseLostAfter(setup, 15_000);
+    // Still running in the store: the lease runs out, and the reclaim makes it crashed/lease-expired, which is retried.
+    expect(await setup.base.get(setup.row.id)).toMatchObject({ status: 'running' });
   });
 
   it.each([

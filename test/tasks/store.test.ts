@@ -102,9 +102,12 @@ describe('recoverAtBoot', () => {
     const b = (await store.enqueue({ agent: 'a', payload: 2 })).row;
     await store.claim(b.id);
     await store.finish(b.id, { status: 'cancelled', reason: 'shutdown', exitCode: null });
-    const report = await recoverAtBoot(store, { requeue: true, maxAttempts: 3 });
+    const announced: string[] = [];
+    const report = await recoverAtBoot(store, { requeue: true, maxAttempts: 3, onRequeued: (row) => void announced.push(row.id) });
     expect(report.crashed).toEqual([a.id]);
     expect(report.requeued.map(([old]) => old)).toEqual([a.id, b.id]);
+    // Each new attempt is told as it is queued, once.
+    expect(announced).toEqual(report.requeued.map(([, fresh]) => fresh));
     expect(await store.list('running')).toEqual([]);
     expect((await recoverAtBoot(store, { requeue: true, maxAttempts: 3 })).requeued).toEqual([]);
   });

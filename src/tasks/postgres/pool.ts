@@ -84,9 +84,15 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
   } catch (error) {
     // A statement that timed out is still the connection's active query: a ROLLBACK would queue
     // behind it and wait out a second time limit. Dropping the connection rolls the transaction back.
-    if ((error as Error).message !== READ_TIMEOUT) await client.query('ROLLBACK').catch(() => {});
-    // The connection may be mid-query (a timed-out statement): the pool drops it, never reuses it.
-    client.release(error as Error);
+    const rolledBack =
+      (error as Error).message !== READ_TIMEOUT &&
+      (await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      ));
+    // A connection that rolled back is sound and goes back to the pool; any other (a timed-out
+    // statement, a broken connection) is dropped, never reused.
+    client.release(rolledBack ? undefined : (error as Error));
     throw error;
   }
   client.release();
