@@ -127,11 +127,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (id === undefined) return;
     claiming.add(agent);
     claimingIds.add(id);
+    // The lease the claim grants runs from when it was sent, not from when it answered.
+    const claimSentAt = clock.monotonic();
     store.claim(id).then(
       (row) => {
         claiming.delete(agent);
         claimingIds.delete(id);
-        if (row) launch(row);
+        if (row) launch(row, claimSentAt);
         else startNext(agent);
         settleIdle();
       },
@@ -146,10 +148,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     );
   };
 
-  const launch = (row: TaskRow) => {
+  const launch = (row: TaskRow, claimSentAt: number) => {
     const abort = new AbortController();
     const task: BusyTask = { id: row.id, agent: row.agent, startedAt: clock.monotonic() };
-    const stopRenewing = keepLease(row, abort);
+    const stopRenewing = keepLease(row, abort, claimSentAt);
     const done = runner(row, {
       signal: abort.signal,
       onSpawn: (pid, startTime) => {
@@ -200,14 +202,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   // Renew the lease while the run lasts; when the store says another host took it, kill the run.
   // On a shared store the run also stops once the lease may run out before the next renewal, on a
   // timer of its own: a renewal that never answers (a network that drops packets) stops it too.
-  const keepLease = (row: TaskRow, abort: AbortController): (() => void) => {
+  const keepLease = (row: TaskRow, abort: AbortController, claimSentAt: number): (() => void) => {
     const lease = options.lease;
     if (!lease) return () => {};
     let handle: unknown;
     let deadline: unknown;
     let stopped = false;
     // When the last renewal that held was sent (the claim, at first): the store's expiry is at least leaseMs after it.
-    let heldFrom = clock.monotonic();
+    let heldFrom = claimSentAt;
     const stop = () => {
       stopped = true;
       lease.timers.clearTimeout(handle);

@@ -332,6 +332,33 @@ describe('dispatcher: hosts and leases', () => {
     expect(time.pending()).toBe(0);
   });
 
+  it('the lease runs from when the claim was sent: a claim that took 6 s leaves 6 s less before the run stops', async () => {
+    const time = createFakeTime();
+    const base = await openSqliteStore(':memory:', time.clock);
+    const store: TaskStore = {
+      ...base,
+      claim: (id) => new Promise((resolve) => time.timers.setTimeout(() => resolve(base.claim(id)), 6_000)),
+      renew: () => new Promise<boolean>(() => {}),
+    };
+    const { runner } = deferredRunner();
+    const events: DispatchEvent[] = [];
+    const d = createDispatcher({
+      store,
+      agents: ['a'],
+      runner,
+      clock: time.clock,
+      onEvent: (e) => events.push(e),
+      lease: { timers: time.timers, renewMs: 5_000, leaseMs: 20_000 },
+    });
+    d.submit((await store.enqueue({ agent: 'a', payload: 1 })).row);
+    // Claim sent at 0, answered at 6 s: the lease may run out at 20 s, so the run stops at 15 s, 9 s after it started.
+    await time.advance(14_999);
+    expect(d.busy()).toHaveLength(1);
+    await time.advance(1);
+    await d.whenIdle();
+    expect(events.at(-1)).toMatchObject({ type: 'task_ended', status: 'cancelled', reason: LEASE_LOST });
+  });
+
   it('a run stopped for its lease records nothing, even when the database is back before any host reclaimed it', async () => {
     // The fenced finish would still win here (no other host took the row): it must not be sent.
     const setup = await scriptedLease([true], 'hang', { renewMs: 5_000, leaseMs: 20_000 }, { reclaimed: false });
