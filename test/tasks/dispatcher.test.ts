@@ -253,19 +253,21 @@ describe('dispatcher: hosts and leases', () => {
     expect(time.pending()).toBe(0);
   });
 
-  // A dispatcher on fake time over a store whose renewals answer from `answers` (then `after`), and what it reported.
-  // A dispatcher whose renewals answer `answers` in turn, then `after`; with `reclaimed`, another host
-  // has taken the row, so a fenced finish is refused.
+  // A dispatcher on fake time whose renewals answer `answers` in turn, then `after`, and what it
+  // reported; with `reclaimed`, another host has taken the row, so a fenced finish is refused; a
+  // claim answers after `claimDelayMs`.
   async function scriptedLease(
     answers: Array<boolean | Error | 'hang'>,
     after: boolean | Error | 'hang',
     lease: { renewMs: number; leaseMs?: number },
-    { reclaimed = true } = {},
+    { reclaimed = true, claimDelayMs = 0 } = {},
   ) {
     const time = createFakeTime();
     const base = await openSqliteStore(':memory:', time.clock);
     const store: TaskStore = {
       ...base,
+      claim: (id) =>
+        claimDelayMs === 0 ? base.claim(id) : new Promise((resolve) => time.timers.setTimeout(() => resolve(base.claim(id)), claimDelayMs)),
       renew: async () => {
         const next = answers.shift() ?? after;
         if (next === 'hang') return new Promise<boolean>(() => {});
@@ -333,24 +335,7 @@ describe('dispatcher: hosts and leases', () => {
   });
 
   it('the lease runs from when the claim was sent: a claim that took 6 s leaves 6 s less before the run stops', async () => {
-    const time = createFakeTime();
-    const base = await openSqliteStore(':memory:', time.clock);
-    const store: TaskStore = {
-      ...base,
-      claim: (id) => new Promise((resolve) => time.timers.setTimeout(() => resolve(base.claim(id)), 6_000)),
-      renew: () => new Promise<boolean>(() => {}),
-    };
-    const { runner } = deferredRunner();
-    const events: DispatchEvent[] = [];
-    const d = createDispatcher({
-      store,
-      agents: ['a'],
-      runner,
-      clock: time.clock,
-      onEvent: (e) => events.push(e),
-      lease: { timers: time.timers, renewMs: 5_000, leaseMs: 20_000 },
-    });
-    d.submit((await store.enqueue({ agent: 'a', payload: 1 })).row);
+    const { time, d, events } = await scriptedLease([], 'hang', { renewMs: 5_000, leaseMs: 20_000 }, { claimDelayMs: 6_000 });
     // Claim sent at 0, answered at 6 s: the lease may run out at 20 s, so the run stops at 15 s, 9 s after it started.
     await time.advance(14_999);
     expect(d.busy()).toHaveLength(1);
