@@ -33,6 +33,8 @@ export function withTasks(state, views) {
 export function applyEvent(state, event, now) {
   switch (event.type) {
     case 'task_queued':
+      // An announcement that arrives after the task started (two hosts append on their own chains) changes nothing.
+      if (state.tasks.has(event.id) && state.tasks.get(event.id)?.status !== 'queued') return state;
       return withTasks(state, [
         {
           id: event.id,

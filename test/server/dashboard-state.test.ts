@@ -37,6 +37,18 @@ describe('dashboard state', () => {
     expect(s.agents[0]).toMatchObject({ state: 'idle', task: null });
   });
 
+  it('a task_queued that arrives after the task started or ended (another host appended it later) changes nothing', () => {
+    let s = applyEvent(base(), { type: 'task_started', id: 'a', agent: 'dev-1', attempt: 1 }, T0);
+    expect(applyEvent(s, { type: 'task_queued', id: 'a', agent: 'dev-1' }, T0 + 1)).toBe(s);
+    s = applyEvent(
+      s,
+      { type: 'task_ended', id: 'a', agent: 'dev-1', status: 'succeeded', reason: null, exit_code: 0, duration_ms: 5 },
+      T0 + 5,
+    );
+    expect(applyEvent(s, { type: 'task_queued', id: 'a', agent: 'dev-1' }, T0 + 6)).toBe(s);
+    expect(history(s)[0]).toMatchObject({ id: 'a', status: 'succeeded' });
+  });
+
   it('a task started on a host shows that host on the task and the agent, until the agent is idle again', () => {
     let s = applyEvent(base(), { type: 'task_started', id: 'a', agent: 'dev-1', attempt: 1, host: 'host-b' }, T0);
     expect(tasksIn(s, 'running')[0]).toMatchObject({ id: 'a', host: 'host-b' });
