@@ -1,4 +1,5 @@
 /** What the HTTP layer needs from the service, injected. */
+import type { RunState } from '../containers/reconcile-plan.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
 import type { SseHub } from './sse-hub.js';
@@ -66,5 +67,5 @@ export interface ServerDeps {
   /** The directory of the per-task output logs (`GET /tasks/:id/output`); undefined: no such route. */
   outputLogDir?: string;
   /** The state of this host's containers by instance (`/overview`); absent: no instance here runs in a container. */
-  containerStates?: () => Promise<ReadonlyMap<string, 'running' | 'stopped' | 'paused'>>;
+  containerStates?: () => Promise<ReadonlyMap<string, RunState>>;
 }

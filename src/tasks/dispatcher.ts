@@ -4,9 +4,9 @@
  * `whenIdle()` waiters at once (no polling tick), which is what the drain waits on.
  */
 import type { Clock } from '../runtime.js';
-import type { Timers } from '../timers.js';
 import type { BusyTask, DrainableWork } from '../shutdown/drain.js';
 import { AgentQueue } from './agent-queue.js';
+import { keepLease as keepLeaseOf, LEASE_LOST, type LeaseKeeperDeps } from './lease-keeper.js';
 import type { TaskEnd, TaskStore } from './store.js';
 import type { TaskRow } from './types.js';
 
@@ -82,21 +82,10 @@ export interface DispatcherOptions {
    * {@link deadlineMarginMs}), before the lease can run out and another host reclaim it: two hosts
    * must not run it at once. Absent: no renewal.
    */
-  lease?: { timers: Timers; renewMs: number; leaseMs?: number };
+  lease?: LeaseKeeperDeps['lease'];
 }
 
-/**
- * How long before its lease runs out (counted from the last renewal that held) a run whose
- * renewals have not answered is stopped: one renewal period, but never so much that the deadline
- * comes before the next renewal has had time to answer (half of what is left of the lease after
- * it), else a `lease_renew_ms` of half `lease_ms` or more would stop every run on a healthy network.
- */
-export function deadlineMarginMs(leaseMs: number, renewMs: number): number {
-  return Math.min(renewMs, (leaseMs - renewMs) / 2);
-}
-
-/** The abort reason of a run whose lease another host took: its result is not recorded. */
-export const LEASE_LOST = 'lease-lost';
+export { deadlineMarginMs, LEASE_LOST } from './lease-keeper.js';
 
 /** Build a dispatcher. Call `submit` for tasks loaded at boot, in order. */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
@@ -199,68 +188,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (abortedWith !== null) abort.abort(abortedWith);
   };
 
-  // Renew the lease while the run lasts; when the store says another host took it, kill the run.
-  // On a shared store the run also stops once the lease may run out before the next renewal, on a
-  // timer of its own: a renewal that never answers (a network that drops packets) stops it too.
-  const keepLease = (row: TaskRow, abort: AbortController, claimSentAt: number): (() => void) => {
-    const lease = options.lease;
-    if (!lease) return () => {};
-    let handle: unknown;
-    let deadline: unknown;
-    let stopped = false;
-    // When the last renewal that held was sent (the claim, at first): the store's expiry is at least leaseMs after it.
-    let heldFrom = claimSentAt;
-    const stop = () => {
-      stopped = true;
-      lease.timers.clearTimeout(handle);
-      lease.timers.clearTimeout(deadline);
-    };
-    const armDeadline = () => {
-      if (lease.leaseMs === undefined) return;
-      const leaseMs = lease.leaseMs;
-      const marginMs = deadlineMarginMs(leaseMs, lease.renewMs);
-      lease.timers.clearTimeout(deadline);
-      deadline = lease.timers.setTimeout(
-        () => {
-          if (stopped) return;
-          const unrenewedMs = clock.monotonic() - heldFrom;
-          onError(
-            `task ${row.id}: its lease was not renewed for ${Math.round(unrenewedMs)} ms and runs out within ${Math.round(leaseMs - unrenewedMs)} ms, when another host may take it; stopping the run`,
-          );
-          stop();
-          abort.abort(LEASE_LOST);
-        },
-        Math.max(0, heldFrom + leaseMs - marginMs - clock.monotonic()),
-      );
-    };
-    const schedule = () => {
-      handle = lease.timers.setTimeout(() => {
-        const sentAt = clock.monotonic();
-        store.renew(row.id, row.fence).then(
-          (held) => {
-            if (stopped) return;
-            if (held) {
-              heldFrom = sentAt;
-              armDeadline();
-              return schedule();
-            }
-            onError(`task ${row.id}: its lease was taken by another host; stopping the run`);
-            stop();
-            abort.abort(LEASE_LOST);
-          },
-          (error: unknown) => {
-            if (stopped) return;
-            // The database is away: keep the run and try again, until the deadline says the lease may run out.
-            onError(`could not renew the lease of task ${row.id}: ${(error as Error).message}`);
-            schedule();
-          },
-        );
-      }, lease.renewMs);
-    };
-    armDeadline();
-    schedule();
-    return stop;
-  };
+  const keepLease = (row: TaskRow, abort: AbortController, claimSentAt: number): (() => void) =>
+    options.lease ? keepLeaseOf({ store, clock, onError, lease: options.lease }, row, abort, claimSentAt) : () => {};
 
   return {
     submit(row) {
