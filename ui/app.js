@@ -1,21 +1,8 @@
 // The dashboard page: load a snapshot (/overview, /tasks), then follow /events. All state changes
-// go through ./state.js; this file fetches, renders and wires the buttons.
-import {
-  agentHost,
-  applyEvent,
-  countdownText,
-  drainFromOverview,
-  durationOf,
-  formatDuration,
-  history,
-  hostsText,
-  initialState,
-  lastLine,
-  linkText,
-  tasksIn,
-  withTasks,
-  workerOutcome,
-} from './state.js';
+// go through ./state.js and the DOM is built by ./render.js; this file fetches, schedules renders
+// and wires the buttons.
+import { applyEvent, drainFromOverview, hostsText, initialState, lastLine, linkText, tasksIn, withTasks } from './state.js';
+import { renderAgents, renderBanner, renderHistory, renderQueue, renderRunning } from './render.js';
 
 const EVENT_TYPES = ['task_queued', 'task_started', 'task_ended', 'service_shutdown', 'service_stopping', 'service_ready'];
 const TOKEN_KEY = 'hooksctl-token';
@@ -166,128 +153,13 @@ function render() {
   $('#hosts').textContent = hostsText(state);
   $('#hosts').hidden = state.hostId === null;
   $('#link').textContent = linkText(state);
-  renderBanner(now);
-  renderRunning(now);
-  renderQueue();
-  renderAgents();
-  renderHistory();
+  renderBanner($('#banner'), state, now);
+  renderRunning($('#running tbody'), state, now, { canCancel: !authRequired || token !== '', onCancel: cancel });
+  renderQueue($('#queue'), $('#queue-count'), state);
+  renderAgents($('[data-testid="agents"] tbody'), state);
+  renderHistory($('[data-testid="history"] tbody'), state);
   $('#more').hidden = !state.nextBefore;
   if (focusKey) document.querySelector(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'dataset') Object.assign(node.dataset, v);
-    else if (k in node) node[k] = v;
-    else node.setAttribute(k, v);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
-function renderBanner(now) {
-  const banner = $('#banner');
-  const d = state.drain;
-  banner.hidden = d === null;
-  if (d === null) return banner.replaceChildren();
-  const items = d.workers.map((w) =>
-    el('li', { dataset: { task: w.task } }, `${w.agent}: task ${w.task.slice(0, 8)} — ${workerOutcome(w)}`),
-  );
-  banner.replaceChildren(
-    el('h2', {}, d.stopping ? 'Restarting: handing over to the new instance' : 'The service is shutting down to restart'),
-    el(
-      'p',
-      {},
-      el('span', { className: 'countdown', dataset: { testid: 'countdown' } }, countdownText(d.deadline, now)),
-      '. New tasks are kept for the next instance.',
-    ),
-    items.length > 0 ? el('ul', { dataset: { testid: 'busy-workers' } }, ...items) : el('p', {}, 'No task was running.'),
-  );
-}
-
-function taskLink(id, text) {
-  return el('a', { href: state.tasks.has(id) ? `#task-${id}` : `/tasks/${id}` }, text);
-}
-
-function renderRunning(now) {
-  const canCancel = !authRequired || token !== '';
-  const rows = tasksIn(state, 'running').map((t) =>
-    el(
-      'tr',
-      { id: `task-${t.id}`, dataset: { task: t.id } },
-      el('td', { className: 'id', title: t.id }, t.id.slice(0, 8)),
-      el('td', {}, t.agent),
-      el('td', { className: 'host', title: t.host ?? '' }, t.host ?? '—'),
-      el('td', {}, String(t.attempt ?? 1)),
-      el('td', {}, t.started_at ? formatDuration(now - Date.parse(t.started_at)) : '—'),
-      el('td', { className: 'out', title: t.last_line ?? '' }, t.last_line ?? ''),
-      el(
-        'td',
-        {},
-        el(
-          'button',
-          {
-            type: 'button',
-            disabled: !canCancel,
-            dataset: { key: `cancel-${t.id}` },
-            onclick: (e) => cancel(t.id, e.currentTarget),
-            ariaLabel: `Cancel task ${t.id}`,
-          },
-          'Cancel',
-        ),
-      ),
-    ),
-  );
-  $('#running tbody').replaceChildren(...(rows.length > 0 ? rows : [el('tr', {}, el('td', { colSpan: 7 }, 'Nothing running.'))]));
-}
-
-function renderQueue() {
-  const queued = tasksIn(state, 'queued');
-  $('#queue-count').textContent = `(${queued.length})`;
-  $('#queue').replaceChildren(
-    ...queued.map((t) => el('li', { id: `task-${t.id}`, dataset: { task: t.id } }, `${t.agent}: `, el('code', {}, t.id.slice(0, 8)))),
-  );
-}
-
-function renderAgents() {
-  const rows = state.agents.map((a) =>
-    el(
-      'tr',
-      { dataset: { agent: a.name } },
-      el('td', {}, a.name),
-      el('td', {}, a.type),
-      el('td', {}, a.mode),
-      el('td', { className: 'host', title: agentHost(a) }, agentHost(a)),
-      el('td', {}, a.state === 'busy' ? `busy (${a.task?.slice(0, 8)})` : 'idle'),
-      el('td', { className: a.container ? `container ${a.container}` : 'container' }, a.container ?? '—'),
-    ),
-  );
-  $('[data-testid="agents"] tbody').replaceChildren(...rows);
-}
-
-function renderHistory() {
-  const rows = history(state).map((t) =>
-    el(
-      'tr',
-      { id: `task-${t.id}`, dataset: { task: t.id } },
-      el('td', { className: 'id', title: t.id }, t.id.slice(0, 8)),
-      el('td', {}, t.agent),
-      el('td', { className: 'host', title: t.host ?? '' }, t.host ?? '—'),
-      el('td', { className: `status-${t.status}` }, t.status),
-      el('td', {}, t.reason ?? ''),
-      el('td', {}, String(t.attempt ?? 1)),
-      el('td', {}, formatDuration(durationOf(t))),
-      el(
-        'td',
-        {},
-        t.retry_of ? taskLink(t.retry_of, '← previous') : null,
-        t.retry_of && t.retried_as ? ' ' : null,
-        t.retried_as ? taskLink(t.retried_as, 'next →') : null,
-      ),
-    ),
-  );
-  $('[data-testid="history"] tbody').replaceChildren(...rows);
 }
 
 $('#login').addEventListener('submit', (e) => {

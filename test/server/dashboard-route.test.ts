@@ -84,6 +84,7 @@ describe('dashboard shell and assets', () => {
   it.each([
     ['app.js', /javascript/],
     ['state.js', /javascript/],
+    ['render.js', /javascript/],
     ['style.css', /css/],
   ])('GET /ui/%s is served from the package', async (file, type) => {
     const r = await fetch(`${base}/ui/${file}`);
