@@ -34,6 +34,18 @@ export function renderBanner(banner, state, now) {
   );
 }
 
+// A task's table row: its short id, agent and host, then `cells`.
+function taskRow(t, ...cells) {
+  return el(
+    'tr',
+    { id: `task-${t.id}`, dataset: { task: t.id } },
+    el('td', { className: 'id', title: t.id }, t.id.slice(0, 8)),
+    el('td', {}, t.agent),
+    el('td', { className: 'host', title: t.host ?? '' }, t.host ?? '—'),
+    ...cells,
+  );
+}
+
 function taskLink(state, id, text) {
   return el('a', { href: state.tasks.has(id) ? `#task-${id}` : `/tasks/${id}` }, text);
 }
@@ -41,12 +53,8 @@ function taskLink(state, id, text) {
 /** The running tasks as rows of `tbody`, each with a Cancel button (`onCancel(id, button)`), disabled unless `canCancel`. */
 export function renderRunning(tbody, state, now, { canCancel, onCancel }) {
   const rows = tasksIn(state, 'running').map((t) =>
-    el(
-      'tr',
-      { id: `task-${t.id}`, dataset: { task: t.id } },
-      el('td', { className: 'id', title: t.id }, t.id.slice(0, 8)),
-      el('td', {}, t.agent),
-      el('td', { className: 'host', title: t.host ?? '' }, t.host ?? '—'),
+    taskRow(
+      t,
       el('td', {}, String(t.attempt ?? 1)),
       el('td', {}, t.started_at ? formatDuration(now - Date.parse(t.started_at)) : '—'),
       el('td', { className: 'out', title: t.last_line ?? '' }, t.last_line ?? ''),
@@ -99,12 +107,8 @@ export function renderAgents(tbody, state) {
 /** The ended tasks, newest first, as rows of `tbody`, with links to the previous and next attempt. */
 export function renderHistory(tbody, state) {
   const rows = history(state).map((t) =>
-    el(
-      'tr',
-      { id: `task-${t.id}`, dataset: { task: t.id } },
-      el('td', { className: 'id', title: t.id }, t.id.slice(0, 8)),
-      el('td', {}, t.agent),
-      el('td', { className: 'host', title: t.host ?? '' }, t.host ?? '—'),
+    taskRow(
+      t,
       el('td', { className: `status-${t.status}` }, t.status),
       el('td', {}, t.reason ?? ''),
       el('td', {}, String(t.attempt ?? 1)),
