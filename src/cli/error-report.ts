@@ -5,6 +5,7 @@
  * commander, so `serve`'s direct start (src/cli/serve-direct.ts) reports its errors the same way.
  */
 import { ExitCode, isHooksError, type ErrorCode } from '../errors.js';
+import { escapeControl } from '../escape.js';
 import type { Runtime } from '../runtime.js';
 
 /** The `--json` error object: a stable code, the message, and details for scripts. */
@@ -25,7 +26,10 @@ export function report(runtime: Pick<Runtime, 'stderr'>, json: boolean, text: st
 /** Report a HooksError (its exit code) or anything else (an internal error, exit 70, with its stack). */
 export function reportError(error: unknown, runtime: Pick<Runtime, 'stderr'>, json: boolean): number {
   if (isHooksError(error)) {
-    report(runtime, json, `hooksctl: ${error.message} [${error.code}]\n`, {
+    // A message may quote input (a config value, a unit line): its control characters are escaped, line by line,
+    // so ESC or CR from a file never reaches the terminal; the newlines between a config's issues stay.
+    const text = error.message.split('\n').map(escapeControl).join('\n');
+    report(runtime, json, `hooksctl: ${text} [${error.code}]\n`, {
       code: error.code,
       message: error.message,
       details: error.details,

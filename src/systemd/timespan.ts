@@ -65,11 +65,12 @@ export function parseTimespan(input: string | number, defaultUnit: 's' | 'ms' | 
   let total = 0;
   while (rest.length > 0) {
     const m = PART.exec(rest);
-    if (!m || m[0].trim() === '') throw junk(input, `cannot read "${rest}"`);
+    if (!m || m[0].trim() === '') throw junk(input, `cannot read ${JSON.stringify(rest)}`);
     const value = Number(m[1]);
     const suffix = m[2] ?? '';
-    const unit: UnitKey | undefined = suffix === '' ? defaultUnit : SUFFIXES[suffix];
-    if (unit === undefined) throw junk(input, `unknown unit "${suffix}"`);
+    // Own keys only: `5constructor` must be an unknown unit, not Object.prototype's member.
+    const unit: UnitKey | undefined = suffix === '' ? defaultUnit : Object.hasOwn(SUFFIXES, suffix) ? SUFFIXES[suffix] : undefined;
+    if (unit === undefined) throw junk(input, `unknown unit ${JSON.stringify(suffix)}`);
     total += value * USEC_PER[unit];
     rest = rest.slice(m[0].length);
   }

@@ -2,6 +2,8 @@
 // one line of text, or with --json one JSON error on stderr like every other error.
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { reportError } from '../../src/cli/error-report.js';
+import { HooksError } from '../../src/errors.js';
 import { systemClock, type Runtime } from '../../src/runtime.js';
 
 // A runtime whose stdout breaks with a plain Error: `config` prints through it, so the error is unexpected.
@@ -40,5 +42,22 @@ describe('main: unexpected errors', () => {
     const parsed = JSON.parse(lines[0] ?? '') as { error: { code: string; message: string; details: { stack: string } } };
     expect(parsed.error).toMatchObject({ code: 'hooks.internal', message: 'internal error' });
     expect(parsed.error.details.stack).toContain('stdout broke');
+  });
+});
+
+describe('reportError: input quoted in a message', () => {
+  it('escapes control characters in the text line, keeping the newlines between issues', () => {
+    const stderr: string[] = [];
+    const error = new HooksError(
+      'hooks.config.invalid',
+      'c.json: pool.0.type: Unknown type "d\u001b[2Jev\r"\nc.json: types.x.cwd: got /a\u0007b',
+      {
+        exitCode: 78,
+      },
+    );
+    expect(reportError(error, { stderr: { write: (s) => void stderr.push(s) } }, false)).toBe(78);
+    expect(stderr.join('')).toBe(
+      'hooksctl: c.json: pool.0.type: Unknown type "d\\x1b[2Jev\\x0d"\nc.json: types.x.cwd: got /a\\x07b [hooks.config.invalid]\n',
+    );
   });
 });

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 
 const BIN = fileURLToPath(new URL('../../bin/hooksctl', import.meta.url));
 const HOOKS = `${process.execPath} ${BIN}`;
@@ -179,5 +179,20 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
     expect((await run(file, '--config', write('broken.json', '{"unit": {"kill_mode": "sometimes"}}'))).exitCode).toBe(78);
     expect((await run()).exitCode).toBe(2);
     expect((await run(file, '--user', '--system')).exitCode).toBe(2);
+  });
+
+  it('exit 78, not a hang, for a fifo beside the service where its .socket would be', async () => {
+    const file = write('piped.service', GOOD);
+    execaSync('mkfifo', [join(dir, 'piped.socket')]);
+    const r = await execa(process.execPath, [BIN, 'validate-unit', file, '--no-analyze'], {
+      reject: false,
+      env: ENV,
+      extendEnv: false,
+      cwd: dir,
+      timeout: 10_000,
+    });
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(78);
+    expect(String(r.stderr)).toMatch(/piped\.socket: it is a fifo .*\[hooks\.unit\.unreadable\]/);
   });
 });

@@ -23,6 +23,20 @@ describe('parseTimespan', () => {
   it.each(['', 'abc', '5 parsecs', '-5s', 's', '5s junk', '1e3'])('rejects %j', (text) => {
     expect(() => parseTimespan(text)).toThrow(expect.objectContaining({ code: 'hooks.timespan.invalid', exitCode: 78 }));
   });
+  it.each(['5constructor', '90hasOwnProperty', '1toString'])('rejects %j as an unknown unit, not "too large"', (text) => {
+    expect(() => parseTimespan(text)).toThrow(/unknown unit "[A-Za-z]+"/);
+  });
+  it('quotes what it cannot read, so a newline or ESC in the value stays out of the message', () => {
+    let message = '';
+    try {
+      parseTimespan('5s\n[Service]\u001b[31m');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/cannot read "\\n\[Service\]\\u001b\[31m"/);
+    // eslint-disable-next-line no-control-regex
+    expect(message).not.toMatch(/[\u0000-\u001f]/);
+  });
 });
 
 describe('formatTimespan', () => {

@@ -152,6 +152,11 @@ const HOSTILE: [string, string, string[]][] = [
     ['1:error:syntax.invalid-line', '2:error:syntax.no-section', '1:error:exec.missing'],
   ],
   ['lowercase section', '[service]\nExecStart=/bin/true\n', ['1:warning:unknown.section', '1:error:exec.missing']],
+  [
+    'sections named like Object.prototype members',
+    '[Service]\nExecStart=/bin/true\n[constructor]\nA=1\n[__proto__]\nB=1\n[toString]\nC=1\n',
+    ['3:warning:unknown.section', '5:warning:unknown.section', '7:warning:unknown.section'],
+  ],
   ['percent and dollar in a path', '[Service]\nExecStart=/srv/100%/$x/bin\n', []],
   ['trailing backslash at EOF', '[Service]\nExecStart=/bin/true \\', []],
   ['escaped quote at end', '[Service]\nExecStart=/bin/echo "a\\"\n', ['2:error:syntax.exec']],

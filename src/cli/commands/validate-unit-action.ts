@@ -1,6 +1,6 @@
 /** The `validate-unit` action: read the unit (and config), check it, print findings and set the exit code. */
 import { escapeControl } from '../../escape.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { ExitCode, HooksError } from '../../errors.js';
 import { describeReadError, readRegularFile } from '../../read-file.js';
@@ -129,7 +129,7 @@ async function checkSiblingSocket(ctx: CliContext, servicePath: string, serviceT
   const socketFile = basename(socketPath);
   const report = await checkSocketFile({
     file: socketPath,
-    text: readUnit(socketPath),
+    text: readSibling(socketPath),
     socketFile,
     serviceFile: basename(servicePath),
     listen: o.listen,
@@ -147,6 +147,15 @@ async function checkSiblingSocket(ctx: CliContext, servicePath: string, serviceT
       },
     },
   ];
+}
+
+// The sibling is found, not named: a fifo there would block the read until a writer came, so it is refused.
+function readSibling(path: string): string {
+  if (!statSync(path).isFIFO()) return readUnit(path);
+  throw new HooksError('hooks.unit.unreadable', `Cannot read unit ${path}: it is a fifo beside the service, not a unit file`, {
+    exitCode: ExitCode.config,
+    details: { file: path },
+  });
 }
 
 /** True when a config file is named (--config, $HOOKS_CONFIG) or ./config/agents.json exists (the lookup of config/load.ts). */

@@ -2,13 +2,18 @@
 import { INSTALL_KEYS, SERVICE_KEYS, UNIT_KEYS } from './known-keys.js';
 import type { UnitFinding, UnitRule } from './types.js';
 
-const SECTIONS: Readonly<Record<string, ReadonlySet<string>>> = { Unit: UNIT_KEYS, Service: SERVICE_KEYS, Install: INSTALL_KEYS };
+// A Map, not an object literal: a section named `[constructor]` or `[__proto__]` must not find Object.prototype's members.
+const SECTIONS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['Unit', UNIT_KEYS],
+  ['Service', SERVICE_KEYS],
+  ['Install', INSTALL_KEYS],
+]);
 
 /** Warn on sections and keys systemd does not know (`X-` extensions are allowed). */
 export const unknownRule: UnitRule = ({ unit }) => {
   const out: UnitFinding[] = [];
   for (const e of unit.entries) {
-    if (e.kind === 'section' && SECTIONS[e.name] === undefined && !e.name.startsWith('X-')) {
+    if (e.kind === 'section' && !SECTIONS.has(e.name) && !e.name.startsWith('X-')) {
       out.push({
         rule: 'unknown.section',
         severity: 'warning',
@@ -17,7 +22,7 @@ export const unknownRule: UnitRule = ({ unit }) => {
       });
     }
     if (e.kind !== 'assignment' || e.section === null || e.key.startsWith('X-')) continue;
-    const keys = SECTIONS[e.section];
+    const keys = SECTIONS.get(e.section);
     if (keys !== undefined && !keys.has(e.key))
       out.push({
         rule: 'unknown.key',
