@@ -56,8 +56,10 @@ describe('time limits in container mode', () => {
       const end = await waitFor('the hung task to end', async () => ((t) => (t['status'] === 'running' ? null : t))(await http.task(id)));
       expect(end).toMatchObject({ status: 'failed', reason: 'no-output-timeout' });
       const took = Date.parse(String(end['ended_at'])) - Date.parse(String(end['started_at']));
-      console.log(`container hung agent ended after ${took} ms (limit 1500 + grace 1000 + 1000)`);
-      expect(took).toBeLessThanOrEqual(1500 + 1000 + 1000);
+      // In time: the limit and the grace, plus the docker exec calls of the kill, which take seconds
+      // on a loaded machine (CI measured 3.9 s in all). The agent's own sleeps run 300 s.
+      console.log(`container hung agent ended after ${took} ms (limit 1500 + grace 1000 + up to 5000 for the engine)`);
+      expect(took).toBeLessThanOrEqual(1500 + 1000 + 5000);
       const ps = String((await dk.docker(['exec', container, 'ps', '-o', 'args'])).stdout);
       expect(ps).not.toMatch(/sleep 30[12]/);
     } finally {
