@@ -10,6 +10,7 @@
 import { Server as NetServer } from 'node:net';
 import type { HttpApp } from '../server/http/app.js';
 import type { TaskStore } from '../tasks/store.js';
+import { withinMs } from '../time-limit.js';
 import type { Timers } from '../timers.js';
 
 /** How long the hand-over waits for busy connections before cutting them. */
@@ -26,12 +27,13 @@ export async function handOver(server: HttpApp, bound?: HandOverBound): Promise<
   if (server.server.listening) NetServer.prototype.close.call(server.server);
   const closed = server.close();
   if (bound === undefined) return closed;
-  let timer: unknown;
-  const late = new Promise<'late'>((resolve) => {
-    timer = bound.timers.setTimeout(() => resolve('late'), bound.graceMs);
-  });
-  if ((await Promise.race([closed.then(() => 'closed' as const), late])) === 'late') server.server.closeAllConnections();
-  bound.timers.clearTimeout(timer);
+  const outcome = await withinMs(
+    bound.timers,
+    bound.graceMs,
+    closed.then(() => 'closed' as const),
+    'late' as const,
+  );
+  if (outcome === 'late') server.server.closeAllConnections();
   await closed;
 }
 

@@ -7,6 +7,7 @@
 import type { Health } from '../server/deps.js';
 import type { Dispatcher } from '../tasks/dispatcher.js';
 import type { TaskStore } from '../tasks/store.js';
+import { withinMs } from '../time-limit.js';
 import { realTimers, type Timers } from '../timers.js';
 
 /** A lag above this fails the event-loop check. */
@@ -47,14 +48,12 @@ export interface HealthChecks {
 export function createHealth(deps: HealthDeps): HealthChecks {
   const timers = deps.timers ?? realTimers;
   const storeOk = (): Promise<boolean> =>
-    new Promise<boolean>((resolve) => {
-      const late = timers.setTimeout(() => resolve(false), PING_TIMEOUT_MS);
-      const settle = (ok: boolean) => {
-        timers.clearTimeout(late);
-        resolve(ok);
-      };
-      deps.store.ping().then(settle, () => settle(false));
-    });
+    withinMs(
+      timers,
+      PING_TIMEOUT_MS,
+      deps.store.ping().catch(() => false),
+      false,
+    );
   const lagOk = (): boolean => deps.lagMs() < MAX_LAG_MS;
   return {
     async report() {

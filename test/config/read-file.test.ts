@@ -29,8 +29,8 @@ describe('readRegularFile', () => {
   it('refuses a file over the cap', () => {
     const p = join(scratch.path, 'big');
     writeFileSync(p, 'x'.repeat(2000));
-    expect(errorCode(() => readRegularFile(p, 1000))).toBe('EFBIG');
-    expect(readRegularFile(p, 2000)).toHaveLength(2000);
+    expect(errorCode(() => readRegularFile(p, { maxBytes: 1000 }))).toBe('EFBIG');
+    expect(readRegularFile(p, { maxBytes: 2000 })).toHaveLength(2000);
   });
 
   it('reads a pipe to its end, like cat, and caps it too', async () => {
@@ -40,8 +40,17 @@ describe('readRegularFile', () => {
     expect(readRegularFile(fifo)).toBe('Type=notify\n');
     await new Promise((resolve) => writer.once('exit', resolve));
     const big = spawn('sh', ['-c', `head -c 5000 /dev/zero > ${fifo}`]);
-    expect(errorCode(() => readRegularFile(fifo, 1000))).toBe('EFBIG');
+    expect(errorCode(() => readRegularFile(fifo, { maxBytes: 1000 }))).toBe('EFBIG');
     big.kill();
+  });
+
+  it('with pipes: false, refuses a fifo (EFIFO) at once instead of waiting for a writer; files read as before', () => {
+    const fifo = join(scratch.path, 'nowriter');
+    execFileSync('mkfifo', [fifo]);
+    expect(errorCode(() => readRegularFile(fifo, { pipes: false }))).toBe('EFIFO');
+    const p = join(scratch.path, 'plain.socket');
+    writeFileSync(p, '[Socket]\n');
+    expect(readRegularFile(p, { pipes: false })).toBe('[Socket]\n');
   });
 });
 

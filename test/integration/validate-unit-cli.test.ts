@@ -193,6 +193,6 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
     });
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(78);
-    expect(String(r.stderr)).toMatch(/piped\.socket: it is a fifo .*\[hooks\.unit\.unreadable\]/);
+    expect(String(r.stderr)).toMatch(/piped\.socket: EFIFO \(a fifo, not a file\) \[hooks\.unit\.unreadable\]/);
   });
 });

@@ -1,9 +1,9 @@
 /** The `validate-unit` action: read the unit (and config), check it, print findings and set the exit code. */
 import { escapeControl } from '../../escape.js';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
 import { ExitCode, HooksError } from '../../errors.js';
-import { describeReadError, readRegularFile } from '../../read-file.js';
+import { describeReadError, readRegularFile, type ReadOptions } from '../../read-file.js';
 import { defaultConfig } from '../../config/defaults.js';
 import { budgetFromConfig } from '../../shutdown/budget.js';
 import { analyzeVerify, type UnitAnalysis } from '../../systemd/unit/analyze.js';
@@ -18,9 +18,9 @@ import { printJson, printLines } from '../output.js';
 import type { ValidateUnitFlags } from './validate-unit.js';
 
 /** Read a unit file or throw `hooks.unit.unreadable` (exit 78). */
-export function readUnit(path: string): string {
+export function readUnit(path: string, options: ReadOptions = {}): string {
   try {
-    return readRegularFile(path);
+    return readRegularFile(path, options);
   } catch (error) {
     throw new HooksError('hooks.unit.unreadable', `Cannot read unit ${path}: ${describeReadError(error)}`, {
       exitCode: ExitCode.config,
@@ -129,7 +129,8 @@ async function checkSiblingSocket(ctx: CliContext, servicePath: string, serviceT
   const socketFile = basename(socketPath);
   const report = await checkSocketFile({
     file: socketPath,
-    text: readSibling(socketPath),
+    // Found, not named: a fifo there is refused rather than waited on.
+    text: readUnit(socketPath, { pipes: false }),
     socketFile,
     serviceFile: basename(servicePath),
     listen: o.listen,
@@ -147,15 +148,6 @@ async function checkSiblingSocket(ctx: CliContext, servicePath: string, serviceT
       },
     },
   ];
-}
-
-// The sibling is found, not named: a fifo there would block the read until a writer came, so it is refused.
-function readSibling(path: string): string {
-  if (!statSync(path).isFIFO()) return readUnit(path);
-  throw new HooksError('hooks.unit.unreadable', `Cannot read unit ${path}: it is a fifo beside the service, not a unit file`, {
-    exitCode: ExitCode.config,
-    details: { file: path },
-  });
 }
 
 /** True when a config file is named (--config, $HOOKS_CONFIG) or ./config/agents.json exists (the lookup of config/load.ts). */
