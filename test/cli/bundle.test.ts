@@ -100,6 +100,14 @@ describe('the bundled CLI', () => {
       expect(loaded).toContain('NativeModule http'); // the probe ran, after the HTTP app loaded
       for (const m of ['https', 'http2', 'tls']) expect(loaded).not.toContain(`NativeModule ${m}`);
       expectZodMiniOnly(output);
+      // The chunks on the way to READY came from serve's pack, compiled with its cache.
+      const pack = /^code pack: serve (\d+) chunks, cache (\w+)$/m.exec(output);
+      expect(pack?.[2]).toBe('accepted');
+      expect(Number(pack?.[1])).toBeGreaterThanOrEqual(10);
+      const packed = readFileSync(new URL('packs/serve.cjs', BUNDLE), 'latin1');
+      expect(packed).toContain(`${JSON.stringify(chunk(/^service-[A-Z0-9]+\.cjs$/))}: function`);
+      // execa loads after READY (src/service/index.ts), so it is not packed.
+      expect(packed).not.toContain(`${JSON.stringify(chunk(/^supervisor-[A-Z0-9]+\.cjs$/))}: function`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -114,12 +122,19 @@ describe('the bundled CLI', () => {
     expect(readdirSync(new URL('cache/validate-unit/', BUNDLE))).toContain(`${chunk(/^validate-unit-action-[A-Z0-9]+\.cjs$/)}.cache`);
   });
 
-  it('runs from source when a cache is garbage or missing', async () => {
+  // A copy of the package's launcher and bundle, to break.
+  const copyPackage = (): string => {
     const root = mkdtempSync(join(tmpdir(), 'hooks-bundle-'));
+    for (const part of ['bin', 'dist/bundle', 'package.json'])
+      cpSync(fileURLToPath(new URL(`../../${part}`, import.meta.url)), join(root, part), { recursive: true });
+    return root;
+  };
+
+  it('runs from source when a cache is garbage or missing, and chunk by chunk without a pack', async () => {
+    const root = copyPackage();
     try {
-      // A copy of the package's launcher and bundle, with the core's cache of bin.cjs overwritten and another deleted.
-      for (const part of ['bin', 'dist/bundle', 'package.json'])
-        cpSync(fileURLToPath(new URL(`../../${part}`, import.meta.url)), join(root, part), { recursive: true });
+      // No pack: each chunk loads on its own, the core's cache of bin.cjs overwritten and another deleted.
+      rmSync(join(root, 'dist/bundle/packs/core.cjs'));
       const core = join(root, 'dist/bundle/cache/core');
       writeFileSync(join(core, 'bin.cjs.cache'), 'not a code cache');
       const other = readdirSync(core).find((f) => f !== 'bin.cjs.cache') as string;
@@ -129,9 +144,42 @@ describe('the bundled CLI', () => {
       const states = cacheStates(r.stderr);
       expect(states.get('bin.cjs')).toBe('rejected');
       expect(states.get(other.replace(/\.cache$/, ''))).toBe('none');
+      expect(r.stderr).not.toContain('code pack:');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it("runs from its pack's source when the pack's cache is garbage", async () => {
+    const root = copyPackage();
+    try {
+      writeFileSync(join(root, 'dist/bundle/packs/core.cache'), 'not a code cache');
+      const r = await execa(process.execPath, [join(root, 'bin/hooksctl'), '--help'], { env: DEBUG });
+      expect(r.stdout).toContain('Usage: hooksctl');
+      expect(r.stderr).toMatch(/^code pack: core \d+ chunks, cache rejected$/m);
+      expect(cacheStates(r.stderr).get('bin.cjs')).toBe('rejected');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('maps a stack trace from a packed chunk back to src/', async () => {
+    const service = chunk(/^service-[A-Z0-9]+\.cjs$/);
+    const pack = (file: string): string => JSON.stringify(new URL(`packs/${file}`, BUNDLE).href);
+    // serve's pack holds bin.cjs (it installs the mapping) and the service chunk, which then throws.
+    const script = [
+      `import { createRequire } from 'node:module';`,
+      `const { createBundleLoader } = createRequire(import.meta.url)(${JSON.stringify(fileURLToPath(new URL('../../bin/load-bundle.cjs', import.meta.url)))});`,
+      `process.argv = [process.execPath, 'hooksctl', '--version'];`,
+      `const loader = createBundleLoader({ bundle: new URL(${JSON.stringify(BUNDLE.href)}), cacheDir: new URL('cache/serve/', ${JSON.stringify(BUNDLE.href)}), pack: { file: new URL(${pack('serve.cjs')}), cache: new URL(${pack('serve.cache')}) } });`,
+      `loader.load('bin.cjs');`,
+      `const m = loader.load(${JSON.stringify(service)});`,
+      `console.log('pack', JSON.stringify(loader.packReport()));`,
+      `try { await m.runService(); } catch (e) { console.log(e.stack); }`,
+    ].join('\n');
+    const r = await execa(process.execPath, ['--input-type=module', '-e', script]);
+    expect(r.stdout).toMatch(/pack \{"chunks":\d+,"cache":"accepted"\}/);
+    expect(r.stdout).toMatch(/at (?:Module\.|Object\.)?runService \(.*src\/service\/index\.ts:\d+:\d+\)/);
   });
 
   it('maps a stack trace from a lazy chunk back to src/', async () => {
