@@ -50,3 +50,12 @@ export function reportRate(name, figure, anchor, target, ratio = figure / anchor
   );
   return ratio;
 }
+
+// The sandboxing directives install-unit writes into serve's [Service] section.
+const SANDBOXING =
+  /^(NoNewPrivileges|Protect\w+|ReadWritePaths|Private\w+|DevicePolicy|Restrict\w+|LockPersonality|RemoveIPC|KeyringMode|UMask|CapabilityBoundingSet|AmbientCapabilities|SystemCall\w+)=/;
+
+/** The sandboxing lines of a unit file's text, to run an anchor under the same directives as serve. */
+export function sandboxingLines(unitText) {
+  return unitText.split('\n').filter((line) => SANDBOXING.test(line));
+}

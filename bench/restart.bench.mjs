@@ -11,7 +11,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { interleave, median, report } from './lib.mjs';
+import { interleave, median, report, sandboxingLines } from './lib.mjs';
 import { startSandbox } from './sandbox.mjs';
 
 // Restarts per unit, interleaved: single restarts here move by tens of ms, so the medians need many.
@@ -34,11 +34,7 @@ try {
   writeFileSync(cfg, JSON.stringify({ service: { name: 'bench-serve', port: 28792, db: join(sb.workDir, 'data/hooks.db') } }));
   const install = sb.run([process.execPath, BIN, 'install-unit', '--user', '--config', cfg]);
   if (install.status !== 0) throw new Error(`install-unit failed: ${install.stderr}`);
-  const HARDENING =
-    /^(NoNewPrivileges|Protect\w+|ReadWritePaths|Private\w+|DevicePolicy|Restrict\w+|LockPersonality|RemoveIPC|KeyringMode|UMask|CapabilityBoundingSet|AmbientCapabilities|SystemCall\w+)=/;
-  const hardening = readFileSync(join(sb.unitDir, 'bench-serve.service'), 'utf8')
-    .split('\n')
-    .filter((l) => HARDENING.test(l));
+  const hardening = sandboxingLines(readFileSync(join(sb.unitDir, 'bench-serve.service'), 'utf8'));
   sb.installUnit('bench-hard.socket', '[Socket]\nListenStream=127.0.0.1:28793\nBacklog=4096\n');
   sb.installUnit(
     'bench-hard.service',
