@@ -3,7 +3,7 @@
  * level), so equal values give equal fingerprints whatever their key order. The container
  * reconciler labels containers with one; the agents table records one per instance.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256.js';
 
 /** JSON with object keys sorted at every level, so equal values give equal bytes. */
 export function canonicalJson(value: unknown): string {
@@ -19,5 +19,5 @@ export function canonicalJson(value: unknown): string {
 
 /** The sha256 (hex) of the canonical JSON of `value`. */
 export function fingerprint(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Hex(canonicalJson(value));
 }

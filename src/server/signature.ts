@@ -3,7 +3,7 @@
  * X-Gitea-Signature (hex) or GitHub's X-Hub-Signature-256 (`sha256=<hex>`), compared in
  * constant time. Pure; no I/O.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../lazy-crypto.js';
 
 /** Why a signature was rejected, or that it was accepted. */
 export type SignatureCheck = { ok: true; header: string } | { ok: false; reason: 'no-secret' | 'missing' | 'malformed' | 'mismatch' };
@@ -13,7 +13,7 @@ export const SIGNATURE_HEADERS = ['x-forgejo-signature', 'x-gitea-signature', 'x
 
 /** The hex HMAC-SHA256 of `body` under `secret`. */
 export function signBody(secret: string, body: Buffer | string): string {
-  return createHmac('sha256', secret).update(body).digest('hex');
+  return nodeCrypto().createHmac('sha256', secret).update(body).digest('hex');
 }
 
 /** Check a raw body against the signature headers. */
@@ -30,7 +30,7 @@ export function verifySignature(
     const hex = name === 'x-hub-signature-256' ? (value.startsWith('sha256=') ? value.slice(7) : '') : value;
     if (!/^[0-9a-fA-F]{64}$/.test(hex)) return { ok: false, reason: 'malformed' };
     const expected = Buffer.from(signBody(secret, body), 'hex');
-    return timingSafeEqual(expected, Buffer.from(hex, 'hex')) ? { ok: true, header: name } : { ok: false, reason: 'mismatch' };
+    return nodeCrypto().timingSafeEqual(expected, Buffer.from(hex, 'hex')) ? { ok: true, header: name } : { ok: false, reason: 'mismatch' };
   }
   return { ok: false, reason: 'missing' };
 }

@@ -1,6 +1,6 @@
 /** POST /webhook/forgejo: verify the HMAC over the raw body, then enqueue tasks; replays are idempotent. */
 import { admit } from './admit.js';
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../lazy-crypto.js';
 import type { ServerDeps } from './deps.js';
 import type { HttpApp } from './http/app.js';
 import { decodeUtf8, mediaType } from './http/body.js';
@@ -44,7 +44,7 @@ export function registerWebhookRoute(app: HttpApp, deps: ServerDeps): void {
       const event = header(req.headers, EVENT_HEADERS) ?? 'issues';
       const reading = readWebhook(event, body, deps.agents);
       if (reading.targets.length === 0) return reply.code(200).send({ tasks: [], ignored: reading.ignored });
-      const delivery = header(req.headers, DELIVERY_HEADERS) ?? createHash('sha256').update(raw).digest('hex');
+      const delivery = header(req.headers, DELIVERY_HEADERS) ?? nodeCrypto().createHash('sha256').update(raw).digest('hex');
       const tasks = [];
       for (const t of reading.targets) {
         const { row, duplicate } = await deps.store.enqueue({

@@ -4,7 +4,7 @@
  * claim records its host, bumps the fencing token and grants a lease that the host renews.
  * A host that lost its lease can neither renew nor finish: it must kill its run.
  */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../../lazy-crypto.js';
 import type { Pool, QueryConfig } from 'pg';
 import type { Clock } from '../../runtime.js';
 import { TASK_STATUSES, type TaskStatus } from '../../vocabulary.js';
@@ -85,7 +85,7 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
       dedupeKey: string | null;
     },
   ) => {
-    const id = randomUUID();
+    const id = nodeCrypto().randomUUID();
     return one(db, INSERT([id, t.rootId ?? id, t.agent, t.payload, t.attempt, t.retryOf, t.source, t.dedupeKey, iso()]));
   };
   const agents = postgresAgents(pool);

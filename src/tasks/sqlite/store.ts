@@ -1,5 +1,5 @@
 /** The task store port over embedded SQLite (better-sqlite3, WAL): the default backend. */
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../../lazy-crypto.js';
 import type { Clock } from '../../runtime.js';
 import { TASK_STATUSES, type TaskStatus } from '../../vocabulary.js';
 import type { AgentRow, AgentSync, EnqueueResult, StoreOptions, TaskStore } from '../store.js';
@@ -33,7 +33,7 @@ export function createSqliteStore(db: Database, clock: Clock, options: StoreOpti
     source: string,
     dedupeKey: string | null,
   ): TaskRow => {
-    const id = randomUUID();
+    const id = nodeCrypto().randomUUID();
     const { n } = q.nextSeq.get() as { n: number };
     q.insert.run({
       id,
