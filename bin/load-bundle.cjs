@@ -76,7 +76,7 @@ function createBundleLoader({ bundle, cacheDir, training = false, pack }) {
       mkdirSync(cacheDir, { recursive: true });
       for (const { name, script } of compiled)
         if (script !== undefined) writeFileSync(new URL(`${name}.cache`, cacheDir), script.createCachedData());
-      if (packed !== null && pack !== undefined) writeFileSync(pack.cache, packed.script.createCachedData());
+      if (packed !== null) writeFileSync(packed.cacheFile, packed.script.createCachedData());
     },
   };
 }
@@ -92,7 +92,7 @@ function openPack({ file, cache }, training) {
   }
   const cachedData = training ? undefined : readOptional(cache);
   const script = new Script(source, { filename: file.href, cachedData });
-  return { script, cache: cacheState(script, cachedData), chunks: script.runInThisContext() };
+  return { script, cacheFile: cache, cache: cacheState(script, cachedData), chunks: script.runInThisContext() };
 }
 
 module.exports = { createBundleLoader };
