@@ -9,7 +9,9 @@
 // A verb's pack (dist/bundle/packs/<verb>.cjs, scripts/pack-chunks.mjs) holds the chunks its
 // training run loaded on the way to its work (for serve: to READY) as one script, so they cost one
 // compile and one code cache instead of one each. A chunk outside the pack loads on its own, and a
-// pack that is missing or unreadable only means each chunk loads on its own.
+// pack that is missing or unreadable only means each chunk loads on its own. The pack is opened on
+// the first load that may take from it: a chunk loaded with loadAlone (and what it requires) comes
+// from its own file, before the pack is read (validate-unit's early entry, which starts a child process).
 'use strict';
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
@@ -35,7 +37,13 @@ function createBundleLoader({ bundle, cacheDir, training = false, pack }) {
   const modules = new Map();
   const compiled = [];
   const loaded = [];
-  const packed = pack === undefined ? null : openPack(pack, training);
+  // The pack, once opened (null: none, or unreadable); `alone` while loadAlone runs.
+  let packed;
+  let alone = false;
+  const thePack = () => {
+    if (packed === undefined) packed = pack === undefined ? null : openPack(pack, training);
+    return packed;
+  };
 
   // require() inside a chunk: another chunk (by its pass-one name, ./x.js) is loaded here, anything else by Node.
   const requireFromChunk = (id) => (id.startsWith('./') ? load(id.slice(2).replace(/\.js$/, '.cjs')) : nodeRequire(id));
@@ -46,8 +54,8 @@ function createBundleLoader({ bundle, cacheDir, training = false, pack }) {
     const url = new URL(name, bundle);
     const module = { exports: {} };
     modules.set(name, module);
-    loaded.push({ name, at: process.hrtime.bigint() });
-    const fromPack = packed?.chunks[name];
+    loaded.push({ name, at: process.hrtime.bigint(), alone });
+    const fromPack = alone ? undefined : thePack()?.chunks[name];
     if (fromPack !== undefined) {
       compiled.push({ name, cache: packed.cache });
       fromPack(module.exports, requireFromChunk, module, url.href);
@@ -65,18 +73,30 @@ function createBundleLoader({ bundle, cacheDir, training = false, pack }) {
 
   return {
     load,
+    /** Load a chunk, and the chunks it requires, each from its own file, without opening the pack. */
+    loadAlone(name) {
+      alone = true;
+      try {
+        return load(name);
+      } finally {
+        alone = false;
+      }
+    },
     /** Each chunk loaded so far and what became of its cache (its pack's, for a packed chunk): accepted, rejected or none. */
     report: () => compiled.map(({ name, cache }) => ({ name, cache })),
-    /** The pack, when there is one: how many chunks it holds and what became of its cache. */
-    packReport: () => (packed === null ? null : { chunks: Object.keys(packed.chunks).length, cache: packed.cache }),
-    /** Each chunk loaded so far, in order, with the CLOCK_MONOTONIC time (ns) it began to load: what a training run packs. */
-    loaded: () => loaded.map(({ name, at }) => ({ name, at: String(at) })),
+    /** The pack, when there is one and it was opened: how many chunks it holds and what became of its cache. */
+    packReport: () => (packed == null ? null : { chunks: Object.keys(packed.chunks).length, cache: packed.cache }),
+    /**
+     * Each chunk loaded so far, in order, with the CLOCK_MONOTONIC time (ns) it began to load and
+     * whether it was loaded alone: what a training run packs (not the ones loaded alone).
+     */
+    loaded: () => loaded.map(({ name, at, alone: own }) => ({ name, at: String(at), alone: own })),
     /** Write the code cache of every chunk compiled on its own so far, and of the pack (the training run, at exit). */
     writeCaches() {
       mkdirSync(cacheDir, { recursive: true });
       for (const { name, script } of compiled)
         if (script !== undefined) writeFileSync(new URL(`${name}.cache`, cacheDir), script.createCachedData());
-      if (packed !== null) writeFileSync(packed.cacheFile, packed.script.createCachedData());
+      if (packed != null) writeFileSync(packed.cacheFile, packed.script.createCachedData());
     },
   };
 }

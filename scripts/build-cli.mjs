@@ -21,7 +21,8 @@ const external = native;
 rmSync(outdir, { recursive: true, force: true });
 rmSync(esmdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { bin: 'src/cli/bin.ts' },
+  // `early`: what bin/hooksctl loads first for validate-unit, to start systemd-analyze before the rest (src/cli/early-start.ts).
+  entryPoints: { bin: 'src/cli/bin.ts', early: 'src/cli/early-start.ts' },
   outdir: esmdir,
   bundle: true,
   splitting: true,

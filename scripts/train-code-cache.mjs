@@ -47,7 +47,7 @@ export async function trainCodeCaches() {
         continue;
       }
       const names = JSON.parse(readFileSync(list, 'utf8'))
-        .filter((c) => until === undefined || BigInt(c.at) < until)
+        .filter((c) => !c.alone && (until === undefined || BigInt(c.at) < until))
         .map((c) => c.name);
       if (names.length === 0) continue;
       writePack(BUNDLE, verb, names);

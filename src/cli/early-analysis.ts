@@ -4,6 +4,10 @@
  * verb's time). It is a guess from argv (the one argument naming a .service or .socket file,
  * `--system` for the scope, no `--no-analyze`), and the command takes it only when its own parse
  * agrees on the file and the scope; otherwise it is aborted, and so is one nobody took.
+ *
+ * The bundled CLI starts it earlier still: bin/hooksctl loads the `early` entry
+ * (`src/cli/early-start.ts`) before the rest of the bundle, which calls {@link launchEarlyAnalysis},
+ * and bin.ts then picks that one up with {@link earlyAnalysisFor}.
  */
 import { resolve } from 'node:path';
 import { CONFIG_FLAGS } from './config-option.js';
@@ -29,18 +33,28 @@ export function guessAnalysis(argv: readonly string[], cwd: string): { file: str
 
 const isConfigFlag = (arg: string | undefined): boolean => arg === CONFIG_FLAGS.long || arg === CONFIG_FLAGS.short;
 
-/** Start the analysis {@link guessAnalysis} sees for `argv`, if any. */
-export function startEarlyAnalysis(argv: readonly string[], cwd: string, env: Env): EarlyAnalysis | undefined {
+/** What starts the two runs: `startStagedAnalysis` of `systemd/unit/analyze.ts`. */
+export type StartStagedAnalysis = typeof import('../systemd/unit/analyze.js').startStagedAnalysis;
+
+// The analyzer module on demand: bin.ts's static graph stays free of node:child_process (--help does not need it).
+const importStarter = async (): Promise<StartStagedAnalysis> => (await import('../systemd/unit/analyze.js')).startStagedAnalysis;
+
+/**
+ * Start the analysis {@link guessAnalysis} sees for `argv`, if any. With `start` it starts at once
+ * (the caller has the analyzer loaded); without, once the analyzer module is imported.
+ */
+export function startEarlyAnalysis(argv: readonly string[], cwd: string, env: Env, start?: StartStagedAnalysis): EarlyAnalysis | undefined {
   const guess = guessAnalysis(argv, cwd);
   if (guess === null) return undefined;
   const abort = new AbortController();
   let taken = false;
   let released = false;
-  const staged = import('../systemd/unit/analyze.js').then(({ startStagedAnalysis }) => {
-    const s = startStagedAnalysis(guess.file, { scope: guess.scope, env, signal: abort.signal });
+  const begin = (startStaged: StartStagedAnalysis): StagedAnalysis => {
+    const s = startStaged(guess.file, { scope: guess.scope, env, signal: abort.signal });
     if (released) s.release();
     return s;
-  });
+  };
+  const staged = start !== undefined ? Promise.resolve(begin(start)) : importStarter().then(begin);
   const result = staged.then((s) => s.result);
   result.catch(() => undefined); // an aborted or failed guess is never awaited by anyone
   const analysis: StagedAnalysis = {
@@ -64,3 +78,28 @@ export function startEarlyAnalysis(argv: readonly string[], cwd: string, env: En
     },
   };
 }
+
+// The one the launcher started, for the argv and cwd it was started for, until bin.ts takes it.
+let launched: { argv: readonly string[]; cwd: string; analysis: EarlyAnalysis | undefined } | undefined;
+
+/**
+ * Start the analysis for `argv` now, with the analyzer `start` already loaded, and keep it for
+ * {@link earlyAnalysisFor}: what the launcher's `early` entry does before the CLI loads.
+ */
+export function launchEarlyAnalysis(argv: readonly string[], cwd: string, env: Env, start: StartStagedAnalysis): void {
+  launched = { argv: [...argv], cwd, analysis: startEarlyAnalysis(argv, cwd, env, start) };
+}
+
+/**
+ * The analysis for `argv`: the one {@link launchEarlyAnalysis} started for the same argv and cwd
+ * (handed out once), else one started now by {@link startEarlyAnalysis} (tsc's dist/cli/bin.js has no launcher).
+ */
+export function earlyAnalysisFor(argv: readonly string[], cwd: string, env: Env): EarlyAnalysis | undefined {
+  const prior = launched;
+  launched = undefined;
+  if (prior !== undefined && prior.cwd === cwd && sameArgs(prior.argv, argv)) return prior.analysis;
+  prior?.analysis?.abandon();
+  return startEarlyAnalysis(argv, cwd, env);
+}
+
+const sameArgs = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -4,7 +4,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { guessAnalysis, startEarlyAnalysis } from '../../src/cli/early-analysis.js';
+import {
+  earlyAnalysisFor,
+  guessAnalysis,
+  launchEarlyAnalysis,
+  startEarlyAnalysis,
+  type StartStagedAnalysis,
+} from '../../src/cli/early-analysis.js';
 
 describe('guessAnalysis', () => {
   it('finds the one unit file and the scope', () => {
@@ -52,5 +58,43 @@ describe('startEarlyAnalysis', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('launchEarlyAnalysis and earlyAnalysisFor', () => {
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
+  // A starter that records what it was asked to start and starts nothing real.
+  const recordingStarter = () => {
+    const started: { file: string; signal: AbortSignal | undefined }[] = [];
+    const start: StartStagedAnalysis = (file, o) => {
+      started.push({ file, signal: o.signal });
+      const unavailable = { available: false as const, reason: 'test' };
+      return { result: Promise.resolve({ verify: unavailable, security: unavailable }), release: () => undefined };
+    };
+    return { started, start };
+  };
+
+  it('hands what the launcher started to the same argv, once, and starts it at once', () => {
+    const { started, start } = recordingStarter();
+    launchEarlyAnalysis(['validate-unit', 'a.service'], '/w', env, start);
+    expect(started.map((s) => s.file)).toEqual(['/w/a.service']); // synchronously: before anything else loads
+    const early = earlyAnalysisFor(['validate-unit', 'a.service'], '/w', env);
+    expect(early?.take('/w/a.service', 'user')).not.toBeNull();
+    expect(started).toHaveLength(1); // not started a second time
+    expect(started[0]?.signal?.aborted).toBe(false);
+  });
+
+  it('abandons what the launcher started for other arguments or another folder', () => {
+    for (const [argv, cwd] of [
+      [['validate-unit', 'b.service'], '/w'],
+      [['validate-unit', 'a.service'], '/elsewhere'],
+    ] as const) {
+      const { started, start } = recordingStarter();
+      launchEarlyAnalysis(['validate-unit', 'a.service'], '/w', env, start);
+      const early = earlyAnalysisFor(argv, cwd, env);
+      expect(started[0]?.signal?.aborted).toBe(true);
+      early?.abandon();
+    }
+    expect(earlyAnalysisFor(['status'], '/w', env)).toBeUndefined(); // nothing launched: none, for argv without a unit
   });
 });
