@@ -32,12 +32,12 @@ export function percentile(values, p) {
 /** The median. */
 export const median = (values) => percentile(values, 50);
 
-/** Print one benchmark line: a figure against its anchor and the target. */
+/** Print one benchmark line: a figure against its anchor and the target (Infinity: none, the line is context). */
 export function report(name, figure, anchor, target) {
   const ratio = figure / anchor;
-  const verdict = ratio <= target ? 'ok' : 'OVER TARGET';
+  const verdict = !Number.isFinite(target) ? '(context)' : ratio <= target ? 'ok' : 'OVER TARGET';
   console.log(
-    `${name}: ${figure.toFixed(1)} ms vs anchor ${anchor.toFixed(1)} ms = ${ratio.toFixed(2)}x (target <= ${target}x) ${verdict}`,
+    `${name}: ${figure.toFixed(1)} ms vs anchor ${anchor.toFixed(1)} ms = ${ratio.toFixed(2)}x ${Number.isFinite(target) ? `(target <= ${Math.round(target * 1000) / 1000}x) ` : ''}${verdict}`,
   );
   return ratio;
 }
