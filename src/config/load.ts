@@ -10,6 +10,7 @@ import type * as z from 'zod/mini';
 import { ExitCode, HooksError } from '../errors.js';
 import { escapeControl } from '../escape.js';
 import type { Env } from '../runtime.js';
+import { jsonErrorPosition, withoutOffset } from './json-position.js';
 import { isDatabaseUrl } from './db-url.js';
 import { defaultConfig } from './defaults.js';
 import { configSchema, type Config } from './schema.js';
@@ -68,13 +69,17 @@ function readAndParse(path: string, read: (path: string) => string, execPath: st
     });
   }
   let raw: unknown;
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+    raw = JSON.parse(json);
   } catch (error) {
-    throw new HooksError('hooks.config.syntax', `${path}: not valid JSON: ${(error as Error).message}`, {
+    const message = (error as Error).message;
+    const at = jsonErrorPosition(json, message);
+    const where = at === null ? path : `${path}:${at.line}:${at.column}`;
+    throw new HooksError('hooks.config.syntax', `${where}: not valid JSON: ${at === null ? message : withoutOffset(message)}`, {
       exitCode: ExitCode.config,
       cause: error,
-      details: { file: path },
+      details: { file: path, ...(at === null ? {} : at) },
     });
   }
   return finish(parseConfig(mergeOverDefaults(raw, defaultConfig(execPath), path), path), dirname(path));

@@ -202,4 +202,16 @@ describe('loadConfig', () => {
     const { config } = loadConfig({ ...base, flag: 'c.json', ...files({ '/srv/c.json': '\uFEFF{"service":{"port":9000}}' }) });
     expect(config.service.port).toBe(9000);
   });
+
+  it('places a JSON syntax error by line and column (exit 78), after a byte order mark too', () => {
+    for (const prefix of ['', '\uFEFF']) {
+      const error = loadErr(`${prefix}{\n  "service": {\n    "port": 80,,\n  }\n}\n`);
+      expect(error.code).toBe('hooks.config.syntax');
+      expect(error.exitCode).toBe(78);
+      expect(error.message).toBe('/srv/c.json:3:16: not valid JSON: Expected double-quoted property name in JSON');
+      expect(error.details).toMatchObject({ file: '/srv/c.json', line: 3, column: 16 });
+    }
+    // No offset in the message (the text ends early): the file alone, and the message as V8 gave it.
+    expect(loadErr('').message).toBe('/srv/c.json: not valid JSON: Unexpected end of JSON input');
+  });
 });

@@ -140,7 +140,9 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
     expect(existsSync(path)).toBe(true);
     expect(String(text.stdout)).toContain(`installed ${path} (user)`);
     expect(String(text.stderr)).toContain('hooks.unit.systemctl_failed');
-    expect(String(text.stderr)).toContain(path);
+    expect(String(text.stderr)).toContain(
+      `wrote ${path} and ${join(units, 'svc-nomgr.socket')}, but systemctl --user daemon-reload failed`,
+    );
     expect(String(text.stderr)).toContain('systemctl --user enable --now svc-nomgr.socket svc-nomgr.service');
     const json = await runIn('--enable', '--now', '--json');
     expect(json.exitCode).toBe(69);
@@ -148,7 +150,13 @@ describe('hooksctl install-unit (real process, temp unit dir)', () => {
       ok: false,
       unit: path,
       steps: [],
-      error: { code: 'hooks.unit.systemctl_failed', step: 'daemon-reload', file: path, notRun: ['enable --now'] },
+      error: {
+        code: 'hooks.unit.systemctl_failed',
+        step: 'daemon-reload',
+        file: path,
+        socket: join(units, 'svc-nomgr.socket'),
+        notRun: ['enable --now'],
+      },
     });
   });
 

@@ -89,9 +89,12 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
     write('pair.socket', good.replace('ListenStream=127.0.0.1:9321\n', 'ListenStream=127.0.0.1:9999\nAccept=yes\n'));
     const bad = await run(service, '--system', '--config', config, '--no-analyze');
     expect(bad.exitCode).toBe(1);
-    expect(String(bad.stdout)).toContain('pair.socket:5: error [socket.listen-mismatch]');
-    expect(String(bad.stdout)).toContain('pair.socket:6: error [socket.accept]');
+    // The socket is named the way the service was given: here by its absolute path.
+    expect(String(bad.stdout)).toContain(`${socket}:5: error [socket.listen-mismatch]`);
+    expect(String(bad.stdout)).toContain(`${socket}:6: error [socket.accept]`);
     expect(String(bad.stdout)).toContain(`${service}: ok: 0 error(s)`);
+    const relative = await run('pair.service', '--system', '--config', config, '--no-analyze');
+    expect(String(relative.stdout)).toMatch(/^pair\.socket:5: error \[socket\.listen-mismatch\]/m);
     const direct = await run(socket, '--system', '--config', config, '--json', '--no-analyze');
     expect(direct.exitCode).toBe(1);
     expect(JSON.parse(String(direct.stdout))).toMatchObject({
@@ -101,6 +104,15 @@ describe('hooksctl validate-unit (real process, real systemd-analyze)', () => {
         { rule: 'socket.listen-mismatch', line: 5 },
         { rule: 'socket.accept', line: 6 },
       ],
+    });
+    // A service without Requires= on its socket: the warning is the service's, at its [Unit] line.
+    write('pair.socket', good);
+    const loose = write('loose.service', GOOD);
+    write('loose.socket', good.replace('Service=pair.service', 'Service=loose.service'));
+    const warned = await run(loose, '--system', '--config', config, '--json', '--no-analyze');
+    expect(JSON.parse(String(warned.stdout))).toMatchObject({
+      findings: [{ rule: 'socket.not-required', line: 1 }],
+      socket: { file: join(dir, 'loose.socket'), findings: [] },
     });
   });
 

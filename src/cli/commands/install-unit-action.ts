@@ -10,7 +10,7 @@ import { budgetFromConfig } from '../../shutdown/budget.js';
 import { catalogPath } from '../../systemd/journal/catalog.js';
 import { installCatalog, SYSTEM_CATALOG_DIR } from '../../systemd/journal/catalog-install.js';
 import { showUnit, type ManagerOptions } from '../../systemd/systemctl.js';
-import { activationSteps, reloadNeededForUnchanged, runActivation, type FailedStep } from '../../systemd/unit/activate.js';
+import { activationSteps, reloadNeededForUnchanged, runActivation } from '../../systemd/unit/activate.js';
 import { checkUnitFile, startAnalysis, type UnitCheckReport } from '../../systemd/unit/check-file.js';
 import { unitDiff } from '../../systemd/unit/diff.js';
 import { generateUnit, usesContainers } from '../../systemd/unit/generate.js';
@@ -24,6 +24,7 @@ import type { InstallUnitFlags } from './install-unit.js';
 import { escapeControl } from '../../escape.js';
 import { makeDir } from '../../make-dir.js';
 import { checkGeneratedSocket, findStaleSocket, removeStaleSocket, socketUnitFor } from './install-unit-socket.js';
+import { stepFailure, systemctlPrefix } from './install-unit-failure.js';
 
 // Unit type suffixes (systemd.unit(5)): a name still ending in one after `.service` is stripped is a mistake.
 const UNIT_SUFFIX = /\.(service|socket|target|timer|mount|automount|swap|path|slice|scope|device)$/;
@@ -160,7 +161,7 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
   const catalog = flags.catalog
     ? await installCatalog({ scope, source: catalogPath(), targetDir: SYSTEM_CATALOG_DIR, env: runtime.env })
     : { status: 'skipped', message: 'journal catalog: skipped (--no-catalog)' };
-  const failure = activation.failed === null ? null : stepFailure(activation.failed, written.path, scope);
+  const failure = activation.failed === null ? null : stepFailure(activation.failed, written.path, socketWritten?.path ?? null, scope);
   if (failure !== null) ctx.setExitCode(failure.exitCode);
   if (flags.json) {
     const error =
@@ -219,20 +220,6 @@ export async function runInstallUnit(ctx: CliContext, flags: InstallUnitFlags): 
       `hooksctl: the unit is in place; to finish, run: ${todo.map((args) => `${systemctlPrefix(scope)} ${args.join(' ')}`).join(' && ')}\n`,
     );
   }
-}
-
-// The error for a failed systemctl step: exit 69 (the manager is unavailable or refused); it names the written unit.
-function stepFailure(failed: FailedStep, path: string, scope: 'user' | 'system'): HooksError {
-  return new HooksError(
-    'hooks.unit.systemctl_failed',
-    `wrote ${path}, but ${systemctlPrefix(scope)} ${failed.step} failed (exit ${failed.exitCode}): ${failed.stderr}`,
-    { exitCode: ExitCode.unavailable, details: { step: failed.step, systemctlExit: failed.exitCode, stderr: failed.stderr, file: path } },
-  );
-}
-
-// `systemctl` or `systemctl --user`, as the operator would type it.
-function systemctlPrefix(scope: 'user' | 'system'): string {
-  return scope === 'user' ? 'systemctl --user' : 'systemctl';
 }
 
 // Validate the generated text (and the socket beside it) as files named like the units, in a temp

@@ -1,7 +1,7 @@
 /** The `validate-unit` action: read the unit (and config), check it, print findings and set the exit code. */
 import { escapeControl } from '../../escape.js';
 import { existsSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { ExitCode, HooksError } from '../../errors.js';
 import { describeReadError, readRegularFile, type ReadOptions } from '../../read-file.js';
 import { defaultConfig } from '../../config/defaults.js';
@@ -49,11 +49,12 @@ export async function runValidateUnit(
   const config = { source: source ?? 'defaults' };
   const pair = { scope, listen: { host: service.host, port: service.port }, analyze: analysis !== null };
   const reports = path.endsWith('.socket')
-    ? [await checkSocketAt(ctx, path, text, pair, analysis)]
-    : [
+    ? [await checkSocketAt(path, file, text, pair, analysis)]
+    : withSocketSide(
         await checkServiceAt(path, file, text, scope, budgetFromConfig(shutdown), analysis, source, sandbox),
-        ...(await checkSiblingSocket(ctx, path, text, pair)),
-      ];
+        await checkSiblingSocket(ctx, path, file, pair),
+        text,
+      );
   const strict = flags.strict === true;
   const ok = reports.every((r) => passes(r.report, strict));
   if (flags.json) {
@@ -104,8 +105,8 @@ async function checkServiceAt(
 
 // A .socket given directly: the socket rules against the service of the same name.
 async function checkSocketAt(
-  ctx: CliContext,
   path: string,
+  shown: string,
   text: string,
   o: PairOptions,
   analysis: Promise<UnitAnalysis> | null,
@@ -119,13 +120,14 @@ async function checkSocketAt(
     listen: o.listen,
     verify: analysis === null ? null : analysis.then((a) => a.verify),
   });
-  return { path, shown: relative(ctx.runtime.cwd, path) || path, report };
+  return { path, shown, report };
 }
 
 // The sibling `<name>.socket` of a .service, when there is one: both sides of the pair are checked.
-async function checkSiblingSocket(ctx: CliContext, servicePath: string, serviceText: string, o: PairOptions): Promise<CheckedFile[]> {
+// It is shown as the service was named (`shownService`, as given), with .socket for .service.
+async function checkSiblingSocket(ctx: CliContext, servicePath: string, shownService: string, o: PairOptions): Promise<CheckedFile | null> {
   const socketPath = servicePath.replace(/\.service$/, '.socket');
-  if (socketPath === servicePath || !existsSync(socketPath)) return [];
+  if (socketPath === servicePath || !existsSync(socketPath)) return null;
   const socketFile = basename(socketPath);
   const report = await checkSocketFile({
     file: socketPath,
@@ -136,18 +138,11 @@ async function checkSiblingSocket(ctx: CliContext, servicePath: string, serviceT
     listen: o.listen,
     verify: o.analyze ? analyzeVerify(socketPath, { scope: o.scope, env: ctx.runtime.env }) : null,
   });
-  const side = validateServiceForSocket(serviceText, socketFile).map((f) => ({ ...f, message: `${basename(servicePath)}: ${f.message}` }));
-  return [
-    {
-      path: socketPath,
-      shown: relative(ctx.runtime.cwd, socketPath) || socketPath,
-      report: {
-        ...report,
-        findings: [...side, ...report.findings],
-        notes: ['checked as the socket of the service beside it', ...report.notes],
-      },
-    },
-  ];
+  return {
+    path: socketPath,
+    shown: shownService.replace(/\.service$/, '.socket'),
+    report: { ...report, notes: ['checked as the socket of the service beside it', ...report.notes] },
+  };
 }
 
 /** True when a config file is named (--config, $HOOKS_CONFIG) or ./config/agents.json exists (the lookup of config/load.ts). */
@@ -181,4 +176,12 @@ function printReport(ctx: CliContext, file: string, report: UnitCheckReport, ok:
     `${file}: ${ok ? 'ok' : 'FAILED'}: ${errors} error(s), ${warnings} warning(s)${exposure}`,
     ...report.notes.map((n) => `  note: ${escapeControl(n)}`),
   ]);
+}
+
+// The service's report with what pairing it with `socket` asks of the service itself (Requires=,
+// at the service's own line), and the socket's report after it; the service alone when there is no socket.
+function withSocketSide(service: CheckedFile, socket: CheckedFile | null, serviceText: string): CheckedFile[] {
+  if (socket === null) return [service];
+  const side = validateServiceForSocket(serviceText, basename(socket.path));
+  return [{ ...service, report: { ...service.report, findings: sortFindings([...service.report.findings, ...side]) } }, socket];
 }
