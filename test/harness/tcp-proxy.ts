@@ -21,7 +21,7 @@ export interface TcpProxy {
   restore(): Promise<void>;
   /** Stall: hold every byte in both directions (kernel buffers, so TCP flow control stops the sender), reset nothing. */
   stall(): void;
-  /** Let the held bytes through, and forward again. */
+  /** Let the held bytes through, and forward again (nothing to do when not stalled). */
   unstall(): void;
   /** Stop it for good. */
   close(): Promise<void>;
@@ -103,6 +103,7 @@ export async function startTcpProxy(target: { host: string; port: number }, port
       }
     },
     unstall() {
+      if (!stalled) return;
       stalled = false;
       for (const [inbound, outbound] of pairs) {
         inbound.pipe(outbound);
