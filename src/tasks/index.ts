@@ -8,7 +8,18 @@
  */
 export { openTaskStore } from './open-store.js';
 export { openSqliteStore } from './sqlite/store.js';
-export type { AgentRow, AgentSpec, AgentSync, EnqueueResult, NewTask, TaskEnd, TaskPage, TaskPageQuery, TaskStore } from './store.js';
+export type {
+  AgentRow,
+  AgentSpec,
+  AgentSync,
+  EnqueueResult,
+  NewTask,
+  RetryResult,
+  TaskEnd,
+  TaskPage,
+  TaskPageQuery,
+  TaskStore,
+} from './store.js';
 export { createDispatcher } from './dispatcher.js';
 export type { BusyTask, CancelResult, DispatchEvent, Dispatcher, DispatcherOptions, RunContext, TaskRunner } from './dispatcher.js';
 export { recoverAtBoot } from './recovery.js';

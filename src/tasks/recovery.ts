@@ -12,7 +12,7 @@ import type { TaskRow } from './types.js';
 export interface RecoveryReport {
   /** Ids of rows that were `running` and are now `crashed`. */
   crashed: string[];
-  /** New attempts queued: `[oldId, newId]`. */
+  /** New attempts this call queued: `[oldId, newId]` (not those another host queued first). */
   requeued: Array<[string, string]>;
   /** Ids of last attempts that used up `maxAttempts` and now end `failed/attempts-exhausted`. */
   exhausted: string[];
@@ -24,7 +24,10 @@ export interface RecoveryOptions {
   requeue: boolean;
   /** How many times a task may run in all (`shutdown.max_attempts`, at least 1). */
   maxAttempts: number;
-  /** Told of each new attempt as soon as it is queued (serve announces it: task_queued), before any host can start it. */
+  /**
+   * Told of each new attempt this host queued, as soon as it is queued (serve announces it:
+   * task_queued), before any host can start it. Not told of one another host queued first.
+   */
   onRequeued?: (row: TaskRow) => void;
 }
 
@@ -37,7 +40,8 @@ export async function recoverAtBoot(store: TaskStore, options: RecoveryOptions):
 /**
  * Queue a new attempt of every retryable row (this host's crashes, and rows reclaimed from any
  * host after their lease expired), or end it `failed/attempts-exhausted`. Several hosts may run
- * this at once: `retry` and `exhaust` are idempotent per row.
+ * this at once: `retry` and `exhaust` are idempotent per row, and only the host whose call did
+ * the work reports it (so a re-queue is announced once).
  */
 export async function requeueRetryable(store: TaskStore, options: RecoveryOptions): Promise<Omit<RecoveryReport, 'crashed'>> {
   const requeued: Array<[string, string]> = [];
@@ -48,8 +52,9 @@ export async function requeueRetryable(store: TaskStore, options: RecoveryOption
       if (await store.exhaust(row.id)) exhausted.push(row.id);
     } else {
       const next = await store.retry(row);
-      requeued.push([row.id, next.id]);
-      options.onRequeued?.(next);
+      if (next.duplicate) continue;
+      requeued.push([row.id, next.row.id]);
+      options.onRequeued?.(next.row);
     }
   }
   return { requeued, exhausted };

@@ -41,6 +41,17 @@ export interface EnqueueResult {
   duplicate: boolean;
 }
 
+/**
+ * Result of {@link TaskStore.retry}: the next attempt, and whether an earlier call had queued it
+ * already (this host's, or another's on a shared store). Only the call that queued it announces it.
+ */
+export interface RetryResult {
+  /** The next attempt's row. */
+  row: TaskRow;
+  /** True when the row already had its next attempt: this call queued nothing. */
+  duplicate: boolean;
+}
+
 /** One agent instance as the store records it. */
 export interface AgentSpec {
   /** Instance name. */
@@ -165,8 +176,8 @@ export interface TaskStore {
   watchCancels(onRequested: () => void): Promise<() => Promise<void>>;
   /** queued → cancelled (or failed). False if it was not queued. */
   endQueued(id: string, status: 'cancelled' | 'failed', reason: string): Promise<boolean>;
-  /** Queue a new attempt of `row`; returns the new row. Idempotent per row. */
-  retry(row: TaskRow): Promise<TaskRow>;
+  /** Queue a new attempt of `row`. Idempotent per row: a later call returns the same row as a `duplicate`. */
+  retry(row: TaskRow): Promise<RetryResult>;
   /** Every row this host left `running` becomes `crashed/crash`; returns their ids. Rows other hosts run are untouched. */
   crashRunning(): Promise<string[]>;
   /**

@@ -110,6 +110,33 @@ describe('postgres store: several hosts', () => {
     expect(await a.get(next)).toMatchObject({ status: 'failed', reason: 'attempts-exhausted' });
   });
 
+  it('two hosts re-queuing the same reclaimed rows at once queue each once, and only the host that queued it announces it', async () => {
+    const url = pg().createDatabase('requeue');
+    const clock = manualClock();
+    const a = await open(url, clock, { hostId: 'a', leaseMs: 20_000 });
+    const b = await open(url, clock, { hostId: 'b', leaseMs: 20_000 });
+    const c = await open(url, clock, { hostId: 'c', leaseMs: 20_000 });
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const { row } = await a.enqueue({ agent: 'x', payload: i });
+      await c.claim(row.id);
+      ids.push(row.id);
+    }
+    clock.advance(21_000);
+    expect((await a.reclaimExpired()).sort()).toEqual([...ids].sort());
+    const announced: Record<string, string[]> = { a: [], b: [] };
+    const recover = (store: TaskStore, host: 'a' | 'b') =>
+      recoverAtBoot(store, { requeue: true, maxAttempts: 3, onRequeued: (row) => void announced[host]?.push(row.retry_of ?? '') });
+    const [byA, byB] = await Promise.all([recover(a, 'a'), recover(b, 'b')]);
+    // Each old row got one next attempt, announced once, by the host whose call queued it.
+    const queued = [...byA.requeued, ...byB.requeued];
+    expect(queued.map(([old]) => old).sort()).toEqual([...ids].sort());
+    expect(new Set(queued.map(([, next]) => next)).size).toBe(ids.length);
+    expect([...(announced['a'] ?? []), ...(announced['b'] ?? [])].sort()).toEqual([...ids].sort());
+    expect(announced['a']).toEqual(byA.requeued.map(([old]) => old));
+    expect((await a.counts()).queued).toBe(ids.length);
+  });
+
   it('a task queued on one host wakes the others through LISTEN/NOTIFY, at commit, with its agent', async () => {
     const url = pg().createDatabase('notify');
     const a = await open(url, systemClock, { hostId: 'a' });

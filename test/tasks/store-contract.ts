@@ -84,9 +84,10 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       expect(await store.crashRunning()).toEqual([crashed.id]);
       expect(await store.get(crashed.id)).toMatchObject({ status: 'crashed', reason: 'crash' });
       expect((await store.listRetryable()).map((r) => r.id)).toEqual([crashed.id, shut.id]);
-      const next = await store.retry(shut);
+      const { row: next, duplicate } = await store.retry(shut);
+      expect(duplicate).toBe(false);
       expect(next).toMatchObject({ status: 'queued', attempt: 2, retry_of: shut.id, root_id: shut.id, agent: shut.agent });
-      expect(await store.retry(shut)).toEqual(next);
+      expect(await store.retry(shut)).toEqual({ row: next, duplicate: true });
       expect(await store.get(shut.id)).toMatchObject({ retried_as: next.id });
       expect((await store.listRetryable()).map((r) => r.id)).toEqual([crashed.id]);
       expect(await store.crashRunning()).toEqual([]);
@@ -149,7 +150,7 @@ export function describeTaskStore(backend: string, open: () => Promise<TaskStore
       const store = await open();
       const first = await running(store);
       await store.finish(first.id, { status: 'cancelled', reason: 'shutdown', exitCode: null });
-      const second = await store.retry(first);
+      const { row: second } = await store.retry(first);
       await store.claim(second.id);
       await store.finish(second.id, { status: 'cancelled', reason: 'shutdown', exitCode: null });
       expect(await store.exhaust(first.id)).toBe(false);

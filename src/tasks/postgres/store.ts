@@ -169,7 +169,7 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
       inTransaction(pool, async (client) => {
         const fresh = await one(client, `SELECT ${TASK_COLUMNS} FROM task_history WHERE id = $1 FOR UPDATE`, [row.id]);
         if (!fresh) throw new Error(`task ${row.id} is gone`);
-        if (fresh.retried_as) return (await byId(client, fresh.retried_as)) as TaskRow;
+        if (fresh.retried_as) return { row: (await byId(client, fresh.retried_as)) as TaskRow, duplicate: true };
         const next = await insert(client, {
           agent: fresh.agent,
           payload: fresh.payload,
@@ -181,7 +181,7 @@ export function createPostgresStore(pool: Pool, clock: Clock, options: StoreOpti
         });
         if (!next) throw new Error(`could not queue a new attempt of task ${row.id}`);
         await client.query('UPDATE task_history SET retried_as = $1 WHERE id = $2', [next.id, fresh.id]);
-        return next;
+        return { row: next, duplicate: false };
       }),
     crashRunning: async () =>
       (

@@ -2,7 +2,7 @@
 import { nodeCrypto } from '../../lazy-crypto.js';
 import type { Clock } from '../../runtime.js';
 import { TASK_STATUSES, type TaskStatus } from '../../vocabulary.js';
-import type { AgentRow, AgentSync, EnqueueResult, StoreOptions, TaskStore } from '../store.js';
+import type { AgentRow, AgentSync, EnqueueResult, RetryResult, StoreOptions, TaskStore } from '../store.js';
 import type { TaskRow } from '../types.js';
 import { openDatabase, type Database } from './db.js';
 import { sqliteAgents } from './agents.js';
@@ -54,12 +54,12 @@ export function createSqliteStore(db: Database, clock: Clock, options: StoreOpti
     if (existing) return { row: existing, duplicate: true };
     return { row: insertRow(agent, payload, 1, null, null, source, dedupeKey), duplicate: false };
   });
-  const retry = db.transaction((id: string): TaskRow => {
+  const retry = db.transaction((id: string): RetryResult => {
     const fresh = q.byId.get(id) as TaskRow;
-    if (fresh.retried_as) return q.byId.get(fresh.retried_as) as TaskRow;
+    if (fresh.retried_as) return { row: q.byId.get(fresh.retried_as) as TaskRow, duplicate: true };
     const next = insertRow(fresh.agent, fresh.payload, fresh.attempt + 1, fresh.root_id, fresh.id, fresh.source, null);
     q.linkRetry.run(next.id, fresh.id);
-    return next;
+    return { row: next, duplicate: false };
   });
   const crashRunning = db.transaction((): string[] => {
     const ids = (q.runningIds.all() as { id: string }[]).map((r) => r.id);
