@@ -232,7 +232,7 @@ export async function runService(options: ServiceOptions): Promise<number> {
     agents: new Set(own.keys()),
     onQueued: (row) => dispatcher.submit(row),
     onReclaimed: (reclaimed, requeued) =>
-      logger.warn(`reclaimed ${reclaimed.length} task(s) whose host lost its lease; ${requeued.length} queued again`, {
+      logger.warn(`reclaimed ${reclaimed.length} task(s) whose host lost its lease; ${requeued.length} queued again by this host`, {
         TASK_IDS: reclaimed.join(','),
       }),
     onError: (message) => logger.warn(message),

@@ -27,7 +27,10 @@ export interface HostLoopOptions {
   agents: ReadonlySet<string>;
   /** A queued row of one of `agents` (the dispatcher's submit ignores one it already has). */
   onQueued: (row: TaskRow) => void;
-  /** Told what was reclaimed: `[expiredId, newId]` pairs and exhausted ids. */
+  /**
+   * Told what was reclaimed: the expired ids, the `[expiredId, newId]` pairs this host's call
+   * queued (another host's loop may have queued some first) and the exhausted ids.
+   */
   onReclaimed?: (reclaimed: string[], requeued: Array<[string, string]>, exhausted: string[]) => void;
   /** Told about a failed round (the database away); the loop goes on. */
   onError?: (message: string) => void;

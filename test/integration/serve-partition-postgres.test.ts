@@ -100,6 +100,8 @@ describe('a network partition of one host', () => {
     const cutAt = Date.now();
     // When B stops its run, watched from the cut on.
     const stopped = waitFor('B to stop its run', async () => !isAlive(first), 15_000, 25).then(() => Date.now() - cutAt);
+    // Awaited below; a failure before that must not leave its rejection unhandled.
+    stopped.catch(() => undefined);
     // B stays up, and says its store is down.
     await sleep(1_500);
     expect(isRunning(b())).toBe(true);
@@ -159,6 +161,8 @@ describe('a network partition of one host', () => {
     const stalledAt = Date.now();
     // No renewal ever fails (none answers): B stops the run on the lease's own deadline.
     const stopped = waitFor('B to stop its run', async () => !isAlive(first), 15_000, 25).then(() => Date.now() - stalledAt);
+    // Awaited below; a failure before that must not leave its rejection unhandled.
+    stopped.catch(() => undefined);
     await sleep(1_500);
     // /healthz answers (its store ping is time-boxed), and says the store is down.
     const health = await b().http.get('/healthz');

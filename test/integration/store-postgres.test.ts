@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/tasks/postgres/store.js';
 import { PG_MIGRATIONS } from '../../src/tasks/postgres/migrations.js';
 import { openTaskStore } from '../../src/tasks/open-store.js';
-import { recoverAtBoot } from '../../src/tasks/recovery.js';
+import { recoverAtBoot, requeueRetryable } from '../../src/tasks/recovery.js';
 import { systemClock, type Clock } from '../../src/runtime.js';
 import type { StoreOptions, TaskStore } from '../../src/tasks/store.js';
 import { startPostgres, type PostgresServer } from '../harness/postgres.js';
@@ -135,6 +135,30 @@ describe('postgres store: several hosts', () => {
     expect([...(announced['a'] ?? []), ...(announced['b'] ?? [])].sort()).toEqual([...ids].sort());
     expect(announced['a']).toEqual(byA.requeued.map(([old]) => old));
     expect((await a.counts()).queued).toBe(ids.length);
+  });
+
+  it('a host whose list of retryable rows is stale re-queues nothing another host queued since, and announces nothing', async () => {
+    const url = pg().createDatabase('requeue_stale');
+    const clock = manualClock();
+    const a = await open(url, clock, { hostId: 'a', leaseMs: 20_000 });
+    const b = await open(url, clock, { hostId: 'b', leaseMs: 20_000 });
+    const { row } = await a.enqueue({ agent: 'x', payload: 1 });
+    await b.claim(row.id);
+    clock.advance(21_000);
+    expect(await a.reclaimExpired()).toEqual([row.id]);
+    // B read the row as retryable, then A queued its next attempt before B's retry ran.
+    const stale = await b.listRetryable();
+    expect(stale.map((r) => r.id)).toEqual([row.id]);
+    const byA = await requeueRetryable(a, { requeue: true, maxAttempts: 3 });
+    expect(byA.requeued.map(([old]) => old)).toEqual([row.id]);
+    const heard: string[] = [];
+    const staleB: TaskStore = { ...b, listRetryable: async () => stale };
+    expect(await requeueRetryable(staleB, { requeue: true, maxAttempts: 3, onRequeued: (r) => void heard.push(r.id) })).toEqual({
+      requeued: [],
+      exhausted: [],
+    });
+    expect(heard).toEqual([]);
+    expect((await a.attempts(row.id)).map((r) => r.attempt)).toEqual([1, 2]);
   });
 
   it('a task queued on one host wakes the others through LISTEN/NOTIFY, at commit, with its agent', async () => {
