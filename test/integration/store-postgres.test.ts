@@ -42,6 +42,14 @@ describe('postgres store: several hosts', () => {
   afterAll(async () => {
     await Promise.all(stores.map((s) => s.close()));
   });
+  // Hosts on a fresh database `name`, in order, with one hand-moved clock and a lease of `leaseMs`.
+  const leasedHosts = async <const T extends readonly string[]>(name: string, hostIds: T, leaseMs: number) => {
+    const url = pg().createDatabase(name);
+    const clock = manualClock();
+    const hosts: TaskStore[] = [];
+    for (const hostId of hostIds) hosts.push(await open(url, clock, { hostId, leaseMs }));
+    return { clock, hosts: hosts as { [K in keyof T]: TaskStore } };
+  };
 
   it('migrates once when several hosts boot at the same time, and refuses a newer schema (exit 78)', async () => {
     const url = pg().createDatabase('boot');
@@ -78,10 +86,8 @@ describe('postgres store: several hosts', () => {
   });
 
   it('an expired lease is reclaimed by another host, re-queued with attempt counting, and the old holder is fenced off', async () => {
-    const url = pg().createDatabase('lease');
-    const clock = manualClock();
-    const a = await open(url, clock, { hostId: 'a', leaseMs: 20_000 });
-    const b = await open(url, clock, { hostId: 'b', leaseMs: 20_000 });
+    const { clock, hosts } = await leasedHosts('lease', ['a', 'b'], 20_000);
+    const [a, b] = hosts;
     const { row } = await a.enqueue({ agent: 'x', payload: 1 });
     const held = await b.claim(row.id);
     expect(held).toMatchObject({ host: 'b', fence: 1 });
@@ -111,11 +117,8 @@ describe('postgres store: several hosts', () => {
   });
 
   it('two hosts re-queuing the same reclaimed rows at once queue each once, and only the host that queued it announces it', async () => {
-    const url = pg().createDatabase('requeue');
-    const clock = manualClock();
-    const a = await open(url, clock, { hostId: 'a', leaseMs: 20_000 });
-    const b = await open(url, clock, { hostId: 'b', leaseMs: 20_000 });
-    const c = await open(url, clock, { hostId: 'c', leaseMs: 20_000 });
+    const { clock, hosts } = await leasedHosts('requeue', ['a', 'b', 'c'], 20_000);
+    const [a, b, c] = hosts;
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
       const { row } = await a.enqueue({ agent: 'x', payload: i });
@@ -138,10 +141,8 @@ describe('postgres store: several hosts', () => {
   });
 
   it('a host whose list of retryable rows is stale re-queues nothing another host queued since, and announces nothing', async () => {
-    const url = pg().createDatabase('requeue_stale');
-    const clock = manualClock();
-    const a = await open(url, clock, { hostId: 'a', leaseMs: 20_000 });
-    const b = await open(url, clock, { hostId: 'b', leaseMs: 20_000 });
+    const { clock, hosts } = await leasedHosts('requeue_stale', ['a', 'b'], 20_000);
+    const [a, b] = hosts;
     const { row } = await a.enqueue({ agent: 'x', payload: 1 });
     await b.claim(row.id);
     clock.advance(21_000);
@@ -198,10 +199,8 @@ describe('postgres store: several hosts', () => {
   });
 
   it('a host lists as leftovers its running rows and those reclaimed from it, and the live hosts by heartbeat', async () => {
-    const url = pg().createDatabase('leftovers');
-    const clock = manualClock();
-    const a = await open(url, clock, { hostId: 'a', leaseMs: 1_000 });
-    const b = await open(url, clock, { hostId: 'b', leaseMs: 1_000 });
+    const { clock, hosts } = await leasedHosts('leftovers', ['a', 'b'], 1_000);
+    const [a, b] = hosts;
     const lost = (await a.enqueue({ agent: 'x', payload: 1 })).row;
     await b.claim(lost.id);
     await b.setPid(lost.id, 4242, 99);
