@@ -80,7 +80,7 @@ describe('a network partition of one host', () => {
 
   // The run was stopped before A reclaimed the task: the SIGTERM reached it before the reclaim's
   // ended_at (both wall clocks of this machine), and it was gone by the time the test saw the
-  // reclaim. This does not hang on how soon the test's own polling looked.
+  // reclaim. This does not depend on how soon the test's own polling looked.
   const expectStoppedBeforeReclaim = (work: string, id: string, first: number, reclaimed: Record<string, unknown>) => {
     const reclaimedAt = Date.parse(String(reclaimed['ended_at']));
     const termedAt = termAt(work, id);
